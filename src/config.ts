@@ -1,0 +1,181 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { z } from 'zod';
+
+/**
+ * The one configuration schema. Every key has a default so the hub starts with no set-up; a file
+ * (`crossdock.config.json` or `--config`) and environment variables override them, in that order.
+ */
+export const configSchema = z
+  .object({
+    http: z
+      .object({
+        host: z.string().min(1).default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(8080),
+        bodyLimitBytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(10 * 1024 * 1024),
+        /** Whether to trust X-Forwarded-* headers from a reverse proxy. */
+        trustProxy: z.boolean().default(false),
+      })
+      .strict()
+      .prefault({}),
+    store: z
+      .object({
+        kind: z.enum(['sqlite', 'postgres']).default('sqlite'),
+        sqlitePath: z.string().min(1).default('./data/crossdock.db'),
+        postgresUrl: z.string().url().optional(),
+        postgresPoolSize: z.number().int().min(1).max(200).default(10),
+      })
+      .strict()
+      .prefault({})
+      .refine((s) => s.kind !== 'postgres' || s.postgresUrl !== undefined, {
+        message: 'store.postgresUrl is required when store.kind is "postgres"',
+        path: ['postgresUrl'],
+      }),
+    auth: z
+      .object({
+        /** Requests per minute per API key unless the key sets its own limit. */
+        rateLimitPerMinute: z.number().int().min(1).default(1200),
+        /** On first start with no active key, create an admin key and print it once. */
+        bootstrapAdminKey: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
+    outbox: z
+      .object({
+        pollIntervalMs: z.number().int().min(5).default(200),
+        batchSize: z.number().int().min(1).max(10_000).default(100),
+        attemptsMax: z.number().int().min(1).max(100).default(8),
+        retryDelayMsBase: z.number().int().min(1).default(1_000),
+        retryDelayMsMax: z.number().int().min(1).default(15 * 60_000),
+      })
+      .strict()
+      .prefault({}),
+    inbox: z
+      .object({
+        attemptsMax: z.number().int().min(1).max(100).default(5),
+        retryDelayMsBase: z.number().int().min(1).default(1_000),
+        retryDelayMsMax: z.number().int().min(1).default(5 * 60_000),
+      })
+      .strict()
+      .prefault({}),
+    timers: z
+      .object({
+        pollIntervalMs: z.number().int().min(5).default(250),
+        batchSize: z.number().int().min(1).max(10_000).default(100),
+      })
+      .strict()
+      .prefault({}),
+    log: z
+      .object({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+
+type EnvKind = 'string' | 'int' | 'bool';
+
+/** Environment variables and the keys they set. Listed, not derived, so the README can print them. */
+export const configEnvVars: ReadonlyArray<{ env: string; path: string; kind: EnvKind }> = [
+  { env: 'CROSSDOCK_HTTP_HOST', path: 'http.host', kind: 'string' },
+  { env: 'CROSSDOCK_HTTP_PORT', path: 'http.port', kind: 'int' },
+  { env: 'CROSSDOCK_HTTP_BODY_LIMIT_BYTES', path: 'http.bodyLimitBytes', kind: 'int' },
+  { env: 'CROSSDOCK_HTTP_TRUST_PROXY', path: 'http.trustProxy', kind: 'bool' },
+  { env: 'CROSSDOCK_STORE_KIND', path: 'store.kind', kind: 'string' },
+  { env: 'CROSSDOCK_STORE_SQLITE_PATH', path: 'store.sqlitePath', kind: 'string' },
+  { env: 'CROSSDOCK_STORE_POSTGRES_URL', path: 'store.postgresUrl', kind: 'string' },
+  { env: 'CROSSDOCK_STORE_POSTGRES_POOL_SIZE', path: 'store.postgresPoolSize', kind: 'int' },
+  { env: 'CROSSDOCK_AUTH_RATE_LIMIT_PER_MINUTE', path: 'auth.rateLimitPerMinute', kind: 'int' },
+  { env: 'CROSSDOCK_AUTH_BOOTSTRAP_ADMIN_KEY', path: 'auth.bootstrapAdminKey', kind: 'bool' },
+  { env: 'CROSSDOCK_OUTBOX_POLL_INTERVAL_MS', path: 'outbox.pollIntervalMs', kind: 'int' },
+  { env: 'CROSSDOCK_OUTBOX_ATTEMPTS_MAX', path: 'outbox.attemptsMax', kind: 'int' },
+  { env: 'CROSSDOCK_TIMERS_POLL_INTERVAL_MS', path: 'timers.pollIntervalMs', kind: 'int' },
+  { env: 'CROSSDOCK_LOG_LEVEL', path: 'log.level', kind: 'string' },
+];
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let node = target;
+  for (const part of parts.slice(0, -1)) {
+    const child = node[part];
+    if (typeof child !== 'object' || child === null) node[part] = {};
+    node = node[part] as Record<string, unknown>;
+  }
+  node[parts[parts.length - 1]!] = value;
+}
+
+function parseEnvValue(raw: string, kind: EnvKind, env: string): { value?: unknown; problem?: string } {
+  if (kind === 'string') return { value: raw };
+  if (kind === 'int') {
+    if (!/^-?\d+$/.test(raw.trim())) return { problem: `${env}: expected a whole number, got "${raw}"` };
+    return { value: Number(raw) };
+  }
+  const lowered = raw.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(lowered)) return { value: true };
+  if (['0', 'false', 'no', 'off'].includes(lowered)) return { value: false };
+  return { problem: `${env}: expected true or false, got "${raw}"` };
+}
+
+/** Validates an already merged object; throws ConfigError naming each bad key. */
+export function parseConfig(input: unknown, sourceByPath: Map<string, string> = new Map()): Config {
+  const result = configSchema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const path = issue.path.join('.');
+    const unknownKeys = issue.code === 'unrecognized_keys' ? ` (${issue.keys.map((k) => (path ? `${path}.${k}` : k)).join(', ')})` : '';
+    const source = sourceByPath.get(path);
+    return `${path || '(root)'}: ${issue.message}${unknownKeys}${source ? ` [from ${source}]` : ''}`;
+  });
+  throw new ConfigError(problems);
+}
+
+/**
+ * Reads the config file (if any) and the environment, merges them over the defaults and validates.
+ * A missing default file is fine; a file named explicitly must exist.
+ */
+export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } = {}): Config {
+  const env = options.env ?? process.env;
+  const explicitFile = options.file ?? env['CROSSDOCK_CONFIG'];
+  const file = explicitFile ?? 'crossdock.config.json';
+  const merged: Record<string, unknown> = {};
+  const sourceByPath = new Map<string, string>();
+  const problems: string[] = [];
+
+  if (existsSync(file)) {
+    try {
+      const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        problems.push(`${file}: expected a JSON object at the top level`);
+      } else {
+        Object.assign(merged, parsed);
+      }
+    } catch (error) {
+      problems.push(`${file}: not valid JSON (${(error as Error).message})`);
+    }
+  } else if (explicitFile !== undefined) {
+    problems.push(`config file "${explicitFile}" does not exist`);
+  }
+
+  for (const { env: name, path, kind } of configEnvVars) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    const parsed = parseEnvValue(raw, kind, name);
+    if (parsed.problem) problems.push(parsed.problem);
+    else {
+      setPath(merged, path, parsed.value);
+      sourceByPath.set(path, `env ${name}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return parseConfig(merged, sourceByPath);
+}

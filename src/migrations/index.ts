@@ -1,0 +1,5 @@
+import type { StoreMigration } from '../platform/db/migrator.ts';
+import { platformMigration } from './0001-platform.ts';
+
+/** Every migration, in the order it applies. Names sort in the same order. */
+export const allMigrations: readonly StoreMigration[] = [platformMigration];

@@ -1,0 +1,86 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { Database } from '../../database.ts';
+
+export type StoreKind = 'sqlite' | 'postgres';
+/** Anything queries can run on: the database itself or an open transaction. */
+export type Executor = Kysely<Database>;
+/** A function that needs a transaction says so by taking this type. */
+export type Tx = Transaction<Database>;
+
+export interface Store {
+  readonly kind: StoreKind;
+  readonly db: Kysely<Database>;
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  kind: StoreKind;
+  sqlitePath?: string;
+  postgresUrl?: string;
+  postgresPoolSize?: number;
+}
+
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+/**
+ * PostgreSQL returns 64-bit integers as strings. Every bigint we store (epoch milliseconds,
+ * sequences, quantities) fits in a double's 53-bit integer range, so they are read as numbers.
+ */
+const pgTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (oid === INT8_OID || oid === NUMERIC_OID) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format as 'text');
+  }) as typeof pg.types.getTypeParser,
+};
+
+export function openStore(options: StoreOptions): Store {
+  if (options.kind === 'sqlite') {
+    const path = options.sqlitePath ?? ':memory:';
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const database = new SQLite(path);
+    // WAL with synchronous=NORMAL survives a process crash without losing committed transactions;
+    // only a power loss can drop the last few. Benchmarks name this durability mode.
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = NORMAL');
+    database.pragma('busy_timeout = 5000');
+    database.pragma('foreign_keys = ON');
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+    return {
+      kind: 'sqlite',
+      db,
+      ping: async () => {
+        await sql`select 1`.execute(db);
+      },
+      close: () => db.destroy(),
+    };
+  }
+  if (!options.postgresUrl) throw new Error('openStore: postgresUrl is required for the postgres store');
+  const pool = new pg.Pool({
+    connectionString: options.postgresUrl,
+    max: options.postgresPoolSize ?? 10,
+    types: pgTypes,
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kind: 'postgres',
+    db,
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}
+
+/** Recognises a unique-constraint violation on either store, so callers can answer `exists`. */
+export function isUniqueViolation(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as { code?: unknown };
+  return e.code === '23505' || e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}

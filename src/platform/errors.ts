@@ -1,0 +1,81 @@
+/**
+ * One registry of error codes. Every error a caller can see has a stable snake_case code and exactly
+ * one HTTP status, defined here and nowhere else.
+ */
+export const errorStatusByCode = {
+  validation_failed: 400,
+  invalid_json: 400,
+  invalid_csv: 400,
+  invalid_cursor: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  route_not_found: 404,
+  method_not_allowed: 405,
+  already_exists: 409,
+  conflict: 409,
+  version_conflict: 409,
+  invalid_state: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  idempotency_key_reused: 422,
+  unprocessable: 422,
+  rate_limited: 429,
+  internal_error: 500,
+  not_ready: 503,
+  dependency_unavailable: 503,
+} as const satisfies Record<string, number>;
+
+export type ErrorCode = keyof typeof errorStatusByCode;
+
+export interface ErrorDetail {
+  /** Where the problem is: a JSON path such as `packSizes.0.quantity`, a CSV column, a header. */
+  path?: string;
+  message: string;
+  [extra: string]: unknown;
+}
+
+/** An expected failure that a caller can act on; rendered as `{ error: { code, message, details } }`. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: ErrorDetail[];
+  readonly headers: Record<string, string>;
+
+  constructor(code: ErrorCode, message: string, details: ErrorDetail[] = [], headers: Record<string, string> = {}) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.details = details;
+    this.headers = headers;
+  }
+
+  get status(): number {
+    return errorStatusByCode[this.code];
+  }
+}
+
+/**
+ * A failure of something outside the hub (a partner endpoint, a carrier API, a database that went
+ * away). `retryable` says whether trying again later can succeed; delivery loops use it to choose
+ * between a backoff and a dead letter.
+ */
+export class ExternalError extends Error {
+  readonly retryable: boolean;
+
+  constructor(message: string, options: { retryable: boolean; cause?: unknown }) {
+    super(message, { cause: options.cause });
+    this.name = 'ExternalError';
+    this.retryable = options.retryable;
+  }
+}
+
+/** Errors of unknown kind are treated as retryable: giving up early loses messages. */
+export const isRetryable = (error: unknown): boolean =>
+  error instanceof ExternalError ? error.retryable : !(error instanceof AppError);
+
+/** A broken invariant is a bug, never a business outcome. */
+export function invariant(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new Error(`invariant violated: ${message}`);
+}
+
+export const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
