@@ -1,0 +1,96 @@
+import Fastify from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from './config.ts';
+import type { Clock } from './platform/clock.ts';
+import type { IdGenerator } from './platform/ids.ts';
+import type { Random } from './platform/random.ts';
+import type { Store } from './platform/db/store.ts';
+import { createApiKeyService, type ApiKeyService } from './platform/auth/api-keys.service.ts';
+import { registerApiKeyRoutes } from './platform/auth/api-keys.routes.ts';
+import { installAccessControl, type RouteRecord } from './platform/http/access.ts';
+import { installErrorHandling } from './platform/http/error-handler.ts';
+import { createMetrics, type Metrics } from './platform/http/metrics.ts';
+import { installOpenApi, installRateLimit, installRequestMetrics } from './platform/http/plugins.ts';
+import { registerSystemRoutes } from './platform/http/system.routes.ts';
+import type { HttpApp } from './platform/http/types.ts';
+
+export interface AppDeps {
+  store: Store;
+  clock: Clock;
+  ids: IdGenerator;
+  random: Random;
+}
+
+export interface Services {
+  keys: ApiKeyService;
+}
+
+export interface App {
+  http: HttpApp;
+  services: Services;
+  metrics: Metrics;
+  /** Every route registered, with the access it declares. */
+  routes: RouteRecord[];
+  /** Background loops (outbox dispatcher, timers); tests drive them by hand instead. */
+  startWorkers(): void;
+  close(): Promise<void>;
+}
+
+const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Builds the whole hub around an open, migrated store. `main` and the tests both use it; it opens no
+ * sockets and starts no loops by itself.
+ */
+export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
+  const { store, clock, ids, random } = deps;
+  const db = store.db;
+  const metrics = createMetrics();
+
+  const http = Fastify({
+    logger: config.log.level === 'silent' ? false : { level: config.log.level },
+    bodyLimit: config.http.bodyLimitBytes,
+    trustProxy: config.http.trustProxy,
+    requestIdHeader: false,
+    requestIdLogLabel: 'correlationId',
+    genReqId: (request) => {
+      const presented = request.headers['x-correlation-id'];
+      return typeof presented === 'string' && CORRELATION_ID.test(presented) ? presented : ids.next();
+    },
+    ajv: { customOptions: { coerceTypes: false } },
+  }).withTypeProvider<ZodTypeProvider>();
+  http.setValidatorCompiler(validatorCompiler);
+  http.setSerializerCompiler(serializerCompiler);
+  http.addHook('onSend', async (request, reply) => {
+    reply.header('x-correlation-id', request.id);
+  });
+
+  const services: Services = {
+    keys: createApiKeyService({ db, clock, ids, random }),
+  };
+
+  installErrorHandling(http);
+  const routes = installAccessControl(http, services.keys);
+  installRequestMetrics(http, metrics);
+  await installOpenApi(http);
+  await installRateLimit(http, config);
+
+  const refreshGauges = async () => {};
+  registerSystemRoutes(http, { store, metrics, refreshGauges });
+  registerApiKeyRoutes(http, services.keys);
+
+  await http.ready();
+
+  const stoppers: Array<() => Promise<void>> = [];
+  return {
+    http,
+    services,
+    metrics,
+    routes,
+    startWorkers() {},
+    async close() {
+      for (const stop of stoppers) await stop();
+      await http.close();
+    },
+  };
+}

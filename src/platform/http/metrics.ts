@@ -1,0 +1,64 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * One Prometheus registry per app instance (never the global one), so tests that build several apps
+ * in one process do not collide.
+ */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'crossdock_process_' });
+  return {
+    registry,
+    httpRequestDuration: new Histogram({
+      name: 'crossdock_http_request_duration_seconds',
+      help: 'HTTP request latency by method, route and status code',
+      labelNames: ['method', 'route', 'status_code'] as const,
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    inboxDepth: new Gauge({
+      name: 'crossdock_inbox_messages',
+      help: 'Inbox messages by status',
+      labelNames: ['status'] as const,
+      registers: [registry],
+    }),
+    outboxDepth: new Gauge({
+      name: 'crossdock_outbox_deliveries',
+      help: 'Outbox deliveries by status',
+      labelNames: ['status'] as const,
+      registers: [registry],
+    }),
+    outboxRetries: new Counter({
+      name: 'crossdock_outbox_retries_total',
+      help: 'Outbox delivery attempts that failed and were scheduled again',
+      labelNames: ['subscriber'] as const,
+      registers: [registry],
+    }),
+    outboxDeadLetters: new Counter({
+      name: 'crossdock_outbox_dead_letters_total',
+      help: 'Outbox deliveries that gave up and became dead letters',
+      labelNames: ['subscriber'] as const,
+      registers: [registry],
+    }),
+    inboxRetries: new Counter({
+      name: 'crossdock_inbox_retries_total',
+      help: 'Inbox processing attempts that failed and were scheduled again',
+      labelNames: ['source'] as const,
+      registers: [registry],
+    }),
+    inboxDeadLetters: new Counter({
+      name: 'crossdock_inbox_dead_letters_total',
+      help: 'Inbox messages that became dead letters',
+      labelNames: ['source'] as const,
+      registers: [registry],
+    }),
+    timersFired: new Counter({
+      name: 'crossdock_timers_fired_total',
+      help: 'Timers that fired, by kind',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
