@@ -3,8 +3,9 @@
 # Usage: scripts/pg-up.sh [data-dir] [port]. Needs Debian's postgresql package (initdb, pg_ctl).
 # PostgreSQL refuses to run as root, so as root the cluster is run by the `postgres` user.
 set -euo pipefail
-data_dir=${1:-${CROSSDOCK_PGDATA:-$(pwd)/.pgdata}}
 port=${2:-${CROSSDOCK_PGPORT:-55432}}
+# Under /tmp by default: the postgres user must be able to reach it, which a home directory may not allow.
+data_dir=${1:-${CROSSDOCK_PGDATA:-${TMPDIR:-/tmp}/crossdock-pg-$port}}
 
 bin_dir=""
 for candidate in /usr/lib/postgresql/*/bin; do

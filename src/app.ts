@@ -7,6 +7,7 @@ import type { Random } from './platform/random.ts';
 import type { Store } from './platform/db/store.ts';
 import { createApiKeyService, type ApiKeyService } from './platform/auth/api-keys.service.ts';
 import { registerApiKeyRoutes } from './platform/auth/api-keys.routes.ts';
+import { registerCanonicalRoutes } from './canonical.routes.ts';
 import { installAccessControl, type RouteRecord } from './platform/http/access.ts';
 import { installErrorHandling } from './platform/http/error-handler.ts';
 import { createMetrics, type Metrics } from './platform/http/metrics.ts';
@@ -78,6 +79,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   const refreshGauges = async () => {};
   registerSystemRoutes(http, { store, metrics, refreshGauges });
   registerApiKeyRoutes(http, services.keys);
+  registerCanonicalRoutes(http);
 
   await http.ready();
 

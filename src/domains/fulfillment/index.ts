@@ -1,0 +1,1 @@
+export * from './fulfillment.types.ts';
