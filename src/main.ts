@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { ZodError } from 'zod';
 import { ConfigError, loadConfig } from './config.ts';
 import { AppError } from './platform/errors.ts';
 import { CliError } from './cli/cli-error.ts';
@@ -61,6 +62,11 @@ async function main(argv: string[]): Promise<void> {
 main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof CliError) {
     console.error(error.message);
+    process.exit(2);
+  }
+  if (error instanceof ZodError) {
+    console.error('invalid input:');
+    for (const issue of error.issues) console.error(`  ${issue.path.join('.') || '(root)'}: ${issue.message}`);
     process.exit(2);
   }
   if (error instanceof AppError) {

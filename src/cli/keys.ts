@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { buildApp } from '../app.ts';
 import type { Config } from '../config.ts';
-import { roles } from '../platform/auth/roles.ts';
+import { roles, type Role } from '../platform/auth/roles.ts';
 import { CliError } from './cli-error.ts';
 import { openRuntime } from './runtime.ts';
 
@@ -30,11 +30,13 @@ export async function keysCommand(config: Config, args: string[]): Promise<void>
     if (action === 'create') {
       if (!values.name) throw new CliError(`keys create: --name is required\n${usage}`);
       if (!values.role?.length) throw new CliError(`keys create: at least one --role is required\n${usage}`);
+      const unknownRoles = values.role.filter((r) => !(roles as readonly string[]).includes(r));
+      if (unknownRoles.length) throw new CliError(`keys create: unknown role ${unknownRoles.join(', ')}; roles are ${roles.join(', ')}`);
       const rateLimit = values['rate-limit'];
       if (rateLimit !== undefined && !/^\d+$/.test(rateLimit)) throw new CliError(`keys create: --rate-limit must be a whole number, got "${rateLimit}"`);
       const { key, secret } = await app.services.keys.create({
         name: values.name,
-        roles: values.role as never,
+        roles: values.role as Role[],
         partnerCode: values.partner ?? null,
         rateLimitPerMinute: rateLimit === undefined ? null : Number(rateLimit),
       });
