@@ -8,22 +8,36 @@ import type { Store } from './platform/db/store.ts';
 import { createApiKeyService, type ApiKeyService } from './platform/auth/api-keys.service.ts';
 import { registerApiKeyRoutes } from './platform/auth/api-keys.routes.ts';
 import { registerCanonicalRoutes } from './canonical.routes.ts';
+import { createCatalogService, registerCatalogRoutes, type CatalogService } from './domains/catalog/index.ts';
 import { installAccessControl, type RouteRecord } from './platform/http/access.ts';
 import { installErrorHandling } from './platform/http/error-handler.ts';
-import { createMetrics, type Metrics } from './platform/http/metrics.ts';
+import { createMetrics, setByStatus, type Metrics } from './platform/http/metrics.ts';
 import { installOpenApi, installRateLimit, installRequestMetrics } from './platform/http/plugins.ts';
 import { registerSystemRoutes } from './platform/http/system.routes.ts';
 import type { HttpApp } from './platform/http/types.ts';
+import { createInboxService, registerInboxRoutes, type InboxService } from './platform/inbox/index.ts';
+import { createOutboxService, registerOutboxRoutes, type OutboxService, type Subscriber } from './platform/outbox/index.ts';
+import { createTimerService, registerTimerRoutes, type TimerService } from './platform/timers/index.ts';
 
 export interface AppDeps {
   store: Store;
   clock: Clock;
   ids: IdGenerator;
   random: Random;
+  /**
+   * Outbox subscribers from outside the app (connectors going out, test probes). Modules built inside
+   * `buildApp` call `services.outbox.subscribe()` instead; either way registration closes at the first
+   * append or dispatch, because deliveries are made when an event is appended.
+   */
+  subscribers?: readonly Subscriber[];
 }
 
 export interface Services {
   keys: ApiKeyService;
+  catalog: CatalogService;
+  inbox: InboxService;
+  outbox: OutboxService;
+  timers: TimerService;
 }
 
 export interface App {
@@ -66,8 +80,23 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     reply.header('x-correlation-id', request.id);
   });
 
+  const loopError = (loop: string) => (error: unknown) => http.log.error({ err: error, loop }, `${loop} loop tick failed; retrying next tick`);
   const services: Services = {
     keys: createApiKeyService({ db, clock, ids, random }),
+    catalog: createCatalogService({ db, clock }),
+    inbox: createInboxService({ db, clock, ids, random, config: config.inbox, metrics, onLoopError: loopError('inbox') }),
+    outbox: createOutboxService({
+      db,
+      kind: store.kind,
+      clock,
+      ids,
+      random,
+      config: config.outbox,
+      metrics,
+      subscribers: deps.subscribers ?? [],
+      onLoopError: loopError('outbox'),
+    }),
+    timers: createTimerService({ db, clock, ids, random, config: config.timers, metrics, onLoopError: loopError('timers') }),
   };
 
   installErrorHandling(http);
@@ -76,20 +105,36 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   await installOpenApi(http);
   await installRateLimit(http, config);
 
-  const refreshGauges = async () => {};
+  const refreshGauges = async () => {
+    const [inboxCounts, deliveryCounts] = await Promise.all([services.inbox.countByStatus(), services.outbox.countDeliveriesByStatus()]);
+    setByStatus(metrics.inboxDepth, inboxCounts);
+    setByStatus(metrics.outboxDepth, deliveryCounts);
+  };
   registerSystemRoutes(http, { store, metrics, refreshGauges });
   registerApiKeyRoutes(http, services.keys);
+  registerInboxRoutes(http, services.inbox);
+  registerOutboxRoutes(http, services.outbox);
+  registerTimerRoutes(http, services.timers);
   registerCanonicalRoutes(http);
+  registerCatalogRoutes(http, services.catalog);
 
   await http.ready();
 
   const stoppers: Array<() => Promise<void>> = [];
+  let workersStarted = false;
   return {
     http,
     services,
     metrics,
     routes,
-    startWorkers() {},
+    startWorkers() {
+      if (workersStarted) return;
+      workersStarted = true;
+      for (const worker of [services.outbox, services.inbox, services.timers]) {
+        worker.start();
+        stoppers.push(() => worker.stop());
+      }
+    },
     async close() {
       for (const stop of stoppers) await stop();
       await http.close();

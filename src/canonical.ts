@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { catalogEntitySchemas } from './domains/catalog/index.ts';
 import { decisionSchema } from './domains/decisions/index.ts';
 import { exceptionSchema } from './domains/exceptions/index.ts';
 import { creditMemoSchema, invoiceSchema } from './domains/finance/index.ts';
@@ -13,6 +14,13 @@ import { returnAuthorizationSchema } from './domains/returns/index.ts';
  * gives the TypeScript type and is published as JSON Schema at /v1/schemas for integrators.
  */
 export const canonicalSchemas: Record<string, z.ZodType> = {
+  item: catalogEntitySchemas.item,
+  location: catalogEntitySchemas.location,
+  customer: catalogEntitySchemas.customer,
+  supplier: catalogEntitySchemas.supplier,
+  carrier: catalogEntitySchemas.carrier,
+  'trading-partner': catalogEntitySchemas.tradingPartner,
+  channel: catalogEntitySchemas.channel,
   'order-intake': orderIntakeSchema,
   order: orderSchema,
   'inventory-event': inventoryEventSchema,

@@ -51,6 +51,9 @@ export const configSchema = z
       .prefault({}),
     inbox: z
       .object({
+        /** How often messages waiting for a retry are looked for. */
+        pollIntervalMs: z.number().int().min(5).default(500),
+        batchSize: z.number().int().min(1).max(10_000).default(100),
         attemptsMax: z.number().int().min(1).max(100).default(5),
         retryDelayMsBase: z.number().int().min(1).default(1_000),
         retryDelayMsMax: z.number().int().min(1).default(5 * 60_000),
@@ -61,6 +64,9 @@ export const configSchema = z
       .object({
         pollIntervalMs: z.number().int().min(5).default(250),
         batchSize: z.number().int().min(1).max(10_000).default(100),
+        /** A failing timer handler is retried with this backoff and stays pending; it is never dropped. */
+        retryDelayMsBase: z.number().int().min(1).default(1_000),
+        retryDelayMsMax: z.number().int().min(1).default(5 * 60_000),
       })
       .strict()
       .prefault({}),
@@ -92,6 +98,7 @@ export const configEnvVars: ReadonlyArray<{ env: string; path: string; kind: Env
   { env: 'CROSSDOCK_AUTH_BOOTSTRAP_ADMIN_KEY', path: 'auth.bootstrapAdminKey', kind: 'bool' },
   { env: 'CROSSDOCK_OUTBOX_POLL_INTERVAL_MS', path: 'outbox.pollIntervalMs', kind: 'int' },
   { env: 'CROSSDOCK_OUTBOX_ATTEMPTS_MAX', path: 'outbox.attemptsMax', kind: 'int' },
+  { env: 'CROSSDOCK_INBOX_POLL_INTERVAL_MS', path: 'inbox.pollIntervalMs', kind: 'int' },
   { env: 'CROSSDOCK_TIMERS_POLL_INTERVAL_MS', path: 'timers.pollIntervalMs', kind: 'int' },
   { env: 'CROSSDOCK_LOG_LEVEL', path: 'log.level', kind: 'string' },
 ];
@@ -145,7 +152,8 @@ export function parseConfig(input: unknown, sourceByPath: Map<string, string> = 
  */
 export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } = {}): Config {
   const env = options.env ?? process.env;
-  const explicitFile = options.file ?? env['CROSSDOCK_CONFIG'];
+  // An empty variable means unset, as shells and CI systems often export empty values.
+  const explicitFile = options.file || env['CROSSDOCK_CONFIG'] || undefined;
   const file = explicitFile ?? 'crossdock.config.json';
   const merged: Record<string, unknown> = {};
   const sourceByPath = new Map<string, string>();

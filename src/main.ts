@@ -59,6 +59,12 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
+// Output piped into `head` closes early; that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof CliError) {
     console.error(error.message);

@@ -36,9 +36,13 @@ export const platformMigration: StoreMigration = {
       .addColumn('outcome', 'text')
       .addColumn('processed_at', 'bigint')
       .addColumn('correlation_id', 'text')
+      .addColumn('replay_count', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('discarded_at', 'bigint')
+      .addColumn('operator_note', 'text')
       .addUniqueConstraint('inbox_messages_source_dedupe_key', ['source', 'dedupe_key'])
       .execute();
     await db.schema.createIndex('inbox_messages_status').on('inbox_messages').columns(['status', 'next_attempt_at']).execute();
+    await db.schema.createIndex('inbox_messages_status_id').on('inbox_messages').columns(['status', 'id']).execute();
 
     await withSequencePrimaryKey(db.schema.createTable('outbox_events'), 'seq', kind)
       .addColumn('id', 'text', (c) => c.notNull().unique())
@@ -52,6 +56,7 @@ export const platformMigration: StoreMigration = {
       .addColumn('data', 'text', (c) => c.notNull())
       .execute();
     await db.schema.createIndex('outbox_events_type').on('outbox_events').columns(['type', 'seq']).execute();
+    await db.schema.createIndex('outbox_events_subject').on('outbox_events').columns(['subject', 'seq']).execute();
 
     await withSequencePrimaryKey(db.schema.createTable('outbox_deliveries'), 'id', kind)
       .addColumn('event_seq', 'bigint', (c) => c.notNull())
@@ -63,6 +68,9 @@ export const platformMigration: StoreMigration = {
       .addColumn('last_error', 'text')
       .addColumn('delivered_at', 'bigint')
       .addColumn('dead_at', 'bigint')
+      .addColumn('discarded_at', 'bigint')
+      .addColumn('replay_count', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('operator_note', 'text')
       .addUniqueConstraint('outbox_deliveries_event_subscriber', ['event_seq', 'subscriber'])
       .execute();
     await db.schema
@@ -86,6 +94,7 @@ export const platformMigration: StoreMigration = {
       .addColumn('status', 'text', (c) => c.notNull())
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .addColumn('fired_at', 'bigint')
+      .addColumn('cancelled_at', 'bigint')
       .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
       .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
       .addColumn('last_error', 'text')

@@ -1,5 +1,6 @@
 import type { StoreMigration } from '../platform/db/migrator.ts';
 import { platformMigration } from './0001-platform.ts';
+import { catalogMigration } from './0002-catalog.ts';
 
 /** Every migration, in the order it applies. Names sort in the same order. */
-export const allMigrations: readonly StoreMigration[] = [platformMigration];
+export const allMigrations: readonly StoreMigration[] = [platformMigration, catalogMigration];

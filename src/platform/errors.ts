@@ -20,6 +20,8 @@ export const errorStatusByCode = {
   unsupported_media_type: 415,
   idempotency_key_reused: 422,
   unprocessable: 422,
+  /** A record names another (a substitute SKU, a channel) that does not exist. */
+  unknown_reference: 422,
   rate_limited: 429,
   internal_error: 500,
   not_ready: 503,

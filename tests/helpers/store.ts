@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { openStore, type Store, type StoreKind } from '../../src/platform/db/store.ts';
+import { openStore, type Store, type StoreKind, type StoreOptions } from '../../src/platform/db/store.ts';
 import { migrateToLatest } from '../../src/platform/db/migrator.ts';
 
 /** The store this test process runs against, chosen by scripts/test.mjs. */
@@ -12,6 +12,8 @@ export interface TestStore {
   store: Store;
   /** Options to open a second connection to the same database (to simulate a restart). */
   reopen(): Store;
+  /** How to open the same database from elsewhere, e.g. a worker thread playing a second node. */
+  options: StoreOptions;
   dispose(): Promise<void>;
 }
 
@@ -27,8 +29,9 @@ export async function createTestStore(options: { migrate?: boolean } = {}): Prom
     const dir = mkdtempSync(join(tmpdir(), 'crossdock-test-'));
     const path = join(dir, 'test.db');
     const opened: Store[] = [];
+    const storeOptions: StoreOptions = { kind: 'sqlite', sqlitePath: path };
     const reopen = () => {
-      const s = openStore({ kind: 'sqlite', sqlitePath: path });
+      const s = openStore(storeOptions);
       opened.push(s);
       return s;
     };
@@ -37,6 +40,7 @@ export async function createTestStore(options: { migrate?: boolean } = {}): Prom
     return {
       store,
       reopen,
+      options: storeOptions,
       dispose: async () => {
         for (const s of opened) await s.close().catch(() => undefined);
         rmSync(dir, { recursive: true, force: true });
@@ -54,8 +58,9 @@ export async function createTestStore(options: { migrate?: boolean } = {}): Prom
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const opened: Store[] = [];
+  const storeOptions: StoreOptions = { kind: 'postgres', postgresUrl: url.toString(), postgresPoolSize: 40 };
   const reopen = () => {
-    const s = openStore({ kind: 'postgres', postgresUrl: url.toString(), postgresPoolSize: 40 });
+    const s = openStore(storeOptions);
     opened.push(s);
     return s;
   };
@@ -64,6 +69,7 @@ export async function createTestStore(options: { migrate?: boolean } = {}): Prom
   return {
     store,
     reopen,
+    options: storeOptions,
     dispose: async () => {
       for (const s of opened) await s.close().catch(() => undefined);
       const cleanup = new pg.Client({ connectionString: adminUrl });

@@ -35,6 +35,11 @@ export interface InboxMessageRow {
   outcome: string | null;
   processed_at: number | null;
   correlation_id: string | null;
+  /** How many times an operator replayed the message. */
+  replay_count: Generated<number>;
+  discarded_at: number | null;
+  /** The reason an operator gave at the last replay or discard. */
+  operator_note: string | null;
 }
 
 export interface OutboxEventRow {
@@ -62,6 +67,10 @@ export interface OutboxDeliveryRow {
   last_error: string | null;
   delivered_at: number | null;
   dead_at: number | null;
+  discarded_at: number | null;
+  replay_count: Generated<number>;
+  /** The reason an operator gave at the last replay or discard. */
+  operator_note: string | null;
 }
 
 export interface TimerRow {
@@ -74,6 +83,7 @@ export interface TimerRow {
   status: string;
   created_at: number;
   fired_at: number | null;
+  cancelled_at: number | null;
   attempts: number;
   next_attempt_at: number;
   last_error: string | null;

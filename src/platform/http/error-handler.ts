@@ -32,11 +32,15 @@ function toBody(error: unknown, request: FastifyRequest): { status: number; body
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where = error.validationContext ?? 'request';
-    const details = error.validation.map((v) => ({
-      path: [where, ...v.instancePath.split('/').filter(Boolean)].join('.'),
-      message: v.message ?? 'invalid',
-      issue: v.keyword,
-    }));
+    const details = error.validation.flatMap((v) => {
+      const path = [where, ...v.instancePath.split('/').filter(Boolean)];
+      // A strict object reports unknown fields at the object; name each field at its own path instead.
+      const unknownKeys = v.keyword === 'unrecognized_keys' ? (v.params as { keys?: unknown }).keys : undefined;
+      if (Array.isArray(unknownKeys) && unknownKeys.length > 0) {
+        return unknownKeys.map((key) => ({ path: [...path, String(key)].join('.'), message: `unknown field "${String(key)}"`, issue: v.keyword }));
+      }
+      return [{ path: path.join('.'), message: v.message ?? 'invalid', issue: v.keyword }];
+    });
     const first = details[0];
     return {
       status: 400,

@@ -62,3 +62,11 @@ export function createMetrics() {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/**
+ * Sets a by-status gauge from one grouped count. Every status is written, zeros included, so a queue
+ * that drains shows 0 instead of keeping its last value.
+ */
+export function setByStatus(gauge: Gauge<'status'>, counts: Record<string, number>): void {
+  for (const [status, count] of Object.entries(counts)) gauge.set({ status }, count);
+}

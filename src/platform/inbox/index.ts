@@ -1,0 +1,11 @@
+export { createInboxService, type InboxService, type InboxDeps } from './inbox.service.ts';
+export { registerInboxRoutes } from './inbox.routes.ts';
+export {
+  inboxStatuses,
+  type InboxStatus,
+  type InboxHandler,
+  type InboxMessage,
+  type InboxMessageSummary,
+  type ReceiveInput,
+  type ReceiveResult,
+} from './inbox.types.ts';

@@ -1,0 +1,257 @@
+import { after, before, beforeEach, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import { createTestStore, testStoreKind, type TestStore } from '../../../tests/helpers/store.ts';
+import { parseConfig } from '../../config.ts';
+import { ManualClock } from '../clock.ts';
+import type { Tx } from '../db/store.ts';
+import { AppError, ExternalError } from '../errors.ts';
+import { createMetrics } from '../http/metrics.ts';
+import { uuidV7Generator } from '../ids.ts';
+import { seededRandom } from '../random.ts';
+import { createOutboxService, type EventEnvelope, type NewEvent, type OutboxService, type Subscriber } from './index.ts';
+
+let t: TestStore;
+before(async () => {
+  t = await createTestStore();
+});
+after(async () => t.dispose());
+beforeEach(async () => {
+  await sql`delete from outbox_deliveries`.execute(t.store.db);
+  await sql`delete from outbox_events`.execute(t.store.db);
+});
+
+/** A subscriber that records what it received and fails as its script says. */
+function probe(name: string, types: Subscriber['types'] = '*', fail: (event: EventEnvelope, attempt: number) => Error | null = () => null) {
+  const received: EventEnvelope[] = [];
+  const attempts = new Map<string, number>();
+  const subscriber: Subscriber = {
+    name,
+    types,
+    async deliver(event) {
+      const attempt = (attempts.get(event.id) ?? 0) + 1;
+      attempts.set(event.id, attempt);
+      const error = fail(event, attempt);
+      if (error) throw error;
+      received.push(event);
+    },
+  };
+  return { subscriber, received, subjects: () => received.map((e) => `${e.subject}:${(e.data as { n: number }).n}`) };
+}
+
+function setup(subscribers: Subscriber[], outboxConfig: Record<string, number> = {}) {
+  const clock = new ManualClock();
+  const random = seededRandom(5);
+  const metrics = createMetrics();
+  const config = parseConfig({ outbox: { attemptsMax: 4, retryDelayMsBase: 1_000, retryDelayMsMax: 60_000, ...outboxConfig } });
+  const outbox = createOutboxService({
+    db: t.store.db,
+    kind: t.store.kind,
+    clock,
+    ids: uuidV7Generator(clock, random),
+    random,
+    config: config.outbox,
+    metrics,
+    subscribers,
+  });
+  return { clock, outbox, metrics };
+}
+
+const event = (subject: string, n: number, type = 'crossdock.inventory.adjusted'): NewEvent => ({
+  source: '/crossdock/inventory',
+  type,
+  subject,
+  data: { n },
+  correlationId: 'corr-1',
+});
+
+const appendAll = (outbox: OutboxService, events: NewEvent[]) =>
+  t.store.db.transaction().execute(async (tx) => {
+    for (const e of events) await outbox.append(tx, e);
+  });
+
+/** Moves the clock to the earliest retry still in the future and ticks. */
+async function tickAtNextRetry(outbox: OutboxService, clock: ManualClock) {
+  const next = await t.store.db
+    .selectFrom('outbox_deliveries')
+    .select((eb) => eb.fn.min<number>('next_attempt_at').as('at'))
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '>', clock.now())
+    .executeTakeFirstOrThrow();
+  if (next.at !== null) clock.set(Math.max(clock.now(), Number(next.at)));
+  return outbox.dispatchDue();
+}
+
+test(`an append in a transaction that rolls back publishes nothing (I8) (${testStoreKind})`, async () => {
+  const p = probe('all');
+  const { outbox } = setup([p.subscriber]);
+  await assert.rejects(
+    t.store.db.transaction().execute(async (tx) => {
+      await outbox.append(tx, event('item/A', 1));
+      throw new Error('the state change failed after the append');
+    }),
+    /state change failed/,
+  );
+  assert.deepEqual((await outbox.readFeed({ after: 0, limit: 100 })).items, []);
+  assert.deepEqual(await outbox.dispatchDue(), { delivered: 0, retrying: 0, dead: 0, skipped: false });
+  assert.deepEqual(p.received, []);
+  assert.deepEqual(await outbox.countDeliveriesByStatus(), { pending: 0, delivered: 0, dead: 0, discarded: 0 });
+});
+
+test(`an append needs a transaction (${testStoreKind})`, async () => {
+  const { outbox } = setup([]);
+  await assert.rejects(outbox.append(t.store.db as unknown as Tx, event('item/A', 1)), /needs the transaction/);
+});
+
+test(`the envelope is CloudEvents 1.0 with our extensions (${testStoreKind})`, async () => {
+  const p = probe('all');
+  const { outbox, clock } = setup([p.subscriber]);
+  let appended: EventEnvelope | undefined;
+  await t.store.db.transaction().execute(async (tx) => {
+    appended = await outbox.append(tx, { ...event('item/A', 1), causationId: 'msg-9', dataSchemaVersion: '2' });
+  });
+  await outbox.dispatchDue();
+  assert.equal(p.received.length, 1);
+  const delivered = p.received[0]!;
+  assert.deepEqual(delivered, appended);
+  assert.equal(delivered.specversion, '1.0');
+  assert.equal(delivered.datacontenttype, 'application/json');
+  assert.equal(delivered.time, new Date(clock.now()).toISOString());
+  assert.equal(delivered.correlationid, 'corr-1');
+  assert.equal(delivered.causationid, 'msg-9');
+  assert.equal(delivered.dataschemaversion, '2');
+  assert.match(delivered.sequence, /^\d+$/);
+  assert.deepEqual(delivered.data, { n: 1 });
+  const { items } = await outbox.readFeed({ after: 0, limit: 10 });
+  assert.deepEqual(items, [appended]);
+});
+
+test(`a subscriber that fails twice then succeeds gets the event, with two retries counted (${testStoreKind})`, async () => {
+  const p = probe('flaky', '*', (_e, attempt) => (attempt <= 2 ? new ExternalError('503', { retryable: true }) : null));
+  const { outbox, clock, metrics } = setup([p.subscriber]);
+  await appendAll(outbox, [event('item/A', 1)]);
+  assert.equal((await outbox.dispatchDue()).retrying, 1);
+  assert.equal((await outbox.dispatchDue()).retrying, 0, 'not due again before its backoff');
+  assert.equal((await tickAtNextRetry(outbox, clock)).retrying, 1);
+  assert.equal((await tickAtNextRetry(outbox, clock)).delivered, 1);
+  assert.deepEqual(p.subjects(), ['item/A:1']);
+  const row = await t.store.db.selectFrom('outbox_deliveries').selectAll().executeTakeFirstOrThrow();
+  assert.equal(row.status, 'delivered');
+  assert.equal(row.attempts, 3);
+  assert.equal((await metrics.outboxRetries.get()).values.find((v) => v.labels.subscriber === 'flaky')?.value, 2);
+});
+
+test(`a retrying event holds back later events of its subject while other subjects proceed (${testStoreKind})`, async () => {
+  const p = probe('ordered', '*', (e, attempt) => (e.subject === 'item/A' && (e.data as { n: number }).n === 1 && attempt === 1 ? new Error('timeout') : null));
+  const { outbox, clock } = setup([p.subscriber]);
+  await appendAll(outbox, [event('item/A', 1), event('item/A', 2), event('item/B', 1), event('item/A', 3), event('item/B', 2)]);
+  assert.deepEqual(await outbox.dispatchDue(), { delivered: 2, retrying: 1, dead: 0, skipped: false });
+  assert.deepEqual(p.subjects(), ['item/B:1', 'item/B:2']);
+  await appendAll(outbox, [event('item/A', 4)]);
+  assert.deepEqual(await outbox.dispatchDue(), { delivered: 0, retrying: 0, dead: 0, skipped: false }, 'A is held until its first event is retried');
+  await tickAtNextRetry(outbox, clock);
+  assert.deepEqual(p.subjects(), ['item/B:1', 'item/B:2', 'item/A:1', 'item/A:2', 'item/A:3', 'item/A:4']);
+});
+
+test(`a terminal failure is a dead letter that does not hold its subject; replay delivers it (${testStoreKind})`, async () => {
+  const rejected = new Set(['item/A:1']);
+  const p = probe('strict', '*', (e) => (rejected.has(`${e.subject}:${(e.data as { n: number }).n}`) ? new ExternalError('422 schema', { retryable: false }) : null));
+  const { outbox, metrics } = setup([p.subscriber]);
+  await appendAll(outbox, [event('item/A', 1), event('item/A', 2)]);
+  assert.deepEqual(await outbox.dispatchDue(), { delivered: 1, retrying: 0, dead: 1, skipped: false });
+  assert.deepEqual(p.subjects(), ['item/A:2']);
+  assert.equal((await metrics.outboxDeadLetters.get()).values[0]?.value, 1);
+
+  const dead = await outbox.listDeadLetters({ limit: 10 });
+  assert.equal(dead.items.length, 1);
+  const letter = dead.items[0]!;
+  assert.equal(letter.status, 'dead');
+  assert.equal(letter.attempts, 1);
+  assert.match(letter.lastError ?? '', /422 schema/);
+  assert.equal(letter.event.subject, 'item/A');
+
+  rejected.clear();
+  const replayed = await outbox.replayDeadLetter(letter.id, 'subscriber fixed its schema');
+  assert.equal(replayed.status, 'pending');
+  assert.equal(replayed.attempts, 0);
+  assert.equal(replayed.replayCount, 1);
+  assert.equal((await outbox.dispatchDue()).delivered, 1, 'deliverable at once, without moving the clock');
+  assert.deepEqual(p.subjects(), ['item/A:2', 'item/A:1']);
+  assert.ok(Number(p.received[1]!.sequence) < Number(p.received[0]!.sequence), 'the replayed event keeps its earlier sequence');
+  await assert.rejects(outbox.replayDeadLetter(letter.id), (e: unknown) => e instanceof AppError && e.code === 'invalid_state');
+});
+
+test(`retries run out into a dead letter, which can be discarded for good (${testStoreKind})`, async () => {
+  const p = probe('down', '*', () => new Error('ECONNREFUSED'));
+  const { outbox, clock } = setup([p.subscriber], { attemptsMax: 3 });
+  await appendAll(outbox, [event('item/A', 1)]);
+  await outbox.dispatchDue();
+  await tickAtNextRetry(outbox, clock);
+  assert.equal((await tickAtNextRetry(outbox, clock)).dead, 1);
+  const [letter] = (await outbox.listDeadLetters({ subscriber: 'down', limit: 10 })).items;
+  assert.equal(letter?.attempts, 3);
+  const discarded = await outbox.discardDeadLetter(letter!.id, 'partner decommissioned');
+  assert.equal(discarded.status, 'discarded');
+  assert.equal(discarded.operatorNote, 'partner decommissioned');
+  await assert.rejects(outbox.replayDeadLetter(letter!.id), (e: unknown) => e instanceof AppError && e.code === 'invalid_state');
+  await assert.rejects(outbox.discardDeadLetter(999_999, 'x'), (e: unknown) => e instanceof AppError && e.code === 'not_found');
+  assert.deepEqual(await outbox.countDeliveriesByStatus(), { pending: 0, delivered: 0, dead: 0, discarded: 1 });
+});
+
+test(`type filters decide which subscribers get a delivery (${testStoreKind})`, async () => {
+  const inventory = probe('inventory', ['crossdock.inventory.*']);
+  const releases = probe('releases', ['crossdock.orders.released']);
+  const { outbox } = setup([inventory.subscriber, releases.subscriber]);
+  await appendAll(outbox, [event('item/A', 1), event('order/1', 2, 'crossdock.orders.released'), event('order/1', 3, 'crossdock.orders.closed')]);
+  const rows = await t.store.db.selectFrom('outbox_deliveries').select(['subscriber', 'event_seq']).orderBy('event_seq').execute();
+  assert.deepEqual(rows.map((r) => r.subscriber), ['inventory', 'releases']);
+  await outbox.dispatchDue();
+  assert.deepEqual(inventory.subjects(), ['item/A:1']);
+  assert.deepEqual(releases.subjects(), ['order/1:2']);
+});
+
+test(`subscribers are registered before the first append, once each (${testStoreKind})`, async () => {
+  const { outbox } = setup([]);
+  outbox.subscribe(probe('early').subscriber);
+  assert.throws(() => outbox.subscribe(probe('early').subscriber), /registered twice/);
+  assert.throws(() => outbox.subscribe(probe('bad', ['crossdock.*.x']).subscriber), /not a type or a prefix pattern/);
+  await appendAll(outbox, [event('item/A', 1)]);
+  assert.throws(() => outbox.subscribe(probe('late').subscriber), /after events were appended/);
+});
+
+test(`the feed reads in sequence order after a position, by type prefix and subject (${testStoreKind})`, async () => {
+  const { outbox } = setup([]);
+  await appendAll(outbox, [event('item/A', 1), event('order/1', 2, 'crossdock.orders.released'), event('item/B', 3), event('item/A', 4)]);
+  const all = await outbox.readFeed({ after: 0, limit: 2 });
+  assert.deepEqual(all.items.map((e) => (e.data as { n: number }).n), [1, 2]);
+  const rest = await outbox.readFeed({ after: all.nextAfter, limit: 10 });
+  assert.deepEqual(rest.items.map((e) => (e.data as { n: number }).n), [3, 4]);
+  const empty = await outbox.readFeed({ after: rest.nextAfter, limit: 10 });
+  assert.deepEqual(empty, { items: [], nextAfter: rest.nextAfter });
+  const inventory = await outbox.readFeed({ after: 0, type: 'crossdock.inventory.*', limit: 10 });
+  assert.deepEqual(inventory.items.map((e) => (e.data as { n: number }).n), [1, 3, 4]);
+  const exact = await outbox.readFeed({ after: 0, type: 'crossdock.orders.released', limit: 10 });
+  assert.deepEqual(exact.items.map((e) => (e.data as { n: number }).n), [2]);
+  const itemA = await outbox.readFeed({ after: 0, subject: 'item/A', limit: 10 });
+  assert.deepEqual(itemA.items.map((e) => (e.data as { n: number }).n), [1, 4]);
+});
+
+test(`on PostgreSQL only one node dispatches at a time, so each event is delivered once (${testStoreKind})`, { skip: testStoreKind !== 'postgres' && 'SQLite runs one process' }, async () => {
+  const received: string[] = [];
+  const slow: Subscriber = {
+    name: 'slow',
+    types: '*',
+    async deliver(e) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      received.push(e.id);
+    },
+  };
+  const a = setup([slow]);
+  const b = setup([slow]);
+  await appendAll(a.outbox, Array.from({ length: 10 }, (_, i) => event(`item/${i % 3}`, i)));
+  const [ra, rb] = await Promise.all([a.outbox.dispatchDue(), b.outbox.dispatchDue()]);
+  assert.equal(ra.delivered + rb.delivered, 10);
+  assert.ok(ra.skipped !== rb.skipped, 'exactly one node took the lock');
+  assert.equal(new Set(received).size, 10);
+  assert.equal(received.length, 10);
+});

@@ -1,0 +1,101 @@
+import type { Config } from '../../config.ts';
+import type { Clock } from '../clock.ts';
+import type { Random } from '../random.ts';
+import type { Executor, StoreKind } from '../db/store.ts';
+import type { Metrics } from '../http/metrics.ts';
+import * as repo from './outbox.repo.ts';
+import { decideDeliveryFailure } from './outbox.rules.ts';
+import type { DispatchReport, EventEnvelope, Subscriber } from './outbox.types.ts';
+import { toEnvelope } from './outbox.view.ts';
+
+export interface DispatcherDeps {
+  db: Executor;
+  kind: StoreKind;
+  clock: Clock;
+  random: Random;
+  config: Config['outbox'];
+  metrics: Pick<Metrics, 'outboxRetries' | 'outboxDeadLetters'>;
+}
+
+/**
+ * One dispatcher tick: for each subscriber, deliver its due deliveries in sequence order per subject.
+ *
+ * Ordering. A delivery is not attempted while an earlier delivery of the same subject to the same
+ * subscriber is pending, so a retrying event holds back the later events of its subject (other
+ * subjects go on). A dead letter does NOT hold them back: once an event is dead, later events of its
+ * subject are delivered, and a replay of the dead letter arrives after them, out of order. We chose
+ * this because holding a subject behind a dead letter turns one poison event into a silent outage of
+ * that object (an item's availability would stop reaching every channel) until a person notices,
+ * while the gap a dead letter leaves is loud: it is counted, listed and replayable, and its envelope
+ * carries its original `sequence`, so a subscriber that keeps "the highest sequence wins" per subject
+ * can recognise the late event as older than what it has.
+ *
+ * Concurrency. On PostgreSQL only one node dispatches at a time: the tick runs on one pinned
+ * connection holding a session advisory lock, and a node that cannot take the lock skips the tick.
+ * The lock, not a transaction, guards the tick, so each delivery's result is committed as soon as it
+ * is known and a crash re-delivers at most the deliveries in flight (at least once). SQLite runs one
+ * process, and the caller makes ticks within it single-flight.
+ */
+export async function dispatchDue(deps: DispatcherDeps, subscribers: readonly Subscriber[]): Promise<DispatchReport> {
+  const report: DispatchReport = { delivered: 0, retrying: 0, dead: 0, skipped: false };
+  if (subscribers.length === 0) return report;
+  // allSettled, not all: every subscriber's work must finish before the pinned connection and its
+  // lock are given back, even when one of them failed.
+  const run = async (db: Executor) => {
+    const results = await Promise.allSettled(subscribers.map((s) => dispatchSubscriber({ ...deps, db }, s, report)));
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) throw failure.reason;
+  };
+  if (deps.kind === 'sqlite') {
+    await run(deps.db);
+    return report;
+  }
+  await deps.db.connection().execute(async (conn) => {
+    if (!(await repo.tryLockDispatcher(conn))) {
+      report.skipped = true;
+      return;
+    }
+    try {
+      await run(conn);
+    } finally {
+      await repo.unlockDispatcher(conn);
+    }
+  });
+  return report;
+}
+
+async function dispatchSubscriber(deps: DispatcherDeps, subscriber: Subscriber, report: DispatchReport): Promise<void> {
+  const { db, clock, random, config, metrics } = deps;
+  const due = await repo.selectDueDeliveries(db, subscriber.name, clock.now(), config.batchSize);
+  // Subjects whose delivery failed in this tick: their later events wait for the retry.
+  const heldSubjects = new Set<string>();
+  for (const delivery of due) {
+    if (heldSubjects.has(delivery.subject)) continue;
+    const attemptsMade = delivery.attempts + 1;
+    const event: EventEnvelope = toEnvelope({ ...delivery, id: delivery.event_id });
+    try {
+      await subscriber.deliver(event);
+    } catch (error) {
+      const now = clock.now();
+      const failure = decideDeliveryFailure(error, attemptsMade, now, config, random);
+      await repo.markFailed(db, delivery.id, {
+        status: failure.status,
+        attempts: attemptsMade,
+        next_attempt_at: failure.nextAttemptAt,
+        last_error: failure.lastError,
+        dead_at: failure.status === 'dead' ? now : null,
+      });
+      if (failure.status === 'dead') {
+        report.dead++;
+        metrics.outboxDeadLetters.inc({ subscriber: subscriber.name });
+      } else {
+        report.retrying++;
+        heldSubjects.add(delivery.subject);
+        metrics.outboxRetries.inc({ subscriber: subscriber.name });
+      }
+      continue;
+    }
+    await repo.markDelivered(db, delivery.id, attemptsMade, clock.now());
+    report.delivered++;
+  }
+}

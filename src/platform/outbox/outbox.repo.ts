@@ -1,0 +1,164 @@
+import { sql, type Insertable } from 'kysely';
+import type { Executor, Tx } from '../db/store.ts';
+import type { OutboxDeliveryRow, OutboxEventRow } from '../db/platform.tables.ts';
+
+/** SQL only: outbox events, their deliveries, and the PostgreSQL locks that order them. */
+
+/** Advisory lock keys; arbitrary constants, chosen once and never reused for anything else. */
+const APPEND_LOCK_KEY = 0x6364_0001;
+const DISPATCH_LOCK_KEY = 0x6364_0002;
+
+/**
+ * PostgreSQL only. Serialises appending transactions from their append to their commit, so events
+ * commit in sequence order. Without it a transaction could take sequence 10, commit after another
+ * took and committed 11, and a feed reader or the dispatcher that had already moved past 11 would
+ * never see 10 (the identity column hands out numbers at insert, not at commit). The lock is held
+ * only from the append to the commit, which is why services append as their last write.
+ */
+export const lockAppends = async (tx: Tx): Promise<void> => {
+  await sql`select pg_advisory_xact_lock(${sql.lit(APPEND_LOCK_KEY)})`.execute(tx);
+};
+
+/** PostgreSQL only: a session lock on one pinned connection; released when it is unlocked or the connection dies. */
+export const tryLockDispatcher = async (conn: Executor): Promise<boolean> => {
+  const result = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${sql.lit(DISPATCH_LOCK_KEY)}) as locked`.execute(conn);
+  return result.rows[0]?.locked === true;
+};
+
+export const unlockDispatcher = async (conn: Executor): Promise<void> => {
+  await sql`select pg_advisory_unlock(${sql.lit(DISPATCH_LOCK_KEY)})`.execute(conn);
+};
+
+export const insertEvent = async (tx: Tx, row: Insertable<OutboxEventRow>): Promise<number> => {
+  const inserted = await tx.insertInto('outbox_events').values(row).returning('seq').executeTakeFirstOrThrow();
+  return Number(inserted.seq);
+};
+
+export const insertDeliveries = async (tx: Tx, rows: Array<Insertable<OutboxDeliveryRow>>): Promise<void> => {
+  if (rows.length > 0) await tx.insertInto('outbox_deliveries').values(rows).execute();
+};
+
+const deliveryColumns = [
+  'd.id',
+  'd.subscriber',
+  'd.subject',
+  'd.status',
+  'd.attempts',
+  'd.next_attempt_at',
+  'd.last_error',
+  'd.delivered_at',
+  'd.dead_at',
+  'd.discarded_at',
+  'd.replay_count',
+  'd.operator_note',
+  'e.seq',
+  'e.id as event_id',
+  'e.source',
+  'e.type',
+  'e.time',
+  'e.correlation_id',
+  'e.causation_id',
+  'e.schema_version',
+  'e.data',
+] as const;
+
+const deliveriesWithEvents = (db: Executor) =>
+  db.selectFrom('outbox_deliveries as d').innerJoin('outbox_events as e', 'e.seq', 'd.event_seq').select(deliveryColumns);
+
+/**
+ * The next deliveries a subscriber may attempt, in sequence order, in one query. A delivery is
+ * eligible when it is due and no earlier pending delivery of the same subject (for the same
+ * subscriber) is waiting for a later retry. So the batch, a prefix in sequence order, holds every
+ * earlier pending delivery of each subject it contains, and the caller can deliver it in order,
+ * skipping the rest of a subject once one of its deliveries fails. Dead and discarded deliveries are
+ * not pending and so do not hold later ones back.
+ */
+export const selectDueDeliveries = (db: Executor, subscriber: string, now: number, limit: number) =>
+  deliveriesWithEvents(db)
+    .where('d.subscriber', '=', subscriber)
+    .where('d.status', '=', 'pending')
+    .where('d.next_attempt_at', '<=', now)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('outbox_deliveries as p')
+            .select('p.id')
+            .whereRef('p.subscriber', '=', 'd.subscriber')
+            .whereRef('p.subject', '=', 'd.subject')
+            .where('p.status', '=', 'pending')
+            .whereRef('p.event_seq', '<', 'd.event_seq')
+            .where('p.next_attempt_at', '>', now),
+        ),
+      ),
+    )
+    .orderBy('d.event_seq')
+    .limit(limit)
+    .execute();
+export type DeliveryWithEvent = Awaited<ReturnType<typeof selectDueDeliveries>>[number];
+
+export const markDelivered = (db: Executor, id: number, attempts: number, now: number) =>
+  db
+    .updateTable('outbox_deliveries')
+    .set({ status: 'delivered', attempts, delivered_at: now, last_error: null })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .execute();
+
+export const markFailed = (
+  db: Executor,
+  id: number,
+  change: { status: 'pending' | 'dead'; attempts: number; next_attempt_at: number; last_error: string; dead_at: number | null },
+) => db.updateTable('outbox_deliveries').set(change).where('id', '=', id).where('status', '=', 'pending').execute();
+
+export const findDelivery = (db: Executor, id: number) => deliveriesWithEvents(db).where('d.id', '=', id).executeTakeFirst();
+
+export const listDeadLetters = (db: Executor, filter: { subscriber?: string | undefined; afterId?: number | undefined; limit: number }) => {
+  let query = deliveriesWithEvents(db).where('d.status', '=', 'dead');
+  if (filter.subscriber) query = query.where('d.subscriber', '=', filter.subscriber);
+  if (filter.afterId !== undefined) query = query.where('d.id', '>', filter.afterId);
+  return query.orderBy('d.id').limit(filter.limit).execute();
+};
+
+/** A replayed dead letter is pending, due now, with a fresh attempt budget. */
+export const reopenDeadLetter = async (db: Executor, id: number, now: number, note: string | null): Promise<boolean> => {
+  const result = await db
+    .updateTable('outbox_deliveries')
+    .set((eb) => ({
+      status: 'pending',
+      attempts: 0,
+      next_attempt_at: now,
+      dead_at: null,
+      replay_count: eb('replay_count', '+', 1),
+      operator_note: note,
+    }))
+    .where('id', '=', id)
+    .where('status', '=', 'dead')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+};
+
+export const discardDeadLetter = async (db: Executor, id: number, now: number, note: string): Promise<boolean> => {
+  const result = await db
+    .updateTable('outbox_deliveries')
+    .set({ status: 'discarded', discarded_at: now, operator_note: note })
+    .where('id', '=', id)
+    .where('status', '=', 'dead')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+};
+
+export const readFeed = (db: Executor, filter: { after: number; typePrefix?: string | undefined; type?: string | undefined; subject?: string | undefined; limit: number }) => {
+  let query = db.selectFrom('outbox_events').selectAll().where('seq', '>', filter.after);
+  if (filter.type) query = query.where('type', '=', filter.type);
+  // substr, not LIKE: a prefix may contain `_`, which LIKE would read as a wildcard.
+  if (filter.typePrefix) query = query.where(sql<string>`substr(type, 1, ${sql.lit(filter.typePrefix.length)})`, '=', filter.typePrefix);
+  if (filter.subject) query = query.where('subject', '=', filter.subject);
+  return query.orderBy('seq').limit(filter.limit).execute();
+};
+
+export const countDeliveriesByStatus = (db: Executor) =>
+  db
+    .selectFrom('outbox_deliveries')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy('status')
+    .execute();

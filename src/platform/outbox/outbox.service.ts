@@ -1,0 +1,178 @@
+import type { Config } from '../../config.ts';
+import type { Clock } from '../clock.ts';
+import type { IdGenerator } from '../ids.ts';
+import type { Random } from '../random.ts';
+import type { Executor, StoreKind, Tx } from '../db/store.ts';
+import { AppError, invariant } from '../errors.ts';
+import type { Metrics } from '../http/metrics.ts';
+import { decodeCursor, toPage, type Page } from '../pagination.ts';
+import { singleFlight, startPoller, type Poller } from '../poller.ts';
+import { dispatchDue } from './outbox.dispatcher.ts';
+import * as repo from './outbox.repo.ts';
+import { matchesType } from './outbox.rules.ts';
+import {
+  deliveryStatuses,
+  typePatternSchema,
+  type Delivery,
+  type DeliveryStatus,
+  type DispatchReport,
+  type EventEnvelope,
+  type FeedPage,
+  type FeedQuery,
+  type NewEvent,
+  type Subscriber,
+} from './outbox.types.ts';
+import { toDelivery, toEnvelope } from './outbox.view.ts';
+
+export interface OutboxService {
+  /**
+   * Registers a subscriber. Allowed only while the app is being built: deliveries are created when an
+   * event is appended, one per matching subscriber, so a subscriber added after the first append
+   * would silently miss the events before it. The first append or dispatch closes registration.
+   */
+  subscribe(subscriber: Subscriber): void;
+  /**
+   * Writes an event in the caller's transaction, with one delivery per matching subscriber. Nothing
+   * is published unless that transaction commits (I8). Append as the transaction's last write: on
+   * PostgreSQL it holds the append lock until commit (see outbox.repo.ts).
+   */
+  append(tx: Tx, event: NewEvent): Promise<EventEnvelope>;
+  /** One dispatcher tick; concurrent calls in one process share the tick in progress. */
+  dispatchDue(): Promise<DispatchReport>;
+  /** Events in sequence order after `after`, for integrations that poll. */
+  readFeed(query: FeedQuery): Promise<FeedPage>;
+  listDeadLetters(query: { subscriber?: string | undefined; limit: number; cursor?: string | undefined }): Promise<Page<Delivery>>;
+  /** Puts a dead letter back to pending with a fresh attempt budget, deliverable at once. */
+  replayDeadLetter(id: number, reason?: string): Promise<Delivery>;
+  discardDeadLetter(id: number, reason: string): Promise<Delivery>;
+  countDeliveriesByStatus(): Promise<Record<DeliveryStatus, number>>;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export interface OutboxDeps {
+  db: Executor;
+  kind: StoreKind;
+  clock: Clock;
+  ids: IdGenerator;
+  random: Random;
+  config: Config['outbox'];
+  metrics: Pick<Metrics, 'outboxRetries' | 'outboxDeadLetters'>;
+  subscribers?: readonly Subscriber[];
+  onLoopError?: (error: unknown) => void;
+}
+
+export function createOutboxService(deps: OutboxDeps): OutboxService {
+  const { db, kind, clock, ids } = deps;
+  const subscribers: Subscriber[] = [];
+  let registrationOpen = true;
+  let poller: Poller | null = null;
+
+  const subscribe = (subscriber: Subscriber) => {
+    invariant(registrationOpen, `subscriber "${subscriber.name}" registered after events were appended or dispatched; register while building the app`);
+    invariant(/^[A-Za-z0-9._:-]{1,100}$/.test(subscriber.name), `subscriber name "${subscriber.name}" must be 1–100 of [A-Za-z0-9._:-]`);
+    invariant(!subscribers.some((s) => s.name === subscriber.name), `subscriber "${subscriber.name}" is registered twice`);
+    for (const pattern of subscriber.types === '*' ? [] : subscriber.types) {
+      invariant(typePatternSchema.safeParse(pattern).success, `subscriber "${subscriber.name}": "${pattern}" is not a type or a prefix pattern`);
+    }
+    subscribers.push(subscriber);
+  };
+  for (const subscriber of deps.subscribers ?? []) subscribe(subscriber);
+
+  const dispatchOnce = singleFlight(() => {
+    registrationOpen = false;
+    return dispatchDue(deps, subscribers);
+  });
+
+  const loadDelivery = async (id: number): Promise<Delivery> => {
+    const row = await repo.findDelivery(db, id);
+    if (!row) throw new AppError('not_found', `outbox delivery ${id} does not exist`, [{ path: 'id', message: 'unknown delivery id' }]);
+    return toDelivery(row);
+  };
+
+  const notDead = (delivery: Delivery, action: string) =>
+    new AppError('invalid_state', `outbox delivery ${delivery.id} is ${delivery.status}; only dead letters can be ${action}`, [
+      { path: 'status', message: delivery.status },
+    ]);
+
+  const service: OutboxService = {
+    subscribe,
+
+    async append(tx, event) {
+      invariant(tx.isTransaction, 'outbox.append needs the transaction of the state change it announces');
+      invariant(event.source && event.type && event.subject, 'an event needs a source, a type and a subject');
+      const data = JSON.stringify(event.data);
+      invariant(data !== undefined, `event ${event.type}: data must be a JSON value`);
+      registrationOpen = false;
+      if (kind === 'postgres') await repo.lockAppends(tx);
+      const now = clock.now();
+      const row = {
+        id: ids.next(),
+        source: event.source,
+        type: event.type,
+        subject: event.subject,
+        time: now,
+        correlation_id: event.correlationId ?? null,
+        causation_id: event.causationId ?? null,
+        schema_version: event.dataSchemaVersion ?? '1',
+        data,
+      };
+      const seq = await repo.insertEvent(tx, row);
+      await repo.insertDeliveries(
+        tx,
+        subscribers
+          .filter((s) => matchesType(s.types, event.type))
+          .map((s) => ({ event_seq: seq, subscriber: s.name, subject: event.subject, status: 'pending', attempts: 0, next_attempt_at: now })),
+      );
+      return toEnvelope({ ...row, seq });
+    },
+
+    dispatchDue: dispatchOnce,
+
+    async readFeed(query) {
+      const pattern = query.type;
+      const prefix = pattern?.endsWith('.*') ? pattern.slice(0, -1) : undefined;
+      const rows = await repo.readFeed(db, {
+        after: query.after,
+        type: pattern === undefined || pattern === '*' || prefix !== undefined ? undefined : pattern,
+        typePrefix: prefix,
+        subject: query.subject,
+        limit: query.limit,
+      });
+      const items = rows.map(toEnvelope);
+      return { items, nextAfter: rows.length > 0 ? Number(rows[rows.length - 1]!.seq) : query.after };
+    },
+
+    async listDeadLetters(query) {
+      const afterId = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ['n'] as const)[0];
+      const rows = await repo.listDeadLetters(db, { subscriber: query.subscriber, afterId, limit: query.limit + 1 });
+      return toPage(rows, query.limit, toDelivery, (row) => [Number(row.id)]);
+    },
+
+    async replayDeadLetter(id, reason) {
+      if (!(await repo.reopenDeadLetter(db, id, clock.now(), reason ?? null))) throw notDead(await loadDelivery(id), 'replayed');
+      return loadDelivery(id);
+    },
+
+    async discardDeadLetter(id, reason) {
+      if (!(await repo.discardDeadLetter(db, id, clock.now(), reason))) throw notDead(await loadDelivery(id), 'discarded');
+      return loadDelivery(id);
+    },
+
+    async countDeliveriesByStatus() {
+      const counts = Object.fromEntries(deliveryStatuses.map((s) => [s, 0])) as Record<DeliveryStatus, number>;
+      for (const row of await repo.countDeliveriesByStatus(db)) counts[row.status as DeliveryStatus] = Number(row.n);
+      return counts;
+    },
+
+    start() {
+      poller ??= startPoller({ intervalMs: deps.config.pollIntervalMs, tick: dispatchOnce, onError: deps.onLoopError ?? (() => undefined) });
+    },
+
+    async stop() {
+      await poller?.stop();
+      poller = null;
+    },
+  };
+  return service;
+}

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+
+/**
+ * A CloudEvents 1.0 envelope (structured JSON mode). `sequence` (the outbox's position, a decimal
+ * integer as text, per the CloudEvents sequence extension) lets a subscriber tell an older event
+ * replayed late from a newer one; `correlationid`, `causationid` and `dataschemaversion` are our
+ * extension attributes and are left out when empty, as the spec asks.
+ */
+export const eventEnvelopeSchema = z.object({
+  specversion: z.literal('1.0'),
+  id: z.string(),
+  source: z.string(),
+  type: z.string(),
+  subject: z.string(),
+  time: z.string(),
+  datacontenttype: z.literal('application/json'),
+  data: z.unknown(),
+  sequence: z.string(),
+  dataschemaversion: z.string(),
+  correlationid: z.string().optional(),
+  causationid: z.string().optional(),
+});
+export type EventEnvelope = z.infer<typeof eventEnvelopeSchema>;
+
+/** What a service appends; the outbox fills in id, time, sequence and the fixed attributes. */
+export interface NewEvent {
+  /** URI-reference of the producing part of the hub, e.g. `/crossdock/inventory`. */
+  source: string;
+  /** Reverse-DNS style, past tense: `crossdock.inventory.adjusted`. */
+  type: string;
+  /** The object the event is about, e.g. `item/SKU-1@WH-EAST`; delivery order is kept per subject. */
+  subject: string;
+  /** Any JSON value. */
+  data: unknown;
+  correlationId?: string | null | undefined;
+  /** The id of the message or event that caused this one. */
+  causationId?: string | null | undefined;
+  /** Version of the data's schema; defaults to `1`. Consumers branch on it, never on guesswork. */
+  dataSchemaVersion?: string | undefined;
+}
+
+/**
+ * A consumer of events: a projection, a connector going out, a webhook. Registered while the app is
+ * built (see `OutboxService.subscribe`).
+ *
+ * `deliver` must be idempotent: delivery is at least once, so after a crash between delivering and
+ * recording it, the same event (same `id`) comes again. Throw an `ExternalError` with
+ * `retryable: false` (or an `AppError`) when trying again cannot help; any other error is retried
+ * with backoff. Apply your own timeout to remote calls: the dispatcher waits for `deliver`.
+ *
+ * @example
+ * outbox.subscribe({
+ *   name: 'erp-invoices',
+ *   types: ['crossdock.finance.*'],
+ *   deliver: async (event) => erpClient.postInvoice(event.data, { idempotencyKey: event.id }),
+ * });
+ */
+export interface Subscriber {
+  /** Stable name; deliveries are stored under it, so renaming a subscriber orphans its backlog. */
+  name: string;
+  /** `'*'` for every type, or exact types and prefix patterns such as `crossdock.inventory.*`. */
+  types: readonly string[] | '*';
+  deliver(event: EventEnvelope): Promise<void>;
+}
+
+export const deliveryStatuses = ['pending', 'delivered', 'dead', 'discarded'] as const;
+export type DeliveryStatus = (typeof deliveryStatuses)[number];
+
+export const deliverySchema = z.object({
+  id: z.number().int(),
+  subscriber: z.string(),
+  subject: z.string(),
+  status: z.enum(deliveryStatuses),
+  attempts: z.number().int(),
+  nextAttemptAt: z.string(),
+  lastError: z.string().nullable(),
+  deliveredAt: z.string().nullable(),
+  deadAt: z.string().nullable(),
+  discardedAt: z.string().nullable(),
+  replayCount: z.number().int(),
+  operatorNote: z.string().nullable(),
+  event: eventEnvelopeSchema,
+});
+export type Delivery = z.infer<typeof deliverySchema>;
+
+export interface DispatchReport {
+  delivered: number;
+  retrying: number;
+  dead: number;
+  /** True when another node holds the dispatcher lock (PostgreSQL), so this tick did nothing. */
+  skipped: boolean;
+}
+
+export const typePatternSchema = z
+  .string()
+  .regex(/^(\*|[a-z0-9_-]+(\.[a-z0-9_-]+)*(\.\*)?)$/, 'an event type such as crossdock.inventory.adjusted, a prefix such as crossdock.inventory.*, or *');
+
+export const feedQuerySchema = z.object({
+  after: z.coerce.number().int().min(0).default(0).describe('Return events with a sequence above this; pass the previous nextAfter'),
+  type: typePatternSchema.optional().describe('An exact type or a prefix pattern such as crossdock.inventory.*'),
+  subject: z.string().min(1).max(500).optional(),
+  limit: z.coerce.number().int().min(1).max(1_000).default(100),
+});
+export type FeedQuery = z.infer<typeof feedQuerySchema>;
+
+export const feedPageSchema = z.object({
+  items: z.array(eventEnvelopeSchema),
+  /** The sequence of the last event returned (or `after` when none): the next `after` to ask for. */
+  nextAfter: z.number().int(),
+});
+export type FeedPage = z.infer<typeof feedPageSchema>;
