@@ -1,8 +1,9 @@
 import type { PlatformTables } from './platform/db/platform.tables.ts';
 import type { CatalogTables } from './domains/catalog/catalog.tables.ts';
+import type { InventoryTables } from './domains/inventory/inventory.tables.ts';
 
 /**
  * Every table the hub owns, for Kysely's typing. Each domain declares its own row types; this file
  * only joins them, and only as types.
  */
-export interface Database extends PlatformTables, CatalogTables {}
+export interface Database extends PlatformTables, CatalogTables, InventoryTables {}

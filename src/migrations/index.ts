@@ -1,6 +1,7 @@
 import type { StoreMigration } from '../platform/db/migrator.ts';
 import { platformMigration } from './0001-platform.ts';
 import { catalogMigration } from './0002-catalog.ts';
+import { inventoryMigration } from './0003-inventory.ts';
 
 /** Every migration, in the order it applies. Names sort in the same order. */
-export const allMigrations: readonly StoreMigration[] = [platformMigration, catalogMigration];
+export const allMigrations: readonly StoreMigration[] = [platformMigration, catalogMigration, inventoryMigration];

@@ -1,0 +1,134 @@
+import { sql } from 'kysely';
+import type { StoreKind, Tx, Executor } from '../../platform/db/store.ts';
+import type { InventoryMovementRow, InventoryPositionRow } from './inventory.tables.ts';
+import type { Buckets } from './ledger.rules.ts';
+import type { Insertable } from 'kysely';
+
+export interface PositionKey {
+  sku: string;
+  locationCode: string;
+}
+
+export const positionKey = (sku: string, locationCode: string): string => `${sku}\u0000${locationCode}`;
+
+/** Rows per multi-row statement: well under both stores' bound-parameter limits. */
+const CHUNK_ROWS = 500;
+
+function* chunked<T>(items: readonly T[], size = CHUNK_ROWS): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
+
+export const toBuckets = (row: Pick<InventoryPositionRow, 'on_hand' | 'reserved' | 'quarantined' | 'damaged' | 'in_transit'>): Buckets => ({
+  onHand: row.on_hand,
+  reserved: row.reserved,
+  quarantined: row.quarantined,
+  damaged: row.damaged,
+  inTransit: row.in_transit,
+});
+
+/**
+ * Reads the positions a batch will change and, on PostgreSQL, locks them until commit, so two
+ * writers touching one position serialise instead of losing an update. Missing positions are first
+ * created at zero (a no-op when they exist) so there is always a row to lock. Keys are locked in a
+ * fixed order to avoid deadlocks between batches. On SQLite the transaction already holds the only
+ * write lock.
+ */
+export async function lockPositions(tx: Tx, kind: StoreKind, keys: readonly PositionKey[], now: number): Promise<Map<string, Buckets>> {
+  const unique = [...new Map(keys.map((k) => [positionKey(k.sku, k.locationCode), k])).values()].sort((a, b) =>
+    a.sku === b.sku ? (a.locationCode < b.locationCode ? -1 : 1) : a.sku < b.sku ? -1 : 1,
+  );
+  const positions = new Map<string, Buckets>();
+  for (const chunk of chunked(unique)) {
+    await tx
+      .insertInto('inventory_positions')
+      .values(
+        chunk.map((k) => ({
+          sku: k.sku,
+          location_code: k.locationCode,
+          on_hand: 0,
+          reserved: 0,
+          quarantined: 0,
+          damaged: 0,
+          in_transit: 0,
+          last_movement_seq: 0,
+          updated_at: now,
+        })),
+      )
+      .onConflict((oc) => oc.columns(['sku', 'location_code']).doNothing())
+      .execute();
+    const tuples = sql.join(chunk.map((k) => sql`(${k.sku}, ${k.locationCode})`));
+    const rows = await sql<InventoryPositionRow>`
+      select * from inventory_positions
+      where (sku, location_code) in (values ${tuples})
+      order by sku, location_code
+      ${kind === 'postgres' ? sql`for update` : sql``}`.execute(tx);
+    for (const row of rows.rows) positions.set(positionKey(row.sku, row.location_code), toBuckets(row));
+  }
+  return positions;
+}
+
+/** Appends movements; returns the highest sequence given, the watermark for change readers. */
+export async function insertMovements(tx: Tx, rows: readonly Insertable<InventoryMovementRow>[]): Promise<number> {
+  let maxSeq = 0;
+  for (const chunk of chunked(rows)) {
+    const inserted = await tx.insertInto('inventory_movements').values(chunk).returning('seq').execute();
+    for (const r of inserted) maxSeq = Math.max(maxSeq, Number(r.seq));
+  }
+  return maxSeq;
+}
+
+export async function writePositions(
+  tx: Tx,
+  positions: ReadonlyArray<{ sku: string; locationCode: string; buckets: Buckets }>,
+  lastMovementSeq: number,
+  now: number,
+): Promise<void> {
+  for (const chunk of chunked(positions)) {
+    await tx
+      .insertInto('inventory_positions')
+      .values(
+        chunk.map((p) => ({
+          sku: p.sku,
+          location_code: p.locationCode,
+          on_hand: p.buckets.onHand,
+          reserved: p.buckets.reserved,
+          quarantined: p.buckets.quarantined,
+          damaged: p.buckets.damaged,
+          in_transit: p.buckets.inTransit,
+          last_movement_seq: lastMovementSeq,
+          updated_at: now,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.columns(['sku', 'location_code']).doUpdateSet((eb) => ({
+          on_hand: eb.ref('excluded.on_hand'),
+          reserved: eb.ref('excluded.reserved'),
+          quarantined: eb.ref('excluded.quarantined'),
+          damaged: eb.ref('excluded.damaged'),
+          in_transit: eb.ref('excluded.in_transit'),
+          last_movement_seq: eb.ref('excluded.last_movement_seq'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .execute();
+  }
+}
+
+export const readAllPositions = (db: Executor) => db.selectFrom('inventory_positions').selectAll().execute();
+
+export const readPositionsChangedSince = (db: Executor, afterSeq: number) =>
+  db.selectFrom('inventory_positions').selectAll().where('last_movement_seq', '>', afterSeq).execute();
+
+/** Every movement in ledger order; the replay that I1 compares against stored positions. */
+export const readMovementsInOrder = (db: Executor, afterSeq: number, limit: number) =>
+  db.selectFrom('inventory_movements').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
+
+export const readMovementsForPosition = (db: Executor, sku: string, locationCode: string, limit: number) =>
+  db
+    .selectFrom('inventory_movements')
+    .selectAll()
+    .where('sku', '=', sku)
+    .where('location_code', '=', locationCode)
+    .orderBy('seq', 'desc')
+    .limit(limit)
+    .execute();
