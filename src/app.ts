@@ -18,6 +18,7 @@ import type { HttpApp } from './platform/http/types.ts';
 import { createInboxService, registerInboxRoutes, type InboxService } from './platform/inbox/index.ts';
 import { createOutboxService, registerOutboxRoutes, type OutboxService, type Subscriber } from './platform/outbox/index.ts';
 import { createTimerService, registerTimerRoutes, type TimerService } from './platform/timers/index.ts';
+import { createInventoryModule, registerInventoryModuleRoutes, type InventoryModule } from './domains/inventory/index.ts';
 
 export interface AppDeps {
   store: Store;
@@ -38,6 +39,7 @@ export interface Services {
   inbox: InboxService;
   outbox: OutboxService;
   timers: TimerService;
+  inventory: InventoryModule;
 }
 
 export interface App {
@@ -81,7 +83,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   });
 
   const loopError = (loop: string) => (error: unknown) => http.log.error({ err: error, loop }, `${loop} loop tick failed; retrying next tick`);
-  const services: Services = {
+  const platform = {
     keys: createApiKeyService({ db, clock, ids, random }),
     catalog: createCatalogService({ db, clock }),
     inbox: createInboxService({ db, clock, ids, random, config: config.inbox, metrics, onLoopError: loopError('inbox') }),
@@ -97,6 +99,21 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
       onLoopError: loopError('outbox'),
     }),
     timers: createTimerService({ db, clock, ids, random, config: config.timers, metrics, onLoopError: loopError('timers') }),
+  };
+  const services: Services = {
+    ...platform,
+    inventory: createInventoryModule({
+      db,
+      kind: store.kind,
+      clock,
+      ids,
+      config: config.inventory,
+      catalog: platform.catalog,
+      inbox: platform.inbox,
+      outbox: platform.outbox,
+      timers: platform.timers,
+      onError: (error, where) => http.log.error({ err: error, where }, `${where} failed`),
+    }),
   };
 
   installErrorHandling(http);
@@ -117,6 +134,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   registerTimerRoutes(http, services.timers);
   registerCanonicalRoutes(http);
   registerCatalogRoutes(http, services.catalog);
+  registerInventoryModuleRoutes(http, services.inventory, { inbox: services.inbox, db });
+
+  // ATP is read from memory, so the projection is loaded before the first request can arrive.
+  await services.inventory.availability.load();
 
   await http.ready();
 
@@ -130,7 +151,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     startWorkers() {
       if (workersStarted) return;
       workersStarted = true;
-      for (const worker of [services.outbox, services.inbox, services.timers]) {
+      for (const worker of [services.outbox, services.inbox, services.timers, services.inventory.availability]) {
         worker.start();
         stoppers.push(() => worker.stop());
       }

@@ -70,6 +70,23 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    inventory: z
+      .object({
+        /** A realtime source silent for this long counts as one posting interval old (batch sources use their own interval). */
+        freshnessRealtimeExpectedIntervalMs: z.number().int().min(1_000).default(5 * 60_000),
+        /** Confidence falls from 1 at one interval of age to 0 at this many intervals. */
+        staleIntervalsToZero: z.number().min(1.5).max(1_000).default(4),
+        /** Whether availability answers discount ATP by confidence when a source is stale or drifting. */
+        discountStaleAtp: z.boolean().default(true),
+        /** Changes to one SKU within this window leave as one availability event on the change feed. */
+        feedCoalesceMs: z.number().int().min(0).max(10_000).default(20),
+        /** How often the ATP projection catches up with other nodes' writes and re-reads source freshness. */
+        projectionRefreshMs: z.number().int().min(50).default(1_000),
+        /** How long events behind a gap in a source's sequence wait before the gap is skipped and raised. */
+        sequenceGapTimeoutMs: z.number().int().min(1_000).default(10 * 60_000),
+      })
+      .strict()
+      .prefault({}),
     log: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -13,6 +13,7 @@ export async function openRuntime(config: Config): Promise<AppDeps & { migration
     sqlitePath: config.store.sqlitePath,
     postgresUrl: config.store.postgresUrl,
     postgresPoolSize: config.store.postgresPoolSize,
+    onIdleConnectionError: (error) => console.error(`PostgreSQL dropped an idle connection (${error.message}); the pool will reconnect`),
   });
   const { applied } = await migrateToLatest(store);
   const clock = systemClock;

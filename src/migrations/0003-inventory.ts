@@ -5,7 +5,8 @@ export const inventoryMigration: StoreMigration = {
   name: '0003-inventory',
   async up(db, kind) {
     await withSequencePrimaryKey(db.schema.createTable('inventory_movements'), 'seq', kind)
-      .addColumn('id', 'text', (c) => c.notNull().unique())
+      // Not indexed: ids are made here, unique by construction, and nothing looks movements up by id.
+      .addColumn('id', 'text', (c) => c.notNull())
       .addColumn('sku', 'text', (c) => c.notNull())
       .addColumn('location_code', 'text', (c) => c.notNull())
       .addColumn('type', 'text', (c) => c.notNull())
@@ -24,8 +25,9 @@ export const inventoryMigration: StoreMigration = {
       .execute();
     // A sender's sequence number takes effect once (I5); hub-made movements have none.
     await db.schema.createIndex('inventory_movements_source_sequence').unique().on('inventory_movements').columns(['source', 'source_sequence']).execute();
-    await db.schema.createIndex('inventory_movements_position').on('inventory_movements').columns(['sku', 'location_code', 'seq']).execute();
-    await db.schema.createIndex('inventory_movements_location_time').on('inventory_movements').columns(['location_code', 'occurred_at']).execute();
+    // One index serves a position's history and snapshot reconciliation (movements after a time).
+    // Every index costs each append, so the ledger keeps only these two.
+    await db.schema.createIndex('inventory_movements_position_time').on('inventory_movements').columns(['sku', 'location_code', 'occurred_at']).execute();
 
     await db.schema
       .createTable('inventory_positions')

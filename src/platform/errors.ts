@@ -16,6 +16,8 @@ export const errorStatusByCode = {
   conflict: 409,
   version_conflict: 409,
   invalid_state: 409,
+  /** A reservation asked for more than is free (sellable on hand minus reserved) at the location. */
+  insufficient_stock: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   idempotency_key_reused: 422,

@@ -74,8 +74,18 @@ export async function createTestStore(options: { migrate?: boolean } = {}): Prom
       for (const s of opened) await s.close().catch(() => undefined);
       const cleanup = new pg.Client({ connectionString: adminUrl });
       await cleanup.connect();
-      await cleanup.query(`drop database if exists ${name} with (force)`);
-      await cleanup.end();
+      try {
+        // A pool's end() resolves before its connections have gone; dropping with FORCE then kills
+        // them mid-goodbye and the test process sees an error. Wait (bounded) until they are gone.
+        for (let wait = 0; wait < 200; wait++) {
+          const { rows } = await cleanup.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+          if (rows[0]?.n === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        await cleanup.query(`drop database if exists ${name} with (force)`);
+      } finally {
+        await cleanup.end();
+      }
     },
   };
 }

@@ -35,8 +35,12 @@ export interface EntityService<K extends CatalogKind> {
   /** 404 `not_found` when absent. */
   get(key: string): Promise<CatalogRecord<K>>;
   find(key: string): Promise<CatalogRecord<K> | undefined>;
-  /** The records found among the keys given, by key; for callers that resolve many at once. */
-  getMany(keys: readonly string[]): Promise<Map<string, CatalogRecord<K>>>;
+  /**
+   * The records found among the keys given, by key; for callers that resolve many at once. Callers
+   * inside a transaction pass it as `executor`: on SQLite a read on another handle would wait for the
+   * transaction's own connection and never finish.
+   */
+  getMany(keys: readonly string[], executor?: Executor): Promise<Map<string, CatalogRecord<K>>>;
   list(query: CatalogListQuery): Promise<Page<CatalogRecord<K>>>;
   /** Upserts a JSON `records` array; bad records are reported by index, good ones applied. */
   importRecords(records: readonly unknown[], options?: ImportOptions): Promise<ImportResult>;
@@ -138,8 +142,8 @@ function createEntityService<K extends CatalogKind>(entity: CatalogEntity<K>, de
 
     find,
 
-    async getMany(keys) {
-      const rows = await repo.findRows(db, entity.table, keys);
+    async getMany(keys, executor = db) {
+      const rows = await repo.findRows(executor, entity.table, keys);
       return new Map(rows.map((row) => [row.key, toRecord<K>(row)]));
     },
 

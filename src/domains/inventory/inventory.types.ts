@@ -83,6 +83,7 @@ export const inventorySnapshotSchema = z
     source: codeSchema,
     locationCode: codeSchema,
     asOf: timestampSchema,
+    complete: z.boolean().default(false).describe('True when the file lists every SKU at the location: unlisted SKUs count as zero'),
     counts: z
       .array(z.object({ sku: skuSchema, onHand: quantitySchema, unit: unitCodeSchema.default('EA') }).strict())
       .min(1)

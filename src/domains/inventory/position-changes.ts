@@ -44,3 +44,4 @@ export function createPositionChangeBus(onListenerError: (error: unknown) => voi
     },
   };
 }
+

@@ -24,6 +24,8 @@ export interface StoreOptions {
   sqlitePath?: string;
   postgresUrl?: string;
   postgresPoolSize?: number;
+  /** Told when the server drops an idle pooled connection; the pool recovers on its own. */
+  onIdleConnectionError?: (error: Error) => void;
 }
 
 const INT8_OID = 20;
@@ -67,6 +69,9 @@ export function openStore(options: StoreOptions): Store {
     max: options.postgresPoolSize ?? 10,
     types: pgTypes,
   });
+  // An idle connection the server drops (a restart, a failover, an administrator) is reported on the
+  // pool; unhandled, that event would end the process. The pool replaces the connection by itself.
+  pool.on('error', (error) => options.onIdleConnectionError?.(error));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     kind: 'postgres',

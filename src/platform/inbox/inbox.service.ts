@@ -6,6 +6,7 @@ import type { Random } from '../random.ts';
 import type { Executor } from '../db/store.ts';
 import { isUniqueViolation } from '../db/store.ts';
 import type { InboxMessageRow } from '../db/platform.tables.ts';
+import { createCommitHooks } from '../db/after-commit.ts';
 import { AppError, invariant } from '../errors.ts';
 import type { Metrics } from '../http/metrics.ts';
 import { decodeCursor, toPage, type Page } from '../pagination.ts';
@@ -147,6 +148,7 @@ export function createInboxService(deps: InboxDeps): InboxService {
     const now = clock.now();
     let attemptsMade = 0;
     let source = '';
+    const commit = createCommitHooks();
     try {
       await db.transaction().execute(async (tx) => {
         const claimed = await repo.claimMessage(tx, id, now);
@@ -159,9 +161,10 @@ export function createInboxService(deps: InboxDeps): InboxService {
             { path: 'messageType', message: 'deploy a handler for this type, then replay the message' },
           ]);
         }
-        const outcome = await handler(tx, toMessage({ ...claimed, status: 'received' }));
+        const outcome = await handler(tx, toMessage({ ...claimed, status: 'received' }), commit.hooks);
         await repo.recordOutcome(tx, id, JSON.stringify(outcome ?? null));
       });
+      commit.runAfterCommit();
       return attemptsMade === 0 ? null : 'processed';
     } catch (error) {
       // The transaction rolled back, effect and status together; record the attempt outside it.

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Tx } from '../db/store.ts';
+import type { CommitHooks } from '../db/after-commit.ts';
 
 /**
  * Inbox statuses. `received` waits for (another) processing attempt; `processed` took effect;
@@ -78,7 +79,8 @@ export interface ReceiveResult {
  * other error, to have it retried with backoff. Use only `tx` for database work: on SQLite a query on
  * the database outside the transaction would wait for the transaction to finish, forever.
  */
-export type InboxHandler = (tx: Tx, message: InboxMessage) => Promise<unknown>;
+/** `hooks.afterCommit` runs work that must wait for the commit, such as announcing changes. */
+export type InboxHandler = (tx: Tx, message: InboxMessage, hooks: CommitHooks) => Promise<unknown>;
 
 export const listInboxQuerySchema = z.object({
   status: inboxStatusSchema.optional(),

@@ -37,6 +37,8 @@ export interface OutboxService {
    * PostgreSQL it holds the append lock until commit (see outbox.repo.ts).
    */
   append(tx: Tx, event: NewEvent): Promise<EventEnvelope>;
+  /** The same for many events at once: one lock, one multi-row insert; sequence follows list order. */
+  appendMany(tx: Tx, events: readonly NewEvent[]): Promise<EventEnvelope[]>;
   /** One dispatcher tick; concurrent calls in one process share the tick in progress. */
   dispatchDue(): Promise<DispatchReport>;
   /** Events in sequence order after `after`, for integrations that poll. */
@@ -99,32 +101,43 @@ export function createOutboxService(deps: OutboxDeps): OutboxService {
     subscribe,
 
     async append(tx, event) {
+      const [envelope] = await service.appendMany(tx, [event]);
+      return envelope!;
+    },
+
+    async appendMany(tx, events) {
       invariant(tx.isTransaction, 'outbox.append needs the transaction of the state change it announces');
-      invariant(event.source && event.type && event.subject, 'an event needs a source, a type and a subject');
-      const data = JSON.stringify(event.data);
-      invariant(data !== undefined, `event ${event.type}: data must be a JSON value`);
+      if (events.length === 0) return [];
       registrationOpen = false;
       if (kind === 'postgres') await repo.lockAppends(tx);
       const now = clock.now();
-      const row = {
-        id: ids.next(),
-        source: event.source,
-        type: event.type,
-        subject: event.subject,
-        time: now,
-        correlation_id: event.correlationId ?? null,
-        causation_id: event.causationId ?? null,
-        schema_version: event.dataSchemaVersion ?? '1',
-        data,
-      };
-      const seq = await repo.insertEvent(tx, row);
+      const rows = events.map((event) => {
+        invariant(event.source && event.type && event.subject, 'an event needs a source, a type and a subject');
+        const data = JSON.stringify(event.data);
+        invariant(data !== undefined, `event ${event.type}: data must be a JSON value`);
+        return {
+          id: ids.next(),
+          source: event.source,
+          type: event.type,
+          subject: event.subject,
+          time: now,
+          correlation_id: event.correlationId ?? null,
+          causation_id: event.causationId ?? null,
+          schema_version: event.dataSchemaVersion ?? '1',
+          data,
+        };
+      });
+      const seqById = await repo.insertEvents(tx, rows);
+      const withSeq = rows.map((row) => ({ ...row, seq: seqById.get(row.id)! }));
       await repo.insertDeliveries(
         tx,
-        subscribers
-          .filter((s) => matchesType(s.types, event.type))
-          .map((s) => ({ event_seq: seq, subscriber: s.name, subject: event.subject, status: 'pending', attempts: 0, next_attempt_at: now })),
+        withSeq.flatMap((row) =>
+          subscribers
+            .filter((s) => matchesType(s.types, row.type))
+            .map((s) => ({ event_seq: row.seq, subscriber: s.name, subject: row.subject, status: 'pending', attempts: 0, next_attempt_at: now })),
+        ),
       );
-      return toEnvelope({ ...row, seq });
+      return withSeq.map(toEnvelope);
     },
 
     dispatchDue: dispatchOnce,

@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Config } from '../../config.ts';
+import { createCommitHooks } from '../db/after-commit.ts';
 import { retryDelayMs } from '../backoff.ts';
 import { isoTime, type Clock } from '../clock.ts';
 import type { IdGenerator } from '../ids.ts';
@@ -76,6 +77,7 @@ export function createTimerService(deps: TimerDeps): TimerService {
   const fireOne = async (id: string): Promise<'fired' | 'failed' | null> => {
     const now = clock.now();
     let claimed: Selectable<TimerRow> | undefined;
+    const commit = createCommitHooks();
     try {
       await db.transaction().execute(async (tx) => {
         claimed = await repo.claimTimer(tx, id, now);
@@ -83,8 +85,9 @@ export function createTimerService(deps: TimerDeps): TimerService {
         const handler = handlers.get(claimed.kind);
         // Kept pending and retried: the handler may arrive with the next deployment.
         if (!handler) throw new Error(`no timer handler is registered for kind "${claimed.kind}"`);
-        await handler(tx, toTimer(claimed));
+        await handler(tx, toTimer(claimed), commit.hooks);
       });
+      commit.runAfterCommit();
     } catch (error) {
       if (!claimed) throw error;
       await repo.recordFailure(db, id, {

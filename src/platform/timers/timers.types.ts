@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Tx } from '../db/store.ts';
+import type { CommitHooks } from '../db/after-commit.ts';
 
 /** `pending` until fired once, or cancelled; both are final. */
 export const timerStatuses = ['pending', 'fired', 'cancelled'] as const;
@@ -47,7 +48,7 @@ export type Timer = z.infer<typeof timerSchema>;
  * commit together, so the timer takes effect once. A thrown error rolls both back and the timer is
  * retried with backoff. Use only `tx` for database work (see InboxHandler for why).
  */
-export type TimerHandler = (tx: Tx, timer: Timer) => Promise<void>;
+export type TimerHandler = (tx: Tx, timer: Timer, hooks: CommitHooks) => Promise<void>;
 
 export interface FireReport {
   fired: number;

@@ -1,0 +1,43 @@
+import type { Selectable } from 'kysely';
+import type { Executor, Tx } from '../../platform/db/store.ts';
+import type { ReservationRow } from './inventory.tables.ts';
+
+/** SQL only: reservation rows. Every state change is guarded by `state = 'pending'` (I4). */
+
+export type ReservationRecord = Selectable<ReservationRow>;
+export type ResolvedState = 'committed' | 'released' | 'expired';
+
+/**
+ * Inserts unless the id exists, and says which happened. ON CONFLICT DO NOTHING rather than catching
+ * the violation, because on PostgreSQL a failed statement aborts the whole transaction. A concurrent
+ * insert of the same id waits here for the other transaction and then does nothing, so two callers
+ * repeating one client-chosen id can never both post a movement.
+ */
+export const insertReservationIfNew = async (tx: Tx, row: ReservationRecord): Promise<boolean> => {
+  const inserted = await tx
+    .insertInto('reservations')
+    .values(row)
+    .onConflict((oc) => oc.column('id').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return inserted !== undefined;
+};
+
+export const findReservation = (db: Executor, id: string): Promise<ReservationRecord | undefined> =>
+  db.selectFrom('reservations').selectAll().where('id', '=', id).executeTakeFirst();
+
+export const listReservationsByOrder = (db: Executor, orderId: string): Promise<ReservationRecord[]> =>
+  db.selectFrom('reservations').selectAll().where('order_id', '=', orderId).orderBy('line_number').orderBy('created_at').orderBy('id').execute();
+
+/**
+ * Moves a pending reservation to its final state and returns the updated row, or nothing when it
+ * was not pending (already resolved, or unknown). This single guarded update is what makes a
+ * reservation resolve at most once: of two concurrent resolvers the second waits for the first's row
+ * lock and then matches no row. An expiry also requires the expiry time to have passed, so even a
+ * direct call (or a clock that stepped back) cannot expire a reservation early.
+ */
+export const resolveIfPending = (tx: Tx, id: string, state: ResolvedState, now: number): Promise<ReservationRecord | undefined> => {
+  let update = tx.updateTable('reservations').set({ state, resolved_at: now }).where('id', '=', id).where('state', '=', 'pending');
+  if (state === 'expired') update = update.where('expires_at', 'is not', null).where('expires_at', '<=', now);
+  return update.returningAll().executeTakeFirst();
+};
