@@ -28,34 +28,32 @@ export const toBuckets = (row: Pick<InventoryPositionRow, 'on_hand' | 'reserved'
 
 /**
  * Reads the positions a batch will change and, on PostgreSQL, locks them until commit, so two
- * writers touching one position serialise instead of losing an update. Missing positions are first
- * created at zero (a no-op when they exist) so there is always a row to lock. Keys are locked in a
- * fixed order to avoid deadlocks between batches. On SQLite the transaction already holds the only
- * write lock.
+ * writers touching one position serialise instead of losing an update. Positions not there yet are
+ * created at zero (a no-op if another writer just did) and then read and locked the same way, so
+ * there is always a row to lock. Keys are locked in a fixed order to avoid deadlocks between
+ * batches. On SQLite the transaction already holds the only write lock.
  */
 export async function lockPositions(tx: Tx, kind: StoreKind, keys: readonly PositionKey[], now: number): Promise<Map<string, Buckets>> {
   const unique = [...new Map(keys.map((k) => [positionKey(k.sku, k.locationCode), k])).values()].sort((a, b) =>
     a.sku === b.sku ? (a.locationCode < b.locationCode ? -1 : 1) : a.sku < b.sku ? -1 : 1,
   );
-  const positions = new Map<string, Buckets>();
-  for (const chunk of chunked(unique)) {
+  const positions = await selectPositions(tx, kind, unique);
+  const missing = unique.filter((k) => !positions.has(positionKey(k.sku, k.locationCode)));
+  if (missing.length === 0) return positions;
+  for (const chunk of chunked(missing)) {
     await tx
       .insertInto('inventory_positions')
-      .values(
-        chunk.map((k) => ({
-          sku: k.sku,
-          location_code: k.locationCode,
-          on_hand: 0,
-          reserved: 0,
-          quarantined: 0,
-          damaged: 0,
-          in_transit: 0,
-          last_movement_seq: 0,
-          updated_at: now,
-        })),
-      )
+      .values(chunk.map((k) => ({ sku: k.sku, location_code: k.locationCode, on_hand: 0, reserved: 0, quarantined: 0, damaged: 0, in_transit: 0, last_movement_seq: 0, updated_at: now })))
       .onConflict((oc) => oc.columns(['sku', 'location_code']).doNothing())
       .execute();
+  }
+  for (const [key, buckets] of await selectPositions(tx, kind, missing)) positions.set(key, buckets);
+  return positions;
+}
+
+async function selectPositions(tx: Tx, kind: StoreKind, keys: readonly PositionKey[]): Promise<Map<string, Buckets>> {
+  const positions = new Map<string, Buckets>();
+  for (const chunk of chunked(keys)) {
     const tuples = sql.join(chunk.map((k) => sql`(${k.sku}, ${k.locationCode})`));
     const rows = await sql<InventoryPositionRow>`
       select * from inventory_positions
