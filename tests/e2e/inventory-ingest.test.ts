@@ -129,6 +129,11 @@ test('a batch that is not an event list is refused at the door; a rejected snaps
 test("the seeds' case: one warehouse posts live, another an hourly snapshot with shipments in flight; drift is recorded", async () => {
   const legacy = (sequence: number, fields: Record<string, unknown>) => ({ ...ev(sequence, fields), source: 'WMS-LEGACY-FEED', sku: 'B', locationCode: 'LEGACY' });
   await post([legacy(1, { type: 'receipt', quantity: 100 })]);
+  // Freshness shows at once after a commit, without waiting for the projection's refresh loop.
+  const availability = (await t.app.http.inject({ method: 'GET', url: '/v1/availability/B?location=LEGACY', headers: t.as('viewer') })).json();
+  const legacyFreshness = availability.locations[0].freshness.find((f: { source: string }) => f.source === 'WMS-LEGACY-FEED');
+  assert.deepEqual([legacyFreshness.state, legacyFreshness.lastReportAt], ['fresh', iso()]);
+  assert.equal(availability.locations[0].atp, 100);
   // The legacy WMS writes its hourly file at 10:00; B shows 100 on hand then.
   const asOf = iso();
   t.clock.advance(5 * MINUTE);

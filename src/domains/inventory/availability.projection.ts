@@ -184,6 +184,16 @@ export function createAvailabilityProjection(deps: { db: Executor; onListenerErr
       }
     },
 
+    /** A source reported for these locations at `atMs`; its drift figures stay as they were. */
+    markHeardFrom(reports: ReadonlyArray<{ source: string; locationCode: string }>, atMs: number): void {
+      for (const { source, locationCode } of reports) {
+        const list = sourcesByLocation.get(locationCode) ?? [];
+        const known = list.find((r) => r.source === source);
+        if (known) known.lastReportAtMs = Math.max(known.lastReportAtMs, atMs);
+        else sourcesByLocation.set(locationCode, [...list, { source, lastReportAtMs: atMs, recentDriftUnits: 0, recentCountedUnits: 0 }]);
+      }
+    },
+
     setSafetyStock(sku: string, locationCode: string, quantity: number, acceptedAtMs: number): void {
       nested(safety, sku).set(locationCode, quantity);
       notify([{ sku, acceptedAtMs }]);

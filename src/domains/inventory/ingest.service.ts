@@ -56,6 +56,8 @@ export interface IngestDeps {
   /** Outbox events announcing the changed positions, appended in the same transaction (I8). */
   announce: (changes: readonly PositionChange[]) => NewEvent[];
   gapTimeoutMs: number;
+  /** Told after commit which sources reported for which locations, so freshness shows at once. */
+  onSourcesReported?: (reports: ReadonlyArray<{ source: string; locationCode: string }>, atMs: number) => void;
 }
 
 const toState = (row: InventorySourceRow, held: readonly InventoryHeldEventRow[]): SourceSequenceState => ({
@@ -94,11 +96,17 @@ export function createIngestService(deps: IngestDeps) {
    * the transaction (`announce`), because on PostgreSQL an outbox append holds the append lock until
    * commit and must not wait on row locks after taking it.
    */
-  async function post(tx: Tx, postings: LedgerPosting[], allowNegativeOnHand: (locationCode: string) => boolean): Promise<{ report: PostingReport; changes: PositionChange[] }> {
+  async function post(
+    tx: Tx,
+    postings: LedgerPosting[],
+    allowNegativeOnHand: (locationCode: string) => boolean,
+    hooks: CommitHooks,
+  ): Promise<{ report: PostingReport; changes: PositionChange[] }> {
     const now = clock.now();
     const report = await postToLedger(tx, { kind, ids, now, allowNegativeOnHand }, postings);
-    const reported = new Map(postings.map((p) => [`${p.source}\u0000${p.locationCode}`, { source: p.source, locationCode: p.locationCode }]));
-    await repo.touchFreshness(tx, [...reported.values()], now);
+    const reported = [...new Map(postings.map((p) => [`${p.source}\u0000${p.locationCode}`, { source: p.source, locationCode: p.locationCode }])).values()];
+    await repo.touchFreshness(tx, reported, now);
+    if (deps.onSourcesReported) hooks.afterCommit(() => deps.onSourcesReported!(reported, now));
     const changes: PositionChange[] =
       report.lastMovementSeq === 0 ? [] : [...report.positions.values()].map((p) => ({ ...p, lastMovementSeq: report.lastMovementSeq, acceptedAtMs: now }));
     return { report, changes };
@@ -168,7 +176,7 @@ export function createIngestService(deps: IngestDeps) {
     }
 
     const allowNegative = (code: string) => locations.get(code)?.allowNegativeOnHand ?? false;
-    const posted = postings.length > 0 ? await post(tx, postings, allowNegative) : undefined;
+    const posted = postings.length > 0 ? await post(tx, postings, allowNegative, hooks) : undefined;
     const report = posted?.report;
     let appliedFromHeld = 0;
     report?.outcomes.forEach((outcome, i) => {
@@ -236,7 +244,7 @@ export function createIngestService(deps: IngestDeps) {
       const payloads = new Map(held.map((h) => [h.sequence, JSON.parse(h.payload) as InventoryEvent]));
       const postings = expiry.released.map((s) => toPosting(payloads.get(s)!, now));
       const locations = await deps.catalog.locations.getMany([...new Set(postings.map((p) => p.locationCode))], tx);
-      const { changes } = await post(tx, postings, (code) => locations.get(code)?.allowNegativeOnHand ?? false);
+      const { changes } = await post(tx, postings, (code) => locations.get(code)?.allowNegativeOnHand ?? false, hooks);
       await repo.deleteHeldEvents(tx, expiry.released.map((sequence) => ({ source, sequence })));
       await repo.updateSources(tx, [{ ...row, ...stateColumns(state) }]);
       await rescheduleIfHeld(tx, source, state);

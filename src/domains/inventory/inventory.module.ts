@@ -52,7 +52,19 @@ export function createInventoryModule(deps: InventoryModuleDeps) {
     onLoopError: (error) => deps.onError(error, 'availability'),
   });
   const announce = (changes: readonly PositionChange[]) => availabilityEventsFor(changes, { atpOf: availability.atpOf });
-  const ingest = createIngestService({ db, kind, clock, ids, catalog, timers, outbox, changes: inventoryChanges, announce, gapTimeoutMs: deps.config.sequenceGapTimeoutMs });
+  const ingest = createIngestService({
+    db,
+    kind,
+    clock,
+    ids,
+    catalog,
+    timers,
+    outbox,
+    changes: inventoryChanges,
+    announce,
+    gapTimeoutMs: deps.config.sequenceGapTimeoutMs,
+    onSourcesReported: (reports, atMs) => availability.projection.markHeardFrom(reports, atMs),
+  });
   const snapshots = createSnapshotService({ kind, clock, catalog, outbox, ingest });
   const reservations = createReservationService({ db, kind, clock, ids, timers, outbox, changes: inventoryChanges, announce });
   const supply = createSupplyService({ db, clock, catalog, projection: availability.projection });

@@ -105,7 +105,7 @@ export function createSnapshotService(deps: SnapshotDeps) {
       receivedAt: now,
       reference: `snapshot:${snapshot.source}:${snapshot.asOf}`,
     }));
-    const { report, changes } = await deps.ingest.post(tx, postings, () => location.allowNegativeOnHand);
+    const { report, changes } = await deps.ingest.post(tx, postings, () => location.allowNegativeOnHand, hooks);
     const outcomeBySku = new Map(corrections.map((d, i) => [d.sku, report.outcomes[i]!]));
 
     const lines: SnapshotLineResult[] = drifts.map((d) => {
