@@ -57,55 +57,45 @@ function failIfRejected(message: InboxMessage): void {
 const idempotencyHeaders = z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }).passthrough();
 
 export function registerInventoryRoutes(app: HttpApp, deps: { inbox: InboxService; db: Executor }): void {
-  app.post(
-    '/v1/inventory/events',
-    {
-      config: { access: writers },
-      schema: {
-        tags: ['inventory'],
-        summary: 'Post a batch of inventory events (receipts, shipments, adjustments, counts, transfers, returns, dispositions)',
-        description:
-          'Each event is validated on its own and answered `applied`, `exists` (duplicate sequence), `held` (waiting for a gap in the ' +
-          "source's sequence) or `rejected` with a code. The raw batch is kept in the inbox whatever happens.",
-        headers: idempotencyHeaders,
-        body: inventoryEventBatchSchema,
-        response: { 200: intakeResponse, 202: intakeResponse, 400: errorResponseSchema, 422: errorResponseSchema },
+  const intakeRoute = (url: string, messageType: string, body: z.ZodType, summary: string, description?: string) =>
+    app.post(
+      url,
+      {
+        config: { access: writers },
+        schema: {
+          tags: ['inventory'],
+          summary,
+          ...(description !== undefined && { description }),
+          headers: idempotencyHeaders,
+          body,
+          response: { 200: intakeResponse, 202: intakeResponse, 400: errorResponseSchema, 422: errorResponseSchema },
+        },
       },
-    },
-    async (request, reply) => {
-      const answer = await intake(deps.inbox, {
-        source: `api:${principalOf(request).keyId}`,
-        messageType: INVENTORY_EVENTS_MESSAGE,
-        body: request.body,
-        idempotencyKey: request.headers['idempotency-key'],
-        correlationId: request.id,
-      });
-      return reply.code(statusFor(answer)).send(answer);
-    },
-  );
+      async (request, reply) => {
+        const answer = await intake(deps.inbox, {
+          source: `api:${principalOf(request).keyId}`,
+          messageType,
+          body: request.body,
+          idempotencyKey: request.headers['idempotency-key'],
+          correlationId: request.id,
+        });
+        return reply.code(statusFor(answer)).send(answer);
+      },
+    );
 
-  app.post(
+  intakeRoute(
+    '/v1/inventory/events',
+    INVENTORY_EVENTS_MESSAGE,
+    inventoryEventBatchSchema,
+    'Post a batch of inventory events (receipts, shipments, adjustments, counts, transfers, returns, dispositions)',
+    'Each event is validated on its own and answered `applied`, `exists` (duplicate sequence), `held` (waiting for a gap in the ' +
+      "source's sequence) or `rejected` with a code. The raw batch is kept in the inbox whatever happens.",
+  );
+  intakeRoute(
     '/v1/inventory/snapshots',
-    {
-      config: { access: writers },
-      schema: {
-        tags: ['inventory'],
-        summary: 'Post an absolute on-hand count as of a time; drift is posted as correction movements and announced',
-        headers: idempotencyHeaders,
-        body: inventorySnapshotSchema,
-        response: { 200: intakeResponse, 202: intakeResponse, 400: errorResponseSchema, 422: errorResponseSchema },
-      },
-    },
-    async (request, reply) => {
-      const answer = await intake(deps.inbox, {
-        source: `api:${principalOf(request).keyId}`,
-        messageType: INVENTORY_SNAPSHOT_MESSAGE,
-        body: request.body,
-        idempotencyKey: request.headers['idempotency-key'],
-        correlationId: request.id,
-      });
-      return reply.code(statusFor(answer)).send(answer);
-    },
+    INVENTORY_SNAPSHOT_MESSAGE,
+    inventorySnapshotSchema,
+    'Post an absolute on-hand count as of a time; drift is posted as correction movements and announced',
   );
 
   app.get(
