@@ -46,6 +46,7 @@ export const lineStateSchema = z.enum(lineStates);
 
 export const holdTypes = ['credit', 'substitution', 'pricing', 'compliance'] as const;
 export const holdTypeSchema = z.enum(holdTypes);
+export type HoldType = (typeof holdTypes)[number];
 
 /** A hold is a state with an owner and a clock, not a flag: it resolves once, by a person or a rule. */
 export const holdSchema = z
