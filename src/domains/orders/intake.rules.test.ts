@@ -1,0 +1,91 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Customer, Item, TradingPartner } from '../catalog/index.ts';
+import { checkCredit, resolveIntake, type IntakeMasterData } from './intake.rules.ts';
+import { orderIntakeSchema } from './orders.types.ts';
+
+const customer = {
+  code: 'ACME',
+  name: 'Acme',
+  tier: 'key',
+  channels: ['EDI', 'WEB'],
+  creditLimitMinor: 100_000,
+  currency: 'USD',
+  paymentTermsDays: 30,
+  serviceLevel: 'standard',
+  acceptsSplits: true,
+  acceptsSubstitutions: false,
+  acceptsBackorders: true,
+  tradingPartnerCode: 'ACME-EDI',
+  erpCreditHold: false,
+  openReceivablesMinor: 20_000,
+  shipTos: [{ code: 'DC1', name: 'DC 1', address: { line1: '1 Road', city: 'Town', region: 'TX', postalCode: '75001', country: 'US' } }],
+} as unknown as Customer;
+const item = (sku: string, fields: Partial<Item> = {}) =>
+  ({ sku, description: sku, baseUnit: 'EA', packSizes: [{ unit: 'CA', quantity: 12 }], itemClass: 'HW', status: 'active', unitCostMinor: 50, listPriceMinor: 100, currency: 'USD', substitutes: [], gtin: undefined, ...fields }) as unknown as Item;
+const partner = { code: 'ACME-EDI', itemCrossReferences: [{ partnerItem: 'ACME-777', sku: 'B' }, { gtin: '00012345678905', sku: 'A' }], unitMappings: [{ partnerUnit: 'BX', unit: 'CA' }] } as unknown as TradingPartner;
+const md: IntakeMasterData = {
+  customer,
+  partner,
+  itemsBySku: new Map([['A', item('A')], ['B', item('B', { listPriceMinor: 250 })], ['OLD', item('OLD', { status: 'discontinued' })]]),
+  skuByGtin: new Map(),
+};
+const intake = (fields: Record<string, unknown> = {}, lines: unknown[] = [{ lineNumber: 1, sku: 'A', quantity: 2, unit: 'CA' }]) =>
+  orderIntakeSchema.parse({ channel: 'EDI', partnerCode: 'ACME-EDI', externalOrderNumber: 'PO-1', customerCode: 'ACME', shipToCode: 'DC1', lines, ...fields });
+
+test('lines resolve by SKU, partner item and partner GTIN, with units converted and partner units mapped', () => {
+  const result = resolveIntake(
+    intake({}, [
+      { lineNumber: 1, sku: 'A', quantity: 2, unit: 'CA' },
+      { lineNumber: 2, partnerItem: 'ACME-777', quantity: 5 },
+      { lineNumber: 3, gtin: '00012345678905', quantity: 1, unit: 'BX' },
+    ]),
+    md,
+    '2026-11-22',
+    0.02,
+  );
+  assert.ok(result.ok);
+  assert.deepEqual(result.lines.map((l) => [l.lineNumber, l.sku, l.orderedUnit, l.orderedQuantity, l.unitPriceMinor]), [
+    [1, 'A', 'CA', 24, 100],
+    [2, 'B', 'EA', 5, 250],
+    [3, 'A', 'CA', 12, 100],
+  ]);
+  assert.equal(result.valueMinor, 24 * 100 + 5 * 250 + 12 * 100);
+});
+
+const problemCases: Array<{ name: string; fields?: Record<string, unknown>; lines?: unknown[]; code: string; path: string }> = [
+  { name: 'unknown customer', fields: { customerCode: 'NOPE' }, code: 'unknown_customer', path: 'customerCode' },
+  { name: 'channel the customer does not use', fields: { channel: 'FAX' }, code: 'channel_not_allowed', path: 'channel' },
+  { name: 'ship-to not the customer’s', fields: { shipToCode: 'DC9' }, code: 'unknown_ship_to', path: 'shipToCode' },
+  { name: 'date in the past', fields: { requestedDeliveryDate: '2026-11-01' }, code: 'date_in_past', path: 'requestedDeliveryDate' },
+  { name: 'other currency', fields: { currency: 'EUR' }, code: 'currency_mismatch', path: 'currency' },
+  { name: 'unknown SKU names its line', lines: [{ lineNumber: 1, sku: 'A', quantity: 1 }, { lineNumber: 7, sku: 'ZZZ', quantity: 1 }], code: 'unknown_item', path: 'lines.1.sku' },
+  { name: 'unknown partner item', lines: [{ lineNumber: 1, partnerItem: 'X-1', quantity: 1 }], code: 'unknown_item', path: 'lines.0.partnerItem' },
+  { name: 'discontinued item', lines: [{ lineNumber: 1, sku: 'OLD', quantity: 1 }], code: 'item_not_orderable', path: 'lines.0.sku' },
+  { name: 'unit the item lacks', lines: [{ lineNumber: 1, sku: 'A', quantity: 1, unit: 'PL' }], code: 'unknown_unit', path: 'lines.0.unit' },
+];
+for (const c of problemCases) {
+  test(`intake refuses: ${c.name}`, () => {
+    const result = resolveIntake(intake(c.fields ?? {}, c.lines), { ...md, customer: c.fields?.['customerCode'] === 'NOPE' ? undefined : customer }, '2026-11-22', 0.02);
+    assert.equal(result.ok, false);
+    const problem = !result.ok ? result.problems[0]! : undefined;
+    assert.equal(problem?.code, c.code);
+    assert.equal(problem?.path, c.path);
+    assert.ok(problem?.message.length);
+  });
+}
+
+test('a price off the list by more than the tolerance is reported per line, per base unit', () => {
+  const result = resolveIntake(intake({}, [{ lineNumber: 1, sku: 'A', quantity: 1, unit: 'CA', unitPriceMinor: 1_200 }, { lineNumber: 2, sku: 'B', quantity: 1, unitPriceMinor: 200 }]), md, '2026-11-22', 0.02);
+  assert.ok(result.ok);
+  assert.deepEqual(result.variances, [{ lineNumber: 2, expectedUnitPriceMinor: 200, unitPriceMinor: 250, varianceRatio: 0.2 }]);
+});
+
+test('credit: receivables + open orders + this order against the limit, or the ERP flag', () => {
+  assert.deepEqual(checkCredit(customer, 30_000, 50_000, 0), { hold: false, exposureMinor: 100_000, limitMinor: 100_000 });
+  const over = checkCredit(customer, 30_000, 50_001, 0);
+  assert.equal(over.hold && over.reasonCode, 'over_credit_limit');
+  assert.equal(checkCredit(customer, 30_000, 50_001, 0.05).hold, false, 'within tolerance');
+  const erp = checkCredit({ ...customer, erpCreditHold: true }, 0, 1, 0);
+  assert.equal(erp.hold && erp.reasonCode, 'erp_credit_hold');
+});
