@@ -9,6 +9,7 @@ import { createApiKeyService, type ApiKeyService } from './platform/auth/api-key
 import { registerApiKeyRoutes } from './platform/auth/api-keys.routes.ts';
 import { registerCanonicalRoutes } from './canonical.routes.ts';
 import { createCatalogService, registerCatalogRoutes, type CatalogService } from './domains/catalog/index.ts';
+import { builtinPolicyKinds, createPolicyService, registerPolicyRoutes, type PolicyService } from './domains/policies/index.ts';
 import { installAccessControl, type RouteRecord } from './platform/http/access.ts';
 import { installErrorHandling } from './platform/http/error-handler.ts';
 import { createMetrics, setByStatus, type Metrics } from './platform/http/metrics.ts';
@@ -18,7 +19,9 @@ import type { HttpApp } from './platform/http/types.ts';
 import { createInboxService, registerInboxRoutes, type InboxService } from './platform/inbox/index.ts';
 import { createOutboxService, registerOutboxRoutes, type OutboxService, type Subscriber } from './platform/outbox/index.ts';
 import { createTimerService, registerTimerRoutes, type TimerService } from './platform/timers/index.ts';
+import { createIdempotencyService, installIdempotency, type IdempotencyService } from './platform/idempotency/index.ts';
 import { createInventoryModule, registerInventoryModuleRoutes, type InventoryModule } from './domains/inventory/index.ts';
+import { createOrdersModule, registerOrdersModuleRoutes, type OrdersModule } from './domains/orders/index.ts';
 
 export interface AppDeps {
   store: Store;
@@ -36,10 +39,14 @@ export interface AppDeps {
 export interface Services {
   keys: ApiKeyService;
   catalog: CatalogService;
+  /** Versioned policies; modules register their own kinds with `registerPolicyKind` when composed. */
+  policies: PolicyService;
   inbox: InboxService;
   outbox: OutboxService;
   timers: TimerService;
+  idempotency: IdempotencyService;
   inventory: InventoryModule;
+  orders: OrdersModule;
 }
 
 export interface App {
@@ -99,6 +106,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
       onLoopError: loopError('outbox'),
     }),
     timers: createTimerService({ db, clock, ids, random, config: config.timers, metrics, onLoopError: loopError('timers') }),
+    policies: createPolicyService({ db, kind: store.kind, clock, ids, kinds: builtinPolicyKinds }),
+    idempotency: createIdempotencyService({ db, clock, config: config.idempotency, onLoopError: loopError('idempotency') }),
   };
   const services: Services = {
     ...platform,
@@ -114,6 +123,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
       timers: platform.timers,
       onError: (error, where) => http.log.error({ err: error, where }, `${where} failed`),
     }),
+    orders: createOrdersModule({ clock, ids, catalog: platform.catalog, inbox: platform.inbox, outbox: platform.outbox, policies: platform.policies }),
   };
 
   installErrorHandling(http);
@@ -121,6 +131,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   installRequestMetrics(http, metrics);
   await installOpenApi(http);
   await installRateLimit(http, config);
+  // After access control (keys are scoped per API key) and the rate limiter (a 429 keeps the key), before any route.
+  installIdempotency(http, services.idempotency);
 
   const refreshGauges = async () => {
     const [inboxCounts, deliveryCounts] = await Promise.all([services.inbox.countByStatus(), services.outbox.countDeliveriesByStatus()]);
@@ -134,7 +146,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   registerTimerRoutes(http, services.timers);
   registerCanonicalRoutes(http);
   registerCatalogRoutes(http, services.catalog);
+  registerPolicyRoutes(http, services.policies);
   registerInventoryModuleRoutes(http, services.inventory, { inbox: services.inbox, db });
+  registerOrdersModuleRoutes(http, { inbox: services.inbox, db });
 
   // ATP is read from memory, so the projection is loaded before the first request can arrive.
   await services.inventory.availability.load();
@@ -151,7 +165,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     startWorkers() {
       if (workersStarted) return;
       workersStarted = true;
-      for (const worker of [services.outbox, services.inbox, services.timers, services.inventory.availability]) {
+      for (const worker of [services.outbox, services.inbox, services.timers, services.idempotency, services.inventory.availability]) {
         worker.start();
         stoppers.push(() => worker.stop());
       }

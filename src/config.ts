@@ -87,6 +87,13 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    idempotency: z
+      .object({
+        /** How long an Idempotency-Key is remembered; after that the same key is a new request. */
+        retentionHours: z.number().int().min(1).max(24 * 30).default(24),
+      })
+      .strict()
+      .prefault({}),
     log: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

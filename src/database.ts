@@ -1,9 +1,12 @@
 import type { PlatformTables } from './platform/db/platform.tables.ts';
 import type { CatalogTables } from './domains/catalog/catalog.tables.ts';
 import type { InventoryTables } from './domains/inventory/inventory.tables.ts';
+import type { PolicyTables } from './domains/policies/policies.tables.ts';
+import type { OrderTables } from './domains/orders/orders.tables.ts';
+import type { IdempotencyTables } from './platform/idempotency/idempotency.tables.ts';
 
 /**
  * Every table the hub owns, for Kysely's typing. Each domain declares its own row types; this file
  * only joins them, and only as types.
  */
-export interface Database extends PlatformTables, CatalogTables, InventoryTables {}
+export interface Database extends PlatformTables, CatalogTables, InventoryTables, PolicyTables, OrderTables, IdempotencyTables {}

@@ -2,6 +2,9 @@ import type { StoreMigration } from '../platform/db/migrator.ts';
 import { platformMigration } from './0001-platform.ts';
 import { catalogMigration } from './0002-catalog.ts';
 import { inventoryMigration } from './0003-inventory.ts';
+import { policiesMigration } from './0004-policies.ts';
+import { idempotencyMigration } from './0005-idempotency.ts';
+import { ordersMigration } from './0006-orders.ts';
 
 /** Every migration, in the order it applies. Names sort in the same order. */
-export const allMigrations: readonly StoreMigration[] = [platformMigration, catalogMigration, inventoryMigration];
+export const allMigrations: readonly StoreMigration[] = [platformMigration, catalogMigration, inventoryMigration, policiesMigration, idempotencyMigration, ordersMigration];

@@ -18,6 +18,8 @@ export const errorStatusByCode = {
   invalid_state: 409,
   /** A reservation asked for more than is free (sellable on hand minus reserved) at the location. */
   insufficient_stock: 409,
+  /** The first request with this Idempotency-Key is still running; retry after the Retry-After seconds. */
+  idempotency_in_progress: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   idempotency_key_reused: 422,

@@ -4,6 +4,7 @@ import { isUniqueViolation, type Executor } from '../../platform/db/store.ts';
 import { AppError } from '../../platform/errors.ts';
 import { decodeCursor, toPage, type Page } from '../../platform/pagination.ts';
 import { catalogEntities, type CatalogEntity } from './catalog.entities.ts';
+import { normalizeGtin } from './catalog.fields.ts';
 import { fromCsv, fromJsonRecords, type ImportResult } from './catalog.import.ts';
 import { runImport, type ImportOptions } from './catalog.import-run.ts';
 import * as repo from './catalog.repo.ts';
@@ -56,6 +57,8 @@ export interface CatalogService {
   carriers: EntityService<'carrier'>;
   tradingPartners: EntityService<'tradingPartner'>;
   channels: EntityService<'channel'>;
+  /** Our SKUs by GTIN (normalised to 14 digits), for channels that name items by barcode. */
+  skusByGtin(gtins: readonly string[], executor?: Executor): Promise<Map<string, string>>;
 }
 
 export interface CatalogDeps {
@@ -177,5 +180,11 @@ export function createCatalogService(deps: CatalogDeps): CatalogService {
     carriers: createEntityService(catalogEntities.carrier, deps),
     tradingPartners: createEntityService(catalogEntities.tradingPartner, deps),
     channels: createEntityService(catalogEntities.channel, deps),
+    async skusByGtin(gtins, executor = deps.db) {
+      const normalized = [...new Set(gtins.map(normalizeGtin))];
+      if (normalized.length === 0) return new Map();
+      const rows = await executor.selectFrom('catalog_items').select(['key', 'gtin']).where('gtin', 'in', normalized).execute();
+      return new Map(rows.filter((r) => r.gtin !== null).map((r) => [r.gtin as string, r.key]));
+    },
   };
 }

@@ -24,7 +24,7 @@ export const decisionSchema = z
       .min(1),
     inputs: z.record(z.string(), z.unknown()),
     policyId: z.string().min(1),
-    policyVersion: z.number().int().min(1),
+    policyVersion: z.number().int().min(0).describe('0 when the kind’s built-in defaults were in force'),
     madeBy: z.enum(['rule', 'model', 'person']),
     modelVersion: z.string().optional(),
     appliedAutomatically: z.boolean(),

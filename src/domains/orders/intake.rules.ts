@@ -1,4 +1,4 @@
-import { toBaseUnits, type Customer, type Item, type TradingPartner } from '../catalog/index.ts';
+import { normalizeGtin, toBaseUnits, type Customer, type Item, type TradingPartner } from '../catalog/index.ts';
 import type { OrderIntake } from './orders.types.ts';
 
 /**
@@ -11,7 +11,7 @@ export interface IntakeMasterData {
   customer: Customer | undefined;
   partner: TradingPartner | undefined;
   itemsBySku: ReadonlyMap<string, Item>;
-  /** Our items' own GTINs; a partner's cross-references are consulted first. */
+  /** Our items' own GTINs, normalised to 14 digits; a partner's cross-references are consulted first. */
   skuByGtin: ReadonlyMap<string, string>;
 }
 
@@ -70,14 +70,14 @@ export function resolveIntake(intake: OrderIntake, md: IntakeMasterData, today: 
   }
 
   const partnerSkuByItem = new Map((md.partner?.itemCrossReferences ?? []).filter((r) => r.partnerItem !== undefined).map((r) => [r.partnerItem!, r.sku]));
-  const partnerSkuByGtin = new Map((md.partner?.itemCrossReferences ?? []).filter((r) => r.gtin !== undefined).map((r) => [r.gtin!, r.sku]));
+  const partnerSkuByGtin = new Map((md.partner?.itemCrossReferences ?? []).filter((r) => r.gtin !== undefined).map((r) => [normalizeGtin(r.gtin!), r.sku]));
   const partnerUnit = new Map((md.partner?.unitMappings ?? []).map((m) => [m.partnerUnit, m.unit]));
 
   const lines: ResolvedLine[] = [];
   const variances: PriceVariance[] = [];
   intake.lines.forEach((line, index) => {
     const at = (field: string) => `lines.${index}.${field}`;
-    const sku = line.sku ?? (line.partnerItem !== undefined ? partnerSkuByItem.get(line.partnerItem) : undefined) ?? (line.gtin !== undefined ? (partnerSkuByGtin.get(line.gtin) ?? md.skuByGtin.get(line.gtin)) : undefined);
+    const sku = line.sku ?? (line.partnerItem !== undefined ? partnerSkuByItem.get(line.partnerItem) : undefined) ?? (line.gtin !== undefined ? (partnerSkuByGtin.get(normalizeGtin(line.gtin)) ?? md.skuByGtin.get(normalizeGtin(line.gtin))) : undefined);
     const named = line.sku !== undefined ? `sku ${line.sku}` : line.partnerItem !== undefined ? `partner item ${line.partnerItem}` : `GTIN ${line.gtin}`;
     const item = sku === undefined ? undefined : md.itemsBySku.get(sku);
     if (!item) {

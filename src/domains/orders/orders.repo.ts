@@ -1,0 +1,57 @@
+import type { Executor, Tx } from '../../platform/db/store.ts';
+import type { OrderLineRow, OrderRow } from './orders.tables.ts';
+
+/** SQL only, for orders and their lines. */
+
+/** Inserts the order unless its dedupe key exists; true when it was inserted. */
+export async function insertOrderIfNew(tx: Tx, row: OrderRow, lines: readonly OrderLineRow[]): Promise<boolean> {
+  const inserted = await tx
+    .insertInto('orders')
+    .values(row)
+    .onConflict((oc) => oc.columns(['dedupe_scope', 'external_order_number']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (!inserted) return false;
+  for (let i = 0; i < lines.length; i += 500) await tx.insertInto('order_lines').values(lines.slice(i, i + 500)).execute();
+  return true;
+}
+
+export const findOrder = (db: Executor, id: string) => db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();
+
+export const findOrderByDedupeKey = (db: Executor, scope: string, externalOrderNumber: string) =>
+  db.selectFrom('orders').selectAll().where('dedupe_scope', '=', scope).where('external_order_number', '=', externalOrderNumber).executeTakeFirst();
+
+/** Value of a customer's orders still open for credit: not yet invoiced, closed or cancelled. */
+export async function openOrdersValue(db: Executor, customerCode: string): Promise<number> {
+  const row = await db
+    .selectFrom('orders')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('value_minor'), eb.lit(0)).as('total'))
+    .where('customer_code', '=', customerCode)
+    .where('state', 'not in', ['invoiced', 'closed', 'cancelled'])
+    .executeTakeFirstOrThrow();
+  return Number(row.total);
+}
+
+export interface OrderListFilter {
+  customerCode?: string | undefined;
+  state?: string | undefined;
+  externalOrderNumber?: string | undefined;
+  customerPo?: string | undefined;
+  partnerCode?: string | undefined;
+  sku?: string | undefined;
+  afterId?: string | undefined;
+  limit: number;
+}
+
+export function listOrders(db: Executor, f: OrderListFilter) {
+  let q = db.selectFrom('orders').selectAll();
+  if (f.customerCode !== undefined) q = q.where('customer_code', '=', f.customerCode);
+  if (f.state !== undefined) q = q.where('state', '=', f.state);
+  if (f.externalOrderNumber !== undefined) q = q.where('external_order_number', '=', f.externalOrderNumber);
+  if (f.customerPo !== undefined) q = q.where('customer_po', '=', f.customerPo);
+  if (f.partnerCode !== undefined) q = q.where('partner_code', '=', f.partnerCode);
+  if (f.sku !== undefined) q = q.where('id', 'in', db.selectFrom('order_lines').select('order_id').where('sku', '=', f.sku));
+  if (f.afterId !== undefined) q = q.where('id', '<', f.afterId);
+  // Newest first: ids are time-sortable.
+  return q.orderBy('id', 'desc').limit(f.limit + 1).execute();
+}
