@@ -5,6 +5,9 @@
 // With CROSSDOCK_REQUIRE_POSTGRES=1 (as in CI) a missing PostgreSQL fails the run instead of
 // skipping it.
 //
+// Property tests use a fixed fast-check seed (tests/helpers/fast-check-seed.ts); CROSSDOCK_FC_SEED=random
+// explores new ones.
+//
 // Usage: node scripts/test.mjs [--store sqlite|postgres] [--no-typecheck] [path-substring ...]
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -45,7 +48,7 @@ function run(label, files, env) {
     console.log(`\n=== ${label}: ${files.length} files`);
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files],
+      ['--import', 'tsx', '--import', './tests/helpers/fast-check-seed.ts', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files],
       { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let out = '';

@@ -10,6 +10,7 @@ import { registerApiKeyRoutes } from './platform/auth/api-keys.routes.ts';
 import { registerCanonicalRoutes } from './canonical.routes.ts';
 import { createCatalogService, registerCatalogRoutes, type CatalogService } from './domains/catalog/index.ts';
 import { builtinPolicyKinds, createPolicyService, registerPolicyRoutes, type PolicyService } from './domains/policies/index.ts';
+import { createDecisionService, registerDecisionRoutes, type DecisionService } from './domains/decisions/index.ts';
 import { installAccessControl, type RouteRecord } from './platform/http/access.ts';
 import { installErrorHandling } from './platform/http/error-handler.ts';
 import { createMetrics, setByStatus, type Metrics } from './platform/http/metrics.ts';
@@ -22,6 +23,7 @@ import { createTimerService, registerTimerRoutes, type TimerService } from './pl
 import { createIdempotencyService, installIdempotency, type IdempotencyService } from './platform/idempotency/index.ts';
 import { createInventoryModule, registerInventoryModuleRoutes, type InventoryModule } from './domains/inventory/index.ts';
 import { createOrdersModule, registerOrdersModuleRoutes, type OrdersModule } from './domains/orders/index.ts';
+import { createOrchestration, registerOrchestrationRoutes, type Orchestration } from './orchestration/index.ts';
 
 export interface AppDeps {
   store: Store;
@@ -41,12 +43,15 @@ export interface Services {
   catalog: CatalogService;
   /** Versioned policies; modules register their own kinds with `registerPolicyKind` when composed. */
   policies: PolicyService;
+  /** Recorded decisions; domains record theirs in the transaction of the change they explain. */
+  decisions: DecisionService;
   inbox: InboxService;
   outbox: OutboxService;
   timers: TimerService;
   idempotency: IdempotencyService;
   inventory: InventoryModule;
   orders: OrdersModule;
+  orchestration: Orchestration;
 }
 
 export interface App {
@@ -108,9 +113,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     timers: createTimerService({ db, clock, ids, random, config: config.timers, metrics, onLoopError: loopError('timers') }),
     policies: createPolicyService({ db, kind: store.kind, clock, ids, kinds: builtinPolicyKinds }),
     idempotency: createIdempotencyService({ db, clock, config: config.idempotency, onLoopError: loopError('idempotency') }),
+    decisions: createDecisionService({ db, ids }),
   };
-  const services: Services = {
-    ...platform,
+  const domains = {
     inventory: createInventoryModule({
       db,
       kind: store.kind,
@@ -123,7 +128,22 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
       timers: platform.timers,
       onError: (error, where) => http.log.error({ err: error, where }, `${where} failed`),
     }),
-    orders: createOrdersModule({ clock, ids, catalog: platform.catalog, inbox: platform.inbox, outbox: platform.outbox, policies: platform.policies }),
+    orders: createOrdersModule({ db, kind: store.kind, clock, ids, catalog: platform.catalog, inbox: platform.inbox, outbox: platform.outbox, policies: platform.policies }),
+  };
+  const services: Services = {
+    ...platform,
+    ...domains,
+    // Cross-domain flows come last: they call the domains' public services.
+    orchestration: createOrchestration({
+      db,
+      clock,
+      catalog: platform.catalog,
+      policies: platform.policies,
+      inventory: domains.inventory,
+      orders: domains.orders,
+      outbox: platform.outbox,
+      decisions: platform.decisions,
+    }),
   };
 
   installErrorHandling(http);
@@ -147,8 +167,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   registerCanonicalRoutes(http);
   registerCatalogRoutes(http, services.catalog);
   registerPolicyRoutes(http, services.policies);
+  registerDecisionRoutes(http, services.decisions);
   registerInventoryModuleRoutes(http, services.inventory, { inbox: services.inbox, db });
   registerOrdersModuleRoutes(http, { inbox: services.inbox, db });
+  registerOrchestrationRoutes(http, services.orchestration);
 
   // ATP is read from memory, so the projection is loaded before the first request can arrive.
   await services.inventory.availability.load();

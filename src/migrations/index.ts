@@ -5,6 +5,7 @@ import { inventoryMigration } from './0003-inventory.ts';
 import { policiesMigration } from './0004-policies.ts';
 import { idempotencyMigration } from './0005-idempotency.ts';
 import { ordersMigration } from './0006-orders.ts';
+import { decisionsMigration } from './0007-decisions.ts';
 
 /** Every migration, in the order it applies. Names sort in the same order. */
-export const allMigrations: readonly StoreMigration[] = [platformMigration, catalogMigration, inventoryMigration, policiesMigration, idempotencyMigration, ordersMigration];
+export const allMigrations: readonly StoreMigration[] = [platformMigration, catalogMigration, inventoryMigration, policiesMigration, idempotencyMigration, ordersMigration, decisionsMigration];

@@ -32,3 +32,21 @@ export const decisionSchema = z
   })
   .strict();
 export type Decision = z.infer<typeof decisionSchema>;
+
+/** A decision as a caller hands it to `record`: the service assigns the id. */
+export type NewDecision = Omit<Decision, 'id'>;
+
+export type DecisionKind = Decision['kind'];
+export type DecisionSubject = Decision['subject'];
+
+/** Filters for the decision list; newest first, keyset-paged. */
+export interface DecisionQuery {
+  kind?: DecisionKind | undefined;
+  outcome?: string | undefined;
+  /** Only decisions about this object. */
+  subject?: DecisionSubject | undefined;
+  /** ISO 8601 time: only decisions made at or after it. */
+  since?: string | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}

@@ -37,6 +37,13 @@ import {
  */
 export interface ReservationService {
   reserve(input: ReserveInput): Promise<ReserveOutcome>;
+  /**
+   * Takes several reservations inside the caller's transaction, for a flow that allocates a whole
+   * order at once. Each is checked against free stock on its own (I3); one refused does not stop the
+   * others. Nothing is appended to the outbox: the caller appends `events` as its transaction's last
+   * writes and publishes `changes` after commit.
+   */
+  reserveManyIn(tx: Tx, inputs: readonly ReserveInput[]): Promise<{ outcomes: ReserveOutcome[]; changes: PositionChange[]; events: NewEvent[] }>;
   commit(id: string, options?: { reference?: string | undefined }): Promise<CommitOutcome>;
   release(id: string, reason: string): Promise<ReleaseOutcome>;
   /** Normally called by the expiry timer; never expires a reservation before its expiry time. */
@@ -236,6 +243,60 @@ export function createReservationService(deps: ReservationDeps): ReservationServ
       }
       changes.publish(changed);
       return outcome;
+    },
+
+    async reserveManyIn(tx, raws) {
+      const now = clock.now();
+      const inputs = raws.map((raw) => reserveInputSchema.parse(raw));
+      const rows: repo.ReservationRecord[] = inputs.map((input) => ({
+        id: input.reservationId ?? ids.next(),
+        order_id: input.orderId,
+        line_number: input.lineNumber,
+        sku: input.sku,
+        location_code: input.locationCode,
+        quantity: input.quantity,
+        state: 'pending',
+        created_at: now,
+        expires_at: input.ttlMs === undefined ? null : now + input.ttlMs,
+        resolved_at: null,
+      }));
+      const report = await postToLedger(
+        tx,
+        { kind, ids, now, allowNegativeOnHand },
+        rows.map((row) => ({
+          sku: row.sku,
+          locationCode: row.location_code,
+          type: 'reservation_create',
+          deltas: { reserved: row.quantity },
+          reserveQuantity: row.quantity,
+          source: 'crossdock',
+          sourceSequence: null,
+          occurredAt: now,
+          receivedAt: now,
+          reservationId: row.id,
+          reference: `order/${row.order_id}/line/${row.line_number}`,
+        })),
+      );
+      const outcomes: ReserveOutcome[] = [];
+      const events: NewEvent[] = [];
+      for (const [i, posted] of report.outcomes.entries()) {
+        const row = rows[i]!;
+        if (!posted.ok) {
+          invariant(posted.rejection.code === 'reserved_exceeds_sellable', `reservation ${row.id}: unexpected rejection ${posted.rejection.code}`);
+          const position = report.positions.get(positionKey(row.sku, row.location_code))!.buckets;
+          outcomes.push({ result: 'insufficient', available: Math.max(0, sellable(position) - position.reserved) });
+          continue;
+        }
+        await repo.insertReservationIfNew(tx, row);
+        if (row.expires_at !== null) {
+          await timers.schedule(tx, { kind: RESERVATION_EXPIRY_TIMER, key: expiryTimerKey(row.id), dueAt: row.expires_at, payload: { reservationId: row.id } });
+        }
+        const reservation = toReservation(row);
+        outcomes.push({ result: 'reserved', reservation });
+        events.push({ source: EVENT_SOURCE, type: 'crossdock.inventory.reservation.created', subject: `reservation:${row.id}`, data: { reservation } });
+      }
+      const changed = changesOf(report, now);
+      return { outcomes, changes: changed, events: [...(deps.announce?.(changed) ?? []), ...events] };
     },
 
     async commit(id, options = {}) {

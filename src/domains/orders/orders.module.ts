@@ -1,5 +1,5 @@
 import type { Clock } from '../../platform/clock.ts';
-import type { Executor } from '../../platform/db/store.ts';
+import type { Executor, StoreKind } from '../../platform/db/store.ts';
 import type { HttpApp } from '../../platform/http/types.ts';
 import type { IdGenerator } from '../../platform/ids.ts';
 import type { InboxService } from '../../platform/inbox/index.ts';
@@ -11,10 +11,13 @@ import { defaultSourcingPolicy, sourcingPolicySchema } from './sourcing.policy.t
 import type { Tx } from '../../platform/db/store.ts';
 import { registerOrderInboxHandlers } from './orders.inbox.ts';
 import { registerOrderRoutes } from './orders.routes.ts';
+import { createOrderStore } from './orders.service.ts';
 import { checkLifecycle } from './lifecycle.rules.ts';
 import { orderLifecycle } from './order.lifecycle.ts';
 
 export interface OrdersModuleDeps {
+  db: Executor;
+  kind: StoreKind;
   clock: Clock;
   ids: IdGenerator;
   catalog: CatalogService;
@@ -50,7 +53,7 @@ export function createOrdersModule(deps: OrdersModuleDeps) {
   deps.policies.registerPolicyKind(sourcingPolicyKind);
   const intake = createIntakeService({ clock: deps.clock, ids: deps.ids, catalog: deps.catalog, outbox: deps.outbox, rules: (tx) => intakeRulesFrom(deps.policies, tx) });
   registerOrderInboxHandlers(deps.inbox, intake);
-  return { intake };
+  return { intake, store: createOrderStore({ db: deps.db, kind: deps.kind }) };
 }
 
 export type OrdersModule = ReturnType<typeof createOrdersModule>;

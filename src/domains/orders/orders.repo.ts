@@ -1,4 +1,5 @@
-import type { Executor, Tx } from '../../platform/db/store.ts';
+import { sql } from 'kysely';
+import type { Executor, StoreKind, Tx } from '../../platform/db/store.ts';
 import type { OrderLineRow, OrderRow } from './orders.tables.ts';
 
 /** SQL only, for orders and their lines. */
@@ -54,4 +55,41 @@ export function listOrders(db: Executor, f: OrderListFilter) {
   if (f.afterId !== undefined) q = q.where('id', '<', f.afterId);
   // Newest first: ids are time-sortable.
   return q.orderBy('id', 'desc').limit(f.limit + 1).execute();
+}
+
+/** Reads an order and, on PostgreSQL, locks it until commit, so two flows cannot change it at once. */
+export async function lockOrder(tx: Tx, kind: StoreKind, id: string): Promise<OrderRow | undefined> {
+  const rows = await sql<OrderRow>`select * from orders where id = ${id} ${kind === 'postgres' ? sql`for update` : sql``}`.execute(tx);
+  return rows.rows[0];
+}
+
+/** Writes a changed order and its lines; `expectedVersion` guards against a lost update. */
+export async function saveOrder(
+  tx: Tx,
+  order: { id: string; state: string; document: string; version: number; openHolds: number; updatedAt: number },
+  lines: readonly Omit<OrderLineRow, 'order_id' | 'sku' | 'ordered_quantity'>[],
+  expectedVersion: number,
+): Promise<boolean> {
+  const updated = await tx
+    .updateTable('orders')
+    .set({ state: order.state, document: order.document, version: order.version, open_holds: order.openHolds, updated_at: order.updatedAt })
+    .where('id', '=', order.id)
+    .where('version', '=', expectedVersion)
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) !== 1) return false;
+  for (const line of lines) {
+    await tx
+      .updateTable('order_lines')
+      .set({
+        state: line.state,
+        allocated_quantity: line.allocated_quantity,
+        shipped_quantity: line.shipped_quantity,
+        invoiced_quantity: line.invoiced_quantity,
+        cancelled_quantity: line.cancelled_quantity,
+      })
+      .where('order_id', '=', order.id)
+      .where('line_number', '=', line.line_number)
+      .execute();
+  }
+  return true;
 }

@@ -1,0 +1,154 @@
+import { isoTime, type Clock } from '../platform/clock.ts';
+import type { Executor } from '../platform/db/store.ts';
+import { AppError } from '../platform/errors.ts';
+import type { NewEvent, OutboxService } from '../platform/outbox/index.ts';
+import type { CatalogService } from '../domains/catalog/index.ts';
+import type { InventoryModule } from '../domains/inventory/index.ts';
+import {
+  applyAllocation,
+  decideSourcing,
+  openHoldTypes,
+  sourcingPolicyKind,
+  unallocated,
+  type LineAllocation,
+  type Order,
+  type OrdersModule,
+  type SourcingCandidate,
+  type SourcingDecision,
+  type SourcingInput,
+} from '../domains/orders/index.ts';
+import type { PolicyService } from '../domains/policies/index.ts';
+import type { DecisionService } from '../domains/decisions/index.ts';
+
+export type AllocationResult =
+  | { result: 'allocated' | 'partially_allocated' | 'backordered'; order: Order; decisions: SourcingDecision[] }
+  | { result: 'skipped'; reason: string; order: Order };
+
+export interface OrderAllocationDeps {
+  db: Executor;
+  clock: Clock;
+  catalog: CatalogService;
+  policies: PolicyService;
+  inventory: InventoryModule;
+  orders: OrdersModule;
+  outbox: OutboxService;
+  decisions: DecisionService;
+}
+
+/** States from which an order may (still) be allocated. */
+const allocatable = new Set(['validated', 'backordered', 'partially_allocated']);
+const blockingHolds = new Set(['credit', 'pricing', 'compliance']);
+
+/**
+ * Allocation, the cross-domain step of order-to-cash: read ATP and confidence for the order's SKUs,
+ * let the sourcing rules decide under the active sourcing policy, then in one transaction take the
+ * reservations, move the order through its lifecycle and announce it. The reservations are the
+ * authority: a planned allocation that the ledger refuses (someone took the stock a moment earlier)
+ * is backordered instead. Running it twice is harmless — the order's version guards the write, and a
+ * fully allocated order is skipped.
+ */
+export function createOrderAllocation(deps: OrderAllocationDeps) {
+  async function candidatesFor(skus: string[]): Promise<Map<string, SourcingCandidate[]>> {
+    const entries = await deps.inventory.availability.basket({ skus, channelCode: undefined });
+    const locationCodes = new Set(entries.flatMap((e) => (e.found ? e.availability.locations.map((l) => l.locationCode) : [])));
+    const locations = await deps.catalog.locations.getMany([...locationCodes]);
+    const bySku = new Map<string, SourcingCandidate[]>();
+    for (const entry of entries) {
+      if (!entry.found) continue;
+      bySku.set(
+        entry.sku,
+        entry.availability.locations
+          .filter((l) => l.sellable)
+          .map((l) => ({
+            locationCode: l.locationCode,
+            atp: l.atpForChannel ?? l.atp,
+            confidence: l.confidence,
+            // Distances and freight rates are not in master data yet; every location scores alike on them.
+            distanceKm: 0,
+            shippingCostMinor: 0,
+            capacityRemainingLines: locations.get(l.locationCode)?.dailyCapacityLines ?? Number.MAX_SAFE_INTEGER,
+            region: locations.get(l.locationCode)?.region ?? '',
+          })),
+      );
+    }
+    return bySku;
+  }
+
+  async function allocate(orderId: string): Promise<AllocationResult> {
+    const order = await deps.orders.store.get(orderId);
+    if (!order) throw new AppError('not_found', `order ${orderId} does not exist`, [{ path: 'orderId', message: 'unknown order id' }]);
+    if (!allocatable.has(order.state)) return { result: 'skipped', reason: `the order is ${order.state}`, order };
+    const holds = openHoldTypes(order).filter((h) => blockingHolds.has(h));
+    if (holds.length > 0) return { result: 'skipped', reason: `the order has open ${holds.join(', ')} hold(s)`, order };
+    const lines = order.lines.filter((l) => unallocated(l) > 0);
+    if (lines.length === 0) return { result: 'skipped', reason: 'every line is allocated', order };
+
+    const [customer, policy] = await Promise.all([
+      deps.catalog.customers.getMany([order.customerCode]).then((m) => m.get(order.customerCode)),
+      deps.policies.activeOf(sourcingPolicyKind),
+    ]);
+    const shipTo = customer?.shipTos.find((s) => s.code === order.shipToCode);
+    const candidates = await candidatesFor([...new Set(lines.map((l) => l.sku))]);
+    const input: SourcingInput = {
+      orderId: order.id,
+      orderReceivedAtMs: Date.parse(order.receivedAt),
+      shipComplete: false,
+      ...(order.requestedDeliveryDate !== undefined && { promiseDate: order.requestedDeliveryDate }),
+      ...(shipTo?.locationPreference !== undefined && { shipToRegion: (await deps.catalog.locations.getMany([shipTo.locationPreference])).get(shipTo.locationPreference)?.region }),
+      customer: {
+        acceptsSplits: customer?.acceptsSplits ?? true,
+        acceptsSubstitutions: false,
+        acceptsBackorders: customer?.acceptsBackorders ?? true,
+        tier: customer?.tier ?? 'standard',
+      },
+      lines: lines.map((l) => ({ lineNumber: l.lineNumber, sku: l.sku, quantity: unallocated(l), candidates: candidates.get(l.sku) ?? [] })),
+    };
+    const now = deps.clock.now();
+    const plan = decideSourcing(input, policy.document, { id: 'sourcing', version: policy.version }, now);
+
+    let changes: Parameters<InventoryModule['inventoryChanges']['publish']>[0] = [];
+    const outcome = await deps.db.transaction().execute(async (tx): Promise<AllocationResult> => {
+      const current = await deps.orders.store.lockForUpdate(tx, order.id);
+      if (!current || current.version !== order.version) return { result: 'skipped', reason: 'the order changed while it was being sourced; allocate again', order: current ?? order };
+      const wanted = plan.lines.flatMap((line) => line.allocations.map((a) => ({ line, allocation: a })));
+      const reserved = await deps.inventory.reservations.reserveManyIn(
+        tx,
+        wanted.map(({ line, allocation }) => ({ orderId: order.id, lineNumber: line.lineNumber, sku: allocation.sku, locationCode: allocation.locationCode, quantity: allocation.quantity })),
+      );
+      const allocatedByLine = new Map<number, number>();
+      reserved.outcomes.forEach((o, i) => {
+        if (o.result !== 'reserved') return;
+        const { line, allocation } = wanted[i]!;
+        allocatedByLine.set(line.lineNumber, (allocatedByLine.get(line.lineNumber) ?? 0) + allocation.quantity);
+      });
+      const results: LineAllocation[] = plan.lines.map((line) => {
+        const allocated = allocatedByLine.get(line.lineNumber) ?? 0;
+        // What the ledger refused joins what the plan already backordered.
+        return { lineNumber: line.lineNumber, allocated, backordered: line.quantity - allocated - line.shortageQuantity };
+      });
+      const applied = applyAllocation(current, results, isoTime(now));
+      if (!applied.ok) throw new Error(`invariant violated: allocation of order ${order.id} refused by the lifecycle: ${applied.message}`);
+      if (!(await deps.orders.store.save(tx, current, applied.order))) throw new Error(`invariant violated: order ${order.id} changed under its row lock`);
+      const decisions = plan.lines.map((l) => l.decision);
+      await deps.decisions.record(tx, decisions);
+      const events: NewEvent[] = [
+        ...reserved.events,
+        {
+          source: '/crossdock/orchestration',
+          type: `crossdock.order.${applied.to}`,
+          subject: `order:${order.id}`,
+          data: { orderId: order.id, from: applied.from, to: applied.to, lines: results, decisions },
+        },
+      ];
+      await deps.outbox.appendMany(tx, events);
+      changes = reserved.changes;
+      return { result: applied.to as 'allocated' | 'partially_allocated' | 'backordered', order: applied.order, decisions };
+    });
+    deps.inventory.inventoryChanges.publish(changes);
+    return outcome;
+  }
+
+  return { allocate };
+}
+
+export type OrderAllocation = ReturnType<typeof createOrderAllocation>;

@@ -1,0 +1,88 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { CatalogService } from '../../src/domains/catalog/index.ts';
+import { createTestApp, type TestApp } from '../helpers/app.ts';
+import { sampleDocuments, sampleLocation } from '../fixtures/catalog.ts';
+
+/** From intake to allocation without a person: the outbox hands each received order to allocation. */
+let t: TestApp;
+before(async () => {
+  t = await createTestApp();
+  const catalog = t.app.services.catalog as CatalogService;
+  const byKind = { location: catalog.locations, item: catalog.items, channel: catalog.channels, tradingPartner: catalog.tradingPartners, customer: catalog.customers, supplier: catalog.suppliers, carrier: catalog.carriers };
+  for (const { kind, doc } of sampleDocuments) await (byKind[kind] as { create(d: unknown): Promise<unknown> }).create(doc);
+  await catalog.locations.create({ ...sampleLocation, code: 'DC-WEST', name: 'West', region: 'US-WEST', postingMode: 'realtime', postingIntervalMinutes: undefined });
+  const stock = (sequence: number, sku: string, locationCode: string, quantity: number) => ({
+    source: `WMS-${locationCode}`,
+    sequence,
+    type: 'receipt',
+    sku,
+    locationCode,
+    quantity,
+    occurredAt: new Date(t.clock.now()).toISOString(),
+  });
+  const res = await t.app.http.inject({
+    method: 'POST',
+    url: '/v1/inventory/events',
+    headers: t.as('integration'),
+    payload: { events: [stock(1, 'SKU-1', 'DC-EAST', 30), stock(2, 'SKU-2', 'DC-EAST', 4), stock(1, 'SKU-2', 'DC-WEST', 3)] },
+  });
+  assert.equal(res.json().outcome.applied, 3, res.body);
+});
+after(async () => t.dispose());
+
+const submit = async (externalOrderNumber: string, lines: unknown[]) => {
+  const res = await t.app.http.inject({
+    method: 'POST',
+    url: '/v1/orders',
+    headers: t.as('integration'),
+    payload: { channel: 'EDI', partnerCode: 'ACME', externalOrderNumber, customerCode: 'CUST-ACME', shipToCode: 'ST-001', lines },
+  });
+  assert.equal(res.statusCode, 201, res.body);
+  return res.json().order.id as string;
+};
+const getOrder = async (id: string) => (await t.app.http.inject({ method: 'GET', url: `/v1/orders/${id}`, headers: t.as('viewer') })).json();
+const reserved = async (sku: string, location: string) =>
+  (await t.testStore.store.db.selectFrom('inventory_positions').select(['reserved']).where('sku', '=', sku).where('location_code', '=', location).executeTakeFirstOrThrow()).reserved;
+
+test('a received order is allocated by itself: reservations taken, order allocated, decisions announced', async () => {
+  const id = await submit('ALLOC-1', [{ lineNumber: 1, sku: 'SKU-1', quantity: 12 }]);
+  assert.equal((await getOrder(id)).state, 'validated');
+  await t.app.services.outbox.dispatchDue();
+  const order = await getOrder(id);
+  assert.equal(order.state, 'allocated');
+  assert.equal(order.lines[0].allocatedQuantity, 12);
+  assert.equal(await reserved('SKU-1', 'DC-EAST'), 12);
+  const events = await t.testStore.store.db.selectFrom('outbox_events').select(['type', 'data']).where('subject', '=', `order:${id}`).orderBy('seq').execute();
+  assert.deepEqual(events.map((e) => e.type), ['crossdock.order.received', 'crossdock.order.allocated']);
+  const decision = JSON.parse(events[1]!.data).decisions[0];
+  assert.equal(decision.policyId, 'sourcing');
+  assert.equal(decision.policyVersion, 0, 'the default sourcing policy was in force');
+  assert.ok(decision.reasons.length > 0);
+  const recorded = await t.app.http.inject({ method: 'GET', url: `/v1/decisions?kind=sourcing&subjectType=${decision.subject.type}&subjectId=${encodeURIComponent(decision.subject.id)}`, headers: t.as('viewer') });
+  assert.equal(recorded.json().items.length, 1, 'the decision can be read with its reasons');
+  assert.deepEqual(recorded.json().items[0].reasons, decision.reasons);
+  const again = await t.app.http.inject({ method: 'POST', url: `/v1/orders/${id}/allocate`, headers: t.as('planner') });
+  assert.deepEqual([again.json().result, again.json().reason], ['skipped', 'the order is allocated']);
+  assert.equal(await reserved('SKU-1', 'DC-EAST'), 12, 'running allocation again takes nothing more');
+});
+
+test('more than the network holds: what exists is reserved across locations, the rest backordered', async () => {
+  const id = await submit('ALLOC-2', [{ lineNumber: 1, sku: 'SKU-2', quantity: 10 }]);
+  await t.app.services.outbox.dispatchDue();
+  const order = await getOrder(id);
+  assert.equal(order.state, 'partially_allocated');
+  assert.equal(order.lines[0].allocatedQuantity + order.lines[0].backorderedQuantity, 10);
+  assert.equal(order.lines[0].allocatedQuantity, (await reserved('SKU-2', 'DC-EAST')) + (await reserved('SKU-2', 'DC-WEST')));
+  assert.ok(order.lines[0].allocatedQuantity <= 7, 'never more than on hand (I3, I7)');
+});
+
+test('an order on hold is not allocated until the hold is released', async () => {
+  // A price 20% under contract places a pricing hold.
+  const id = await submit('ALLOC-3', [{ lineNumber: 1, sku: 'SKU-1', quantity: 1, unitPriceMinor: 800 }]);
+  await t.app.services.outbox.dispatchDue();
+  assert.equal((await getOrder(id)).state, 'validated');
+  const res = await t.app.http.inject({ method: 'POST', url: `/v1/orders/${id}/allocate`, headers: t.as('planner') });
+  assert.deepEqual([res.json().result, res.json().reason], ['skipped', 'the order has open pricing hold(s)']);
+  assert.equal((await t.app.http.inject({ method: 'POST', url: `/v1/orders/${id}/allocate`, headers: t.as('viewer') })).statusCode, 403);
+});
