@@ -1,16 +1,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CatalogService } from '../../src/domains/catalog/index.ts';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
-import { sampleDocuments, sampleLocation } from '../fixtures/catalog.ts';
+import { sampleLocation, seedSampleCatalog } from '../fixtures/catalog.ts';
 
 /** From intake to allocation without a person: the outbox hands each received order to allocation. */
 let t: TestApp;
 before(async () => {
   t = await createTestApp();
-  const catalog = t.app.services.catalog as CatalogService;
-  const byKind = { location: catalog.locations, item: catalog.items, channel: catalog.channels, tradingPartner: catalog.tradingPartners, customer: catalog.customers, supplier: catalog.suppliers, carrier: catalog.carriers };
-  for (const { kind, doc } of sampleDocuments) await (byKind[kind] as { create(d: unknown): Promise<unknown> }).create(doc);
+  const catalog = t.app.services.catalog;
+  await seedSampleCatalog(catalog);
   await catalog.locations.create({ ...sampleLocation, code: 'DC-WEST', name: 'West', region: 'US-WEST', postingMode: 'realtime', postingIntervalMinutes: undefined });
   const stock = (sequence: number, sku: string, locationCode: string, quantity: number) => ({
     source: `WMS-${locationCode}`,

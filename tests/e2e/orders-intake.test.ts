@@ -1,15 +1,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CatalogService } from '../../src/domains/catalog/index.ts';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
-import { sampleDocuments } from '../fixtures/catalog.ts';
+import { seedSampleCatalog } from '../fixtures/catalog.ts';
 
 let t: TestApp;
 before(async () => {
   t = await createTestApp();
-  const catalog = t.app.services.catalog as CatalogService;
-  const byKind = { location: catalog.locations, item: catalog.items, channel: catalog.channels, tradingPartner: catalog.tradingPartners, customer: catalog.customers, supplier: catalog.suppliers, carrier: catalog.carriers };
-  for (const { kind, doc } of sampleDocuments) await (byKind[kind] as { create(d: unknown): Promise<unknown> }).create(doc);
+  const catalog = t.app.services.catalog;
+  await seedSampleCatalog(catalog);
 });
 after(async () => t.dispose());
 

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { Clock } from '../../platform/clock.ts';
 import type { Executor, StoreKind, Tx } from '../../platform/db/store.ts';
 import { AppError, invariant } from '../../platform/errors.ts';
@@ -185,23 +186,25 @@ export function createReservationService(deps: ReservationDeps): ReservationServ
     return resolution as { result: Done | 'already_resolved'; reservation: Reservation };
   };
 
+  const newRecord = (input: z.output<typeof reserveInputSchema>, now: number): repo.ReservationRecord => ({
+    id: input.reservationId ?? ids.next(),
+    order_id: input.orderId,
+    line_number: input.lineNumber,
+    sku: input.sku,
+    location_code: input.locationCode,
+    quantity: input.quantity,
+    state: 'pending',
+    created_at: now,
+    expires_at: input.ttlMs === undefined ? null : now + input.ttlMs,
+    resolved_at: null,
+  });
+
   return {
     async reserve(raw) {
       const input = reserveInputSchema.parse(raw);
-      const id = input.reservationId ?? ids.next();
       const now = clock.now();
-      const row: repo.ReservationRecord = {
-        id,
-        order_id: input.orderId,
-        line_number: input.lineNumber,
-        sku: input.sku,
-        location_code: input.locationCode,
-        quantity: input.quantity,
-        state: 'pending',
-        created_at: now,
-        expires_at: input.ttlMs === undefined ? null : now + input.ttlMs,
-        resolved_at: null,
-      };
+      const row = newRecord(input, now);
+      const id = row.id;
       let outcome: ReserveOutcome;
       let changed: PositionChange[] = [];
       try {
@@ -247,19 +250,7 @@ export function createReservationService(deps: ReservationDeps): ReservationServ
 
     async reserveManyIn(tx, raws) {
       const now = clock.now();
-      const inputs = raws.map((raw) => reserveInputSchema.parse(raw));
-      const rows: repo.ReservationRecord[] = inputs.map((input) => ({
-        id: input.reservationId ?? ids.next(),
-        order_id: input.orderId,
-        line_number: input.lineNumber,
-        sku: input.sku,
-        location_code: input.locationCode,
-        quantity: input.quantity,
-        state: 'pending',
-        created_at: now,
-        expires_at: input.ttlMs === undefined ? null : now + input.ttlMs,
-        resolved_at: null,
-      }));
+      const rows = raws.map((raw) => newRecord(reserveInputSchema.parse(raw), now));
       const report = await postToLedger(
         tx,
         { kind, ids, now, allowNegativeOnHand },
