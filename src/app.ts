@@ -23,6 +23,7 @@ import { createTimerService, registerTimerRoutes, type TimerService } from './pl
 import { createIdempotencyService, installIdempotency, type IdempotencyService } from './platform/idempotency/index.ts';
 import { createInventoryModule, registerInventoryModuleRoutes, type InventoryModule } from './domains/inventory/index.ts';
 import { createOrdersModule, registerOrdersModuleRoutes, type OrdersModule } from './domains/orders/index.ts';
+import { createFulfillmentService, type FulfillmentService } from './domains/fulfillment/index.ts';
 import { createOrchestration, registerOrchestrationRoutes, type Orchestration } from './orchestration/index.ts';
 
 export interface AppDeps {
@@ -51,6 +52,7 @@ export interface Services {
   idempotency: IdempotencyService;
   inventory: InventoryModule;
   orders: OrdersModule;
+  fulfillment: FulfillmentService;
   orchestration: Orchestration;
 }
 
@@ -128,6 +130,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
       timers: platform.timers,
       onError: (error, where) => http.log.error({ err: error, where }, `${where} failed`),
     }),
+    fulfillment: createFulfillmentService({ db, ids }),
     orders: createOrdersModule({ db, kind: store.kind, clock, ids, catalog: platform.catalog, inbox: platform.inbox, outbox: platform.outbox, policies: platform.policies }),
   };
   const services: Services = {
@@ -143,6 +146,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
       orders: domains.orders,
       outbox: platform.outbox,
       decisions: platform.decisions,
+      fulfillment: domains.fulfillment,
     }),
   };
 

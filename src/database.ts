@@ -3,6 +3,7 @@ import type { CatalogTables } from './domains/catalog/catalog.tables.ts';
 import type { InventoryTables } from './domains/inventory/inventory.tables.ts';
 import type { PolicyTables } from './domains/policies/policies.tables.ts';
 import type { OrderTables } from './domains/orders/orders.tables.ts';
+import type { FulfillmentTables } from './domains/fulfillment/fulfillment.tables.ts';
 import type { IdempotencyTables } from './platform/idempotency/idempotency.tables.ts';
 import type { DecisionTables } from './domains/decisions/decisions.tables.ts';
 
@@ -10,4 +11,4 @@ import type { DecisionTables } from './domains/decisions/decisions.tables.ts';
  * Every table the hub owns, for Kysely's typing. Each domain declares its own row types; this file
  * only joins them, and only as types.
  */
-export interface Database extends PlatformTables, CatalogTables, InventoryTables, PolicyTables, OrderTables, IdempotencyTables, DecisionTables {}
+export interface Database extends PlatformTables, CatalogTables, InventoryTables, PolicyTables, OrderTables, FulfillmentTables, IdempotencyTables, DecisionTables {}

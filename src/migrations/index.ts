@@ -5,7 +5,8 @@ import { inventoryMigration } from './0003-inventory.ts';
 import { policiesMigration } from './0004-policies.ts';
 import { idempotencyMigration } from './0005-idempotency.ts';
 import { ordersMigration } from './0006-orders.ts';
+import { fulfillmentMigration } from './0008-fulfillment.ts';
 import { decisionsMigration } from './0007-decisions.ts';
 
 /** Every migration, in the order it applies. Names sort in the same order. */
-export const allMigrations: readonly StoreMigration[] = [platformMigration, catalogMigration, inventoryMigration, policiesMigration, idempotencyMigration, ordersMigration, decisionsMigration];
+export const allMigrations: readonly StoreMigration[] = [platformMigration, catalogMigration, inventoryMigration, policiesMigration, idempotencyMigration, ordersMigration, decisionsMigration, fulfillmentMigration];

@@ -84,3 +84,22 @@ test('an order on hold is not allocated until the hold is released', async () =>
   assert.deepEqual([res.json().result, res.json().reason], ['skipped', 'the order has open pricing hold(s)']);
   assert.equal((await t.app.http.inject({ method: 'POST', url: `/v1/orders/${id}/allocate`, headers: t.as('viewer') })).statusCode, 403);
 });
+
+test('an allocated order is released to its warehouses by itself, due at the local cutoff; intake to released is touchless', async () => {
+  const id = await submit('ALLOC-4', [{ lineNumber: 1, sku: 'SKU-1', quantity: 6 }]);
+  await t.app.services.outbox.dispatchDue(); // allocation
+  await t.app.services.outbox.dispatchDue(); // release
+  const order = await getOrder(id);
+  assert.equal(order.state, 'released');
+  assert.equal(order.lines[0].state, 'released');
+  const events = await t.testStore.store.db.selectFrom('outbox_events').select(['type', 'data']).where('type', '=', 'crossdock.fulfillment.release_requested').execute();
+  const request = events.map((e) => JSON.parse(e.data).request).find((r: { orderId: string }) => r.orderId === id);
+  assert.equal(request.locationCode, 'DC-EAST');
+  assert.deepEqual(request.lines, [{ lineNumber: 1, sku: 'SKU-1', quantity: 6 }]);
+  // DC-EAST cuts off at 15:30 New York time; the test clock stands at 2026-01-01T00:00Z (19:00 the evening before there).
+  assert.equal(request.shipByAt, '2026-01-01T20:30:00.000Z');
+  const again = await t.app.http.inject({ method: 'POST', url: `/v1/orders/${id}/release`, headers: t.as('warehouse') });
+  assert.deepEqual([again.json().result, again.json().reason], ['skipped', 'the order is released']);
+  const types = (await t.testStore.store.db.selectFrom('outbox_events').select(['type']).where('subject', '=', `order:${id}`).orderBy('seq').execute()).map((e) => e.type);
+  assert.deepEqual(types, ['crossdock.order.received', 'crossdock.order.allocated', 'crossdock.order.released']);
+});

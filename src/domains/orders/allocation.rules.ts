@@ -45,3 +45,14 @@ export function applyAllocation(order: Order, results: readonly LineAllocation[]
   if (!moved.ok) return moved;
   return { ok: true, from: moved.from, to: moved.to, order: { ...order, lines, state: moved.to, updatedAt: nowIso, version: order.version + 1 } };
 }
+
+/**
+ * Marks the lines handed to warehouses as released and moves the order to released. Pure; the
+ * lifecycle's refusal (a hold, nothing allocated) comes back as its reason.
+ */
+export function applyRelease(order: Order, releasedLineNumbers: ReadonlySet<number>, nowIso: string): { ok: true; order: Order; from: OrderState; to: OrderState } | Extract<TransitionResult<OrderState>, { ok: false }> {
+  const moved = tryTransition(orderLifecycle, order.state, 'release', { context: { lines: order.lines }, openHolds: openHoldTypes(order) });
+  if (!moved.ok) return moved;
+  const lines = order.lines.map((l) => (releasedLineNumbers.has(l.lineNumber) ? { ...l, state: 'released' as const } : l));
+  return { ok: true, from: moved.from, to: moved.to, order: { ...order, lines, state: moved.to, updatedAt: nowIso, version: order.version + 1 } };
+}
