@@ -98,7 +98,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
 
   const loopError = (loop: string) => (error: unknown) => http.log.error({ err: error, loop }, `${loop} loop tick failed; retrying next tick`);
   const platform = {
-    keys: createApiKeyService({ db, clock, ids, random }),
+    keys: createApiKeyService({ db, clock, ids, random, onTouchError: loopError('api-keys') }),
     catalog: createCatalogService({ db, clock }),
     inbox: createInboxService({ db, clock, ids, random, config: config.inbox, metrics, onLoopError: loopError('inbox') }),
     outbox: createOutboxService({

@@ -1,6 +1,6 @@
 import type { Executor } from '../../platform/db/store.ts';
 import { readSourceReports } from './availability.repo.ts';
-import type { SourceReport } from './availability.rules.ts';
+import { setLastReportAt, type SourceReport } from './availability.rules.ts';
 import type { InboundSupplyRow } from './inventory.tables.ts';
 import { readAllPositions, readPositionsChangedSince, toBuckets } from './ledger.repo.ts';
 import type { Buckets } from './ledger.rules.ts';
@@ -122,6 +122,9 @@ export function createAvailabilityProjection(deps: { db: Executor; onListenerErr
   function loadSources(reports: Awaited<ReturnType<typeof readSourceReports>>): void {
     const next = new Map<string, SourceReport[]>();
     for (const { locationCode, ...report } of reports) {
+      // Every tick re-reads the table; a report whose time has not moved keeps its formatted time.
+      const previous = sourcesByLocation.get(locationCode)?.find((r) => r.source === report.source);
+      setLastReportAt(report, report.lastReportAtMs, previous?.lastReportAtIsoOfMs === report.lastReportAtMs ? previous.lastReportAt : undefined);
       const list = next.get(locationCode) ?? [];
       list.push(report);
       next.set(locationCode, list);
@@ -178,6 +181,7 @@ export function createAvailabilityProjection(deps: { db: Executor; onListenerErr
     /** Reports written by this node's ingest, applied at once instead of at the next refresh. */
     applySourceReports(reports: ReadonlyArray<SourceReport & { locationCode: string }>): void {
       for (const { locationCode, ...report } of reports) {
+        setLastReportAt(report, report.lastReportAtMs);
         const list = (sourcesByLocation.get(locationCode) ?? []).filter((r) => r.source !== report.source);
         list.push(report);
         sourcesByLocation.set(locationCode, list);
@@ -189,8 +193,13 @@ export function createAvailabilityProjection(deps: { db: Executor; onListenerErr
       for (const { source, locationCode } of reports) {
         const list = sourcesByLocation.get(locationCode) ?? [];
         const known = list.find((r) => r.source === source);
-        if (known) known.lastReportAtMs = Math.max(known.lastReportAtMs, atMs);
-        else sourcesByLocation.set(locationCode, [...list, { source, lastReportAtMs: atMs, recentDriftUnits: 0, recentCountedUnits: 0 }]);
+        if (known) {
+          if (atMs > known.lastReportAtMs) setLastReportAt(known, atMs);
+        } else {
+          const report: SourceReport = { source, lastReportAtMs: atMs, recentDriftUnits: 0, recentCountedUnits: 0 };
+          setLastReportAt(report, atMs);
+          sourcesByLocation.set(locationCode, [...list, report]);
+        }
       }
     },
 

@@ -7,7 +7,10 @@ import {
   compileProtections,
   expectedIntervalMs,
   freshnessPolicyFrom,
+  lastReportIso,
   locationConfidence,
+  setLastReportAt,
+  type SourceReport,
   protectedUnits,
   protectionsFor,
   unitsHeldForOthers,
@@ -108,4 +111,22 @@ test('turning the discount off leaves ATP whole at any confidence', () => {
 test('a date means through the end of that day in UTC; a time means that instant', () => {
   assert.equal(byDateMs('2026-03-01'), Date.UTC(2026, 2, 1, 23, 59, 59, 999));
   assert.equal(byDateMs('2026-03-01T10:00:00+02:00'), Date.UTC(2026, 2, 1, 8));
+});
+
+test('freshness states the report time as ISO 8601, memoised and kept in step with the report', () => {
+  const hour = 3_600_000;
+  const now = Date.UTC(2026, 0, 1, 10);
+  const plain: SourceReport = { source: 'WMS', lastReportAtMs: now - hour, recentDriftUnits: 0, recentCountedUnits: 0 };
+  const memo: SourceReport = { ...plain };
+  setLastReportAt(memo, memo.lastReportAtMs);
+  const [fromPlain] = locationConfidence([plain], now, hour, defaultFreshnessPolicy).sources;
+  const [fromMemo] = locationConfidence([memo], now, hour, defaultFreshnessPolicy).sources;
+  assert.deepEqual(fromMemo, fromPlain);
+  assert.equal(fromMemo!.lastReportAt, new Date(now - hour).toISOString());
+  assert.deepEqual(Object.keys(fromMemo!), ['source', 'ageMs', 'expectedIntervalMs', 'staleRatio', 'state', 'driftRatio', 'confidence', 'lastReportAt']);
+  // A time changed without the helper is not answered from an out-of-date memo.
+  memo.lastReportAtMs = now;
+  assert.equal(lastReportIso(memo), new Date(now).toISOString());
+  setLastReportAt(memo, now - 5);
+  assert.equal(lastReportIso(memo), new Date(now - 5).toISOString());
 });

@@ -1,4 +1,5 @@
 import { confidence, defaultFreshnessPolicy, freshness, type ChannelProtection, type Freshness, type FreshnessPolicy } from './atp.rules.ts';
+import { isoTime } from '../../platform/clock.ts';
 import { sellable, type Buckets } from './ledger.rules.ts';
 
 /**
@@ -117,15 +118,35 @@ export function expectedIntervalMs(location: { postingMode: 'realtime' | 'batch'
 export interface SourceReport {
   source: string;
   lastReportAtMs: number;
+  /**
+   * `lastReportAtMs` as ISO 8601, memoised when the report changes (see `setLastReportAt`) so reads do
+   * not format a date per source per location; when absent or out of date it is formatted on read.
+   */
+  lastReportAt?: string | undefined;
+  /** The `lastReportAtMs` that `lastReportAt` was formatted from. */
+  lastReportAtIsoOfMs?: number | undefined;
   recentDriftUnits: number;
   recentCountedUnits: number;
 }
 
-export interface SourceFreshness extends Freshness {
+/** Sets a report's time and its memoised ISO form together; `iso` may pass one already formatted. */
+export function setLastReportAt(report: SourceReport, ms: number, iso?: string): void {
+  report.lastReportAtMs = ms;
+  report.lastReportAt = iso ?? isoTime(ms);
+  report.lastReportAtIsoOfMs = ms;
+}
+
+/** The report's time as ISO 8601, from the memo when it is current. */
+export const lastReportIso = (report: SourceReport): string =>
+  report.lastReportAt !== undefined && report.lastReportAtIsoOfMs === report.lastReportAtMs ? report.lastReportAt : isoTime(report.lastReportAtMs);
+
+/** One source's freshness as the availability API states it. */
+export interface SourceFreshness extends Omit<Freshness, 'lastReportAtMs'> {
   source: string;
   /** Units recent snapshots corrected per unit counted: 0 is a source that matches the ledger. */
   driftRatio: number;
   confidence: number;
+  lastReportAt: string | null;
 }
 
 export const driftRatio = (report: Pick<SourceReport, 'recentDriftUnits' | 'recentCountedUnits'>): number =>
@@ -144,12 +165,22 @@ export function locationConfidence(
 ): { sources: SourceFreshness[]; confidence: number } {
   if (reports.length === 0) return { sources: [], confidence: confidence(freshness(null, nowMs, intervalMs), 0, policy) };
   let weakest = 1;
-  const sources = reports.map((report) => {
+  const sources = reports.map((report): SourceFreshness => {
     const f = freshness(report.lastReportAtMs, nowMs, intervalMs);
     const drift = driftRatio(report);
     const conf = confidence(f, drift, policy);
     weakest = Math.min(weakest, conf);
-    return { source: report.source, ...f, driftRatio: drift, confidence: conf };
+    // Key order as the API has always stated it.
+    return {
+      source: report.source,
+      ageMs: f.ageMs,
+      expectedIntervalMs: f.expectedIntervalMs,
+      staleRatio: f.staleRatio,
+      state: f.state,
+      driftRatio: drift,
+      confidence: conf,
+      lastReportAt: lastReportIso(report),
+    };
   });
   return { sources, confidence: weakest };
 }

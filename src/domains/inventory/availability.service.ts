@@ -41,8 +41,6 @@ const CATCH_UP_LOOKBACK_MOVEMENTS = 1_000;
 /** How often item classes (and, on PostgreSQL, other nodes' supply inputs) are re-read. */
 const SLOW_REFRESH_MS = 30_000;
 
-const toIsoOrNull = (ms: number | null) => (ms === null ? null : isoTime(ms));
-
 /**
  * Availability to promise (DESIGN §4, §6): per SKU × location, per channel, by date, with freshness and
  * confidence, and network totals over sellable locations. Reads come from the in-memory projection;
@@ -55,10 +53,17 @@ export function createAvailabilityService(deps: AvailabilityDeps) {
   const master = createMasterDataCache(deps.catalog);
   const unsubscribe = deps.changes.subscribe((changes) => projection.apply(changes));
   let poller: Poller | null = null;
+  /** `asOf` of the last answer: answers within the same millisecond share one formatted time. */
+  let asOfMs = Number.NaN;
+  let asOf = '';
 
   /** The whole answer for one SKU; synchronous, from memory. */
   function compute(sku: string, query: Omit<AvailabilityQuery, 'sku'>): SkuAvailability {
     const nowMs = clock.now();
+    if (nowMs !== asOfMs) {
+      asOfMs = nowMs;
+      asOf = isoTime(nowMs);
+    }
     const itemClass = master.itemClass(sku);
     const protectionRules = master.protections();
     const { channelCode, byMs } = query;
@@ -98,7 +103,7 @@ export function createAvailabilityService(deps: AvailabilityDeps) {
         atp,
         ...(forChannel !== undefined && { atpForChannel: forChannel }),
         ...(byDate !== undefined && { atpByDate: byDate }),
-        freshness: sources.map(({ lastReportAtMs, ...s }) => ({ ...s, lastReportAt: toIsoOrNull(lastReportAtMs) })),
+        freshness: sources,
         confidence,
         confidenceAdjustedAtp: adjusted,
         lastMovementSeq: entry?.lastMovementSeq ?? 0,
@@ -117,7 +122,7 @@ export function createAvailabilityService(deps: AvailabilityDeps) {
         confidenceAdjustedAtp: network.confidenceAdjustedAtp,
         sellableLocations: network.sellableLocations,
       },
-      asOf: isoTime(nowMs),
+      asOf,
       watermark: projection.watermark(),
     };
   }
@@ -135,6 +140,19 @@ export function createAvailabilityService(deps: AvailabilityDeps) {
     if (query.channelCode !== undefined && !(await master.ensureChannel(query.channelCode))) {
       throw new AppError('not_found', `channel ${query.channelCode} does not exist`, [{ path: 'channel', message: 'no channel with this code' }]);
     }
+  }
+
+  /**
+   * True when the SKU, its positions' locations and the queried location and channel are all held in
+   * master data: then `checkScope` would find nothing to look up and nothing to reject, and the
+   * answer needs no await at all.
+   */
+  function scopeInMemory(query: AvailabilityQuery): boolean {
+    if (!master.hasItem(query.sku)) return false;
+    if (query.locationCode !== undefined && master.location(query.locationCode) === undefined) return false;
+    if (query.channelCode !== undefined && !master.hasChannel(query.channelCode)) return false;
+    for (const code of projection.locationsOf(query.sku).keys()) if (master.location(code) === undefined) return false;
+    return true;
   }
 
   const unknownSku = (sku: string) => `item ${sku} does not exist`;
@@ -184,6 +202,8 @@ export function createAvailabilityService(deps: AvailabilityDeps) {
 
     /** Availability of one SKU; 404 not_found for an unknown SKU, location or channel. */
     async availability(query: AvailabilityQuery): Promise<SkuAvailability> {
+      // Fast path: everything is in memory, so answer without awaiting (no microtask hops).
+      if (scopeInMemory(query)) return compute(query.sku, query);
       if (!master.hasItem(query.sku) && (await master.ensureItems([query.sku])).size > 0) {
         throw new AppError('not_found', unknownSku(query.sku), [{ path: 'sku', message: 'no item with this SKU' }]);
       }

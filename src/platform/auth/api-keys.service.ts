@@ -18,6 +18,11 @@ const KEY_PATTERN = /^cdk_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/;
 const CACHE_TTL_MS = 5_000;
 /** last_used_at is written at most this often per key, to keep reads free of writes. */
 const TOUCH_INTERVAL_MS = 60_000;
+/**
+ * At most this many verified keys are held in memory (oldest evicted first). Only keys that verified
+ * are cached, so presenting garbage cannot grow memory; the bound covers many distinct valid keys.
+ */
+export const MAX_CACHED_KEYS = 10_000;
 
 export const createApiKeyInputSchema = z
   .object({
@@ -66,10 +71,78 @@ export interface ApiKeyService {
   countActive(): Promise<number>;
 }
 
-export function createApiKeyService(deps: { db: Executor; clock: Clock; ids: IdGenerator; random: Random }): ApiKeyService {
+interface VerifiedRow {
+  principal: Principal;
+  /** The stored SHA-256 of the secret, decoded once. */
+  hash: Buffer;
+  /** When the row was read: the TTL counts from here, however the entry was reached. */
+  cachedAt: number;
+}
+
+/** Sets `key` as the newest entry, evicting the oldest beyond `limit`. */
+function remember<V>(map: Map<string, V>, key: string, value: V, limit: number): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > limit) map.delete(map.keys().next().value as string);
+}
+
+export function createApiKeyService(deps: {
+  db: Executor;
+  clock: Clock;
+  ids: IdGenerator;
+  random: Random;
+  /** A failed last_used_at write (it does not fail the request); logged to stderr by default. */
+  onTouchError?: (error: unknown) => void;
+  /** Verified keys held in memory; MAX_CACHED_KEYS unless a test asks for fewer. */
+  maxCachedKeys?: number;
+}): ApiKeyService {
   const { db, clock, ids, random } = deps;
-  const cache = new Map<string, { principal: Principal; hash: string; cachedAt: number }>();
+  const limit = deps.maxCachedKeys ?? MAX_CACHED_KEYS;
+  const onTouchError = deps.onTouchError ?? ((error: unknown) => console.error('crossdock: api key last_used_at write failed', error));
+  /**
+   * Exact presented key string → its principal, for keys that verified: a hit skips hashing and the
+   * database. An entry is only ever added after the constant-time comparison succeeded.
+   */
+  const byPresented = new Map<string, { principal: Principal; cachedAt: number }>();
+  /** Key id → its row as read, so a wrong secret for a known id is rejected without a read. */
+  const byId = new Map<string, VerifiedRow>();
+  /** Reads in flight by key id: concurrent misses for one key share one query. */
+  const reads = new Map<string, Promise<ApiKeyRow | undefined>>();
+  /** Bumped by every revocation, so a read that started before one is not cached after it. */
+  let revocations = 0;
   const lastTouch = new Map<string, number>();
+
+  const fresh = (cachedAt: number, now: number) => now >= cachedAt && now - cachedAt <= CACHE_TTL_MS;
+
+  function readRow(id: string): Promise<ApiKeyRow | undefined> {
+    let read = reads.get(id);
+    if (!read) {
+      const started = repo.findApiKey(db, id).finally(() => {
+        if (reads.get(id) === started) reads.delete(id);
+      });
+      reads.set(id, (read = started));
+    }
+    return read;
+  }
+
+  function forget(id: string): void {
+    revocations += 1;
+    byId.delete(id);
+    reads.delete(id);
+    for (const [presented, entry] of byPresented) if (entry.principal.keyId === id) byPresented.delete(presented);
+  }
+
+  /**
+   * Writes last_used_at at most once a minute per key, without making the request wait: it is
+   * bookkeeping, not part of the answer, and the one request a minute that wrote it would otherwise
+   * pay a write's latency (an fsync on SQLite). The promise is never left unhandled: a failure is
+   * reported and the request succeeds, as a lost last_used_at update harms nobody.
+   */
+  function touch(id: string, now: number): void {
+    if ((lastTouch.get(id) ?? -Infinity) + TOUCH_INTERVAL_MS > now) return;
+    remember(lastTouch, id, now, limit);
+    repo.touchApiKey(db, id, now).then(undefined, onTouchError);
+  }
 
   return {
     async create(input) {
@@ -101,43 +174,44 @@ export function createApiKeyService(deps: { db: Executor; clock: Clock; ids: IdG
       const row = await repo.findApiKey(db, id);
       if (!row) throw new AppError('not_found', `API key ${id} does not exist`, [{ path: 'id', message: 'unknown key id' }]);
       if (row.revoked_at === null) await repo.revokeApiKey(db, id, clock.now());
-      cache.delete(id);
+      forget(id);
       return toApiKey((await repo.findApiKey(db, id))!);
     },
 
     async authenticate(presented) {
+      const now = clock.now();
+      const hit = byPresented.get(presented);
+      if (hit !== undefined) {
+        if (fresh(hit.cachedAt, now)) {
+          touch(hit.principal.keyId, now);
+          return hit.principal;
+        }
+        byPresented.delete(presented);
+      }
       const match = KEY_PATTERN.exec(presented);
       if (!match) return null;
       const [, id, secret] = match as unknown as [string, string, string];
-      const hash = Buffer.from(hashSecret(secret), 'hex');
-      const now = clock.now();
-      let entry = cache.get(id);
-      if (!entry || now - entry.cachedAt > CACHE_TTL_MS || now < entry.cachedAt) {
-        const row = await repo.findApiKey(db, id);
+      const generation = revocations;
+      let entry = byId.get(id);
+      if (!entry || !fresh(entry.cachedAt, now)) {
+        const row = await readRow(id);
         if (!row || row.revoked_at !== null) {
-          cache.delete(id);
+          if (generation === revocations) byId.delete(id);
           return null;
         }
         const key = toApiKey(row);
         entry = {
-          hash: row.secret_hash,
+          hash: Buffer.from(row.secret_hash, 'hex'),
           cachedAt: now,
-          principal: {
-            keyId: id,
-            name: key.name,
-            roles: key.roles,
-            partnerCode: key.partnerCode,
-            rateLimitPerMinute: key.rateLimitPerMinute,
-          },
+          principal: { keyId: id, name: key.name, roles: key.roles, partnerCode: key.partnerCode, rateLimitPerMinute: key.rateLimitPerMinute },
         };
-        cache.set(id, entry);
+        if (generation === revocations) remember(byId, id, entry, limit);
       }
-      const stored = Buffer.from(entry.hash, 'hex');
-      if (stored.length !== hash.length || !timingSafeEqual(stored, hash)) return null;
-      if ((lastTouch.get(id) ?? -Infinity) + TOUCH_INTERVAL_MS <= now) {
-        lastTouch.set(id, now);
-        await repo.touchApiKey(db, id, now);
-      }
+      const hash = Buffer.from(hashSecret(secret), 'hex');
+      if (entry.hash.length !== hash.length || !timingSafeEqual(entry.hash, hash)) return null;
+      // Only a key that verified is cached, and not when it was revoked while its row was being read.
+      if (generation === revocations) remember(byPresented, presented, { principal: entry.principal, cachedAt: entry.cachedAt }, limit);
+      touch(id, now);
       return entry.principal;
     },
 
