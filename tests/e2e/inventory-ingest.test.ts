@@ -40,8 +40,14 @@ test('events apply in order with unit conversion; a repeated batch answers exist
   assert.equal(await onHand('A', 'LIVE'), 19, '2 cases of 12, less 5');
 
   const again = await post([ev(1, { type: 'receipt', quantity: 2, unit: 'CA' }), ev(2, { type: 'ship', quantity: 5 })], { 'idempotency-key': 'batch-1' });
-  assert.equal(again.json().received, 'exists');
-  assert.deepEqual(again.json().outcome, body.outcome);
+  assert.equal(again.body, res.body, 'the same key and body get the stored answer, byte for byte');
+  assert.equal(again.headers['idempotent-replayed'], 'true');
+  const reused = await post([ev(1, { type: 'receipt', quantity: 3, unit: 'CA' })], { 'idempotency-key': 'batch-1' });
+  assert.equal(reused.statusCode, 422);
+  assert.equal(reused.json().error.code, 'idempotency_key_reused');
+  const unkeyed = await post([ev(1, { type: 'receipt', quantity: 2, unit: 'CA' }), ev(2, { type: 'ship', quantity: 5 })]);
+  assert.equal(unkeyed.json().received, 'exists', 'the same body again without a key is the same inbox message');
+  assert.deepEqual(unkeyed.json().outcome, body.outcome);
   const resent = await post([ev(2, { type: 'ship', quantity: 5 })]);
   assert.equal(resent.json().outcome.results[0].result, 'exists', 'the same sequence number in a new batch is a duplicate');
   assert.equal(await onHand('A', 'LIVE'), 19);

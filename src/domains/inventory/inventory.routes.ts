@@ -16,20 +16,23 @@ const writers = access.roles('integration', 'warehouse');
 
 const intakeResponse = z.object({
   messageId: z.string(),
-  /** `exists` when this exact message (same Idempotency-Key, or same body) was received before. */
+  /** `exists` when the same body was received from the same caller before. */
   received: z.enum(['accepted', 'exists']),
   status: z.string(),
   outcome: z.unknown(),
 });
 
 /**
- * Both intake routes store the raw body in the inbox first (dedupe key: the Idempotency-Key header,
- * or a hash of the body), then process it in the same request. A body that fails processing is kept
- * there as `failed` with its error, for a person to fix and replay.
+ * Both intake routes store the raw body in the inbox first (dedupe key: a hash of the body), then
+ * process it in the same request. An Idempotency-Key header gets the platform's contract: the stored
+ * answer again, byte for byte. A body that fails processing is kept there as `failed` with its
+ * error, for a person to fix and replay.
  */
-async function intake(inbox: InboxService, input: { source: string; messageType: string; body: unknown; idempotencyKey: string | undefined; correlationId: string }) {
+async function intake(inbox: InboxService, input: { source: string; messageType: string; body: unknown; correlationId: string }) {
   const payload = JSON.stringify(input.body);
-  const dedupeKey = input.idempotencyKey ?? `sha256:${createHash('sha256').update(payload).digest('hex')}`;
+  // The same body from the same caller is one message; an Idempotency-Key is handled by the
+  // platform contract before this runs (same key, other body → 422).
+  const dedupeKey = `sha256:${createHash('sha256').update(payload).digest('hex')}`;
   const { result, message } = await inbox.receiveAndProcess({
     source: input.source,
     dedupeKey,
@@ -54,14 +57,23 @@ function failIfRejected(message: InboxMessage): void {
   ]);
 }
 
-const idempotencyHeaders = z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }).passthrough();
+const idempotencyHeaders = z
+  .object({
+    'idempotency-key': z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('Same key and body: the stored answer again, byte for byte; same key, other body: 422 idempotency_key_reused'),
+  })
+  .passthrough();
 
 export function registerInventoryRoutes(app: HttpApp, deps: { inbox: InboxService; db: Executor }): void {
   const intakeRoute = (url: string, messageType: string, body: z.ZodType, summary: string, description?: string) =>
     app.post(
       url,
       {
-        config: { access: writers },
+        config: { access: writers, idempotency: { required: false } },
         schema: {
           tags: ['inventory'],
           summary,
@@ -76,7 +88,6 @@ export function registerInventoryRoutes(app: HttpApp, deps: { inbox: InboxServic
           source: `api:${principalOf(request).keyId}`,
           messageType,
           body: request.body,
-          idempotencyKey: request.headers['idempotency-key'],
           correlationId: request.id,
         });
         return reply.code(statusFor(answer)).send(answer);
