@@ -1,3 +1,4 @@
+import { chunks } from '../../platform/db/chunks.ts';
 import type { z } from 'zod';
 import type { Clock } from '../../platform/clock.ts';
 import type { Executor } from '../../platform/db/store.ts';
@@ -19,7 +20,7 @@ import type { CatalogDocument, CatalogKind } from './catalog.types.ts';
 
 /**
  * Runs a bulk import: validation and duplicate checks (pure), reference checks (one query per
- * referenced kind and chunk), then writes in chunks of CHUNK_SIZE records, each chunk one transaction
+ * referenced kind and chunk), then writes in chunks of ROWS_PER_STATEMENT records, each chunk one transaction
  * with one read of the stored rows and one upsert. Every record received is either applied (created,
  * updated or unchanged) or counted as failed with at least one error naming it.
  */
@@ -83,7 +84,7 @@ async function writeInChunks<K extends CatalogKind>(
 ): Promise<{ created: number; updated: number; unchanged: number }> {
   const counts = { created: 0, updated: 0, unchanged: 0 };
   onProgress?.(0, docs.length);
-  for (const chunk of repo.chunks(docs)) {
+  for (const chunk of chunks(docs)) {
     const chunkCounts = await deps.db.transaction().execute(async (tx) => {
       const keys = chunk.map((doc) => entity.keyOf(doc));
       const stored = new Map((await repo.findRows(tx, entity.table, keys)).map((row) => [row.key, row]));

@@ -1,3 +1,4 @@
+import { chunks } from '../../platform/db/chunks.ts';
 import { sql, type Kysely } from 'kysely';
 import type { Executor, Tx } from '../../platform/db/store.ts';
 import type { CatalogRowBase, CatalogTableName } from './catalog.tables.ts';
@@ -12,14 +13,6 @@ export type CatalogRow = CatalogRowBase & { [filterColumn: string]: string | num
 type AnyCatalogDb = Kysely<Record<CatalogTableName, CatalogRow>>;
 const onAnyTable = (db: Executor): AnyCatalogDb => db as unknown as AnyCatalogDb;
 
-/** Rows per statement in bulk reads and writes; well under both stores' bound-parameter limits. */
-export const CHUNK_SIZE = 500;
-
-export function chunks<T>(values: readonly T[], size = CHUNK_SIZE): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < values.length; i += size) out.push(values.slice(i, i + size));
-  return out;
-}
 
 const commonColumns = new Set(['key', 'data', 'version', 'created_at', 'updated_at']);
 

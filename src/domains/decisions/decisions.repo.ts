@@ -1,15 +1,11 @@
+import { chunks } from '../../platform/db/chunks.ts';
 import type { Executor, Tx } from '../../platform/db/store.ts';
 import type { DecisionRow } from './decisions.tables.ts';
 
 /** SQL only: recorded decisions. */
 
-/** Rows per INSERT: 500 × 11 parameters stays well inside both stores' bind-parameter limits. */
-const INSERT_CHUNK = 500;
-
 export async function insertDecisions(tx: Tx, rows: readonly DecisionRow[]): Promise<void> {
-  for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
-    await tx.insertInto('decisions').values(rows.slice(start, start + INSERT_CHUNK)).execute();
-  }
+  for (const chunk of chunks(rows)) await tx.insertInto('decisions').values(chunk).execute();
 }
 
 export const findDecision = (db: Executor, id: string): Promise<DecisionRow | undefined> =>

@@ -1,12 +1,10 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { access } from '../../platform/auth/roles.ts';
 import type { Executor } from '../../platform/db/store.ts';
-import { AppError } from '../../platform/errors.ts';
 import { errorResponseSchema } from '../../platform/http/error-handler.ts';
 import { principalOf } from '../../platform/http/access.ts';
 import type { HttpApp } from '../../platform/http/types.ts';
-import type { InboxService, InboxMessage } from '../../platform/inbox/index.ts';
+import { receiveJsonAndProcess, unprocessedError, type InboxService } from '../../platform/inbox/index.ts';
 import { inventoryEventBatchSchema } from './ingest.validate.ts';
 import { listSources } from './ingest.repo.ts';
 import { inventorySnapshotSchema } from './inventory.types.ts';
@@ -23,39 +21,19 @@ const intakeResponse = z.object({
 });
 
 /**
- * Both intake routes store the raw body in the inbox first (dedupe key: a hash of the body), then
- * process it in the same request. An Idempotency-Key header gets the platform's contract: the stored
- * answer again, byte for byte. A body that fails processing is kept there as `failed` with its
- * error, for a person to fix and replay.
+ * Both intake routes keep the raw body in the inbox and process it in the same request (see
+ * receiveJsonAndProcess). A body that fails processing stays there as `failed` with its error, for a
+ * person to fix and replay; a passing failure is retried by the inbox and answered 202.
  */
 async function intake(inbox: InboxService, input: { source: string; messageType: string; body: unknown; correlationId: string }) {
-  const payload = JSON.stringify(input.body);
-  // The same body from the same caller is one message; an Idempotency-Key is handled by the
-  // platform contract before this runs (same key, other body → 422).
-  const dedupeKey = `sha256:${createHash('sha256').update(payload).digest('hex')}`;
-  const { result, message } = await inbox.receiveAndProcess({
-    source: input.source,
-    dedupeKey,
-    messageType: input.messageType,
-    contentType: 'application/json',
-    payload,
-    correlationId: input.correlationId,
-  });
-  failIfRejected(message);
+  const { result, message } = await receiveJsonAndProcess(inbox, input);
+  if (message.status === 'failed' || message.status === 'dead') throw unprocessedError(message);
   return { messageId: message.id, received: result, status: message.status, outcome: message.outcome };
 }
 
 /** 200 once processed; 202 when processing hit a passing failure and the inbox will retry it. */
 const statusFor = (answer: { status: string }) => (answer.status === 'received' ? 202 : 200);
 
-function failIfRejected(message: InboxMessage): void {
-  if (message.status !== 'failed' && message.status !== 'dead') return;
-  const error = message.error;
-  throw new AppError('unprocessable', `message ${message.id} was kept but not processed: ${error?.message ?? 'unknown error'}`, [
-    ...(error?.details ?? []),
-    { path: 'messageId', message: `inspect or replay it at /v1/inbox/${message.id}` },
-  ]);
-}
 
 const idempotencyHeaders = z
   .object({

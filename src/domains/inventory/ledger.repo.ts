@@ -1,3 +1,4 @@
+import { chunks } from '../../platform/db/chunks.ts';
 import { sql } from 'kysely';
 import type { StoreKind, Tx, Executor } from '../../platform/db/store.ts';
 import type { InventoryMovementRow, InventoryPositionRow } from './inventory.tables.ts';
@@ -11,12 +12,6 @@ export interface PositionKey {
 
 export const positionKey = (sku: string, locationCode: string): string => `${sku}\u0000${locationCode}`;
 
-/** Rows per multi-row statement: well under both stores' bound-parameter limits. */
-const CHUNK_ROWS = 500;
-
-function* chunked<T>(items: readonly T[], size = CHUNK_ROWS): Generator<T[]> {
-  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
-}
 
 export const toBuckets = (row: Pick<InventoryPositionRow, 'on_hand' | 'reserved' | 'quarantined' | 'damaged' | 'in_transit'>): Buckets => ({
   onHand: row.on_hand,
@@ -40,7 +35,7 @@ export async function lockPositions(tx: Tx, kind: StoreKind, keys: readonly Posi
   const positions = await selectPositions(tx, kind, unique);
   const missing = unique.filter((k) => !positions.has(positionKey(k.sku, k.locationCode)));
   if (missing.length === 0) return positions;
-  for (const chunk of chunked(missing)) {
+  for (const chunk of chunks(missing)) {
     await tx
       .insertInto('inventory_positions')
       .values(chunk.map((k) => ({ sku: k.sku, location_code: k.locationCode, on_hand: 0, reserved: 0, quarantined: 0, damaged: 0, in_transit: 0, last_movement_seq: 0, updated_at: now })))
@@ -53,7 +48,7 @@ export async function lockPositions(tx: Tx, kind: StoreKind, keys: readonly Posi
 
 async function selectPositions(tx: Tx, kind: StoreKind, keys: readonly PositionKey[]): Promise<Map<string, Buckets>> {
   const positions = new Map<string, Buckets>();
-  for (const chunk of chunked(keys)) {
+  for (const chunk of chunks(keys)) {
     const tuples = sql.join(chunk.map((k) => sql`(${k.sku}, ${k.locationCode})`));
     const rows = await sql<InventoryPositionRow>`
       select * from inventory_positions
@@ -68,7 +63,7 @@ async function selectPositions(tx: Tx, kind: StoreKind, keys: readonly PositionK
 /** Appends movements; returns the highest sequence given, the watermark for change readers. */
 export async function insertMovements(tx: Tx, rows: readonly Insertable<InventoryMovementRow>[]): Promise<number> {
   let maxSeq = 0;
-  for (const chunk of chunked(rows)) {
+  for (const chunk of chunks(rows)) {
     const inserted = await tx.insertInto('inventory_movements').values(chunk).returning('seq').execute();
     for (const r of inserted) maxSeq = Math.max(maxSeq, Number(r.seq));
   }
@@ -81,7 +76,7 @@ export async function writePositions(
   lastMovementSeq: number,
   now: number,
 ): Promise<void> {
-  for (const chunk of chunked(positions)) {
+  for (const chunk of chunks(positions)) {
     await tx
       .insertInto('inventory_positions')
       .values(

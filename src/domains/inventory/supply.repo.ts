@@ -1,10 +1,8 @@
+import { chunks } from '../../platform/db/chunks.ts';
 import type { Executor, Tx } from '../../platform/db/store.ts';
 import type { InboundSupplyRow, SafetyStockRow } from './inventory.tables.ts';
 
 /** SQL for safety stock and inbound supply: the planner's inputs to ATP. */
-
-/** Rows per multi-row statement: well under both stores' bound-parameter limits. */
-const CHUNK_ROWS = 500;
 
 export const readAllSafetyStock = (db: Executor): Promise<SafetyStockRow[]> => db.selectFrom('inventory_safety_stock').selectAll().execute();
 
@@ -28,7 +26,5 @@ export const findInboundSupply = (db: Executor, reference: string): Promise<Inbo
 /** Replaces every line of a reference: what the sender says now is the whole of it. */
 export async function replaceInboundSupply(tx: Tx, reference: string, rows: readonly InboundSupplyRow[]): Promise<void> {
   await tx.deleteFrom('inventory_inbound_supply').where('reference', '=', reference).execute();
-  for (let i = 0; i < rows.length; i += CHUNK_ROWS) {
-    await tx.insertInto('inventory_inbound_supply').values(rows.slice(i, i + CHUNK_ROWS)).execute();
-  }
+  for (const chunk of chunks(rows)) await tx.insertInto('inventory_inbound_supply').values(chunk).execute();
 }

@@ -1,3 +1,4 @@
+import { chunks } from '../../platform/db/chunks.ts';
 import { sql } from 'kysely';
 import type { Executor, StoreKind, Tx } from '../../platform/db/store.ts';
 import type { OrderLineRow, OrderRow } from './orders.tables.ts';
@@ -13,7 +14,7 @@ export async function insertOrderIfNew(tx: Tx, row: OrderRow, lines: readonly Or
     .returning('id')
     .executeTakeFirst();
   if (!inserted) return false;
-  for (let i = 0; i < lines.length; i += 500) await tx.insertInto('order_lines').values(lines.slice(i, i + 500)).execute();
+  for (const chunk of chunks(lines)) await tx.insertInto('order_lines').values(chunk).execute();
   return true;
 }
 

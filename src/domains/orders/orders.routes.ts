@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { access, type Principal } from '../../platform/auth/roles.ts';
 import type { Executor } from '../../platform/db/store.ts';
@@ -6,7 +5,7 @@ import { AppError } from '../../platform/errors.ts';
 import { principalOf } from '../../platform/http/access.ts';
 import { errorResponseSchema } from '../../platform/http/error-handler.ts';
 import type { HttpApp } from '../../platform/http/types.ts';
-import type { InboxService } from '../../platform/inbox/index.ts';
+import { receiveJsonAndProcess, unprocessedError, type InboxService } from '../../platform/inbox/index.ts';
 import { decodeCursor, encodeCursor } from '../../platform/pagination.ts';
 import { ORDER_INTAKE_MESSAGE } from './orders.inbox.ts';
 import * as repo from './orders.repo.ts';
@@ -48,22 +47,9 @@ export function registerOrderRoutes(app: HttpApp, deps: { inbox: InboxService; d
     async (request, reply) => {
       const principal = principalOf(request);
       assertPartner(principal, request.body.partnerCode);
-      const payload = JSON.stringify(request.body);
-      const { message } = await deps.inbox.receiveAndProcess({
-        source: `api:${principal.keyId}`,
-        dedupeKey: `sha256:${createHash('sha256').update(payload).digest('hex')}`,
-        messageType: ORDER_INTAKE_MESSAGE,
-        contentType: 'application/json',
-        payload,
-        correlationId: request.id,
-      });
-      if (message.status !== 'processed') {
-        const error = message.error;
-        throw new AppError('unprocessable', error?.message ?? `order message ${message.id} was kept but not processed`, [
-          ...(error?.details ?? []),
-          { path: 'messageId', message: `inspect or replay it at /v1/inbox/${message.id}` },
-        ]);
-      }
+      const { message } = await receiveJsonAndProcess(deps.inbox, { source: `api:${principal.keyId}`, messageType: ORDER_INTAKE_MESSAGE, body: request.body, correlationId: request.id });
+      // An order is answered only once it is in; a passing failure (retried later) is not an answer.
+      if (message.status !== 'processed') throw unprocessedError(message);
       const outcome = message.outcome as { result: 'created' | 'exists'; order: Order };
       return reply.code(outcome.result === 'created' ? 201 : 200).send({ ...outcome, messageId: message.id });
     },

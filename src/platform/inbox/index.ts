@@ -9,3 +9,4 @@ export {
   type ReceiveInput,
   type ReceiveResult,
 } from './inbox.types.ts';
+export { receiveJsonAndProcess, unprocessedError } from './inbox.intake.ts';

@@ -1,3 +1,4 @@
+import { chunks } from '../db/chunks.ts';
 import { sql, type Insertable } from 'kysely';
 import type { Executor, Tx } from '../db/store.ts';
 import type { OutboxDeliveryRow, OutboxEventRow } from '../db/platform.tables.ts';
@@ -29,21 +30,18 @@ export const unlockDispatcher = async (conn: Executor): Promise<void> => {
   await sql`select pg_advisory_unlock(${sql.lit(DISPATCH_LOCK_KEY)})`.execute(conn);
 };
 
-/** Rows per statement: under both stores' bound-parameter limits. */
-const CHUNK_ROWS = 500;
-
 /** Inserts events in list order; returns each event's sequence by its id. */
 export const insertEvents = async (tx: Tx, rows: ReadonlyArray<Insertable<OutboxEventRow>>): Promise<Map<string, number>> => {
   const seqById = new Map<string, number>();
-  for (let i = 0; i < rows.length; i += CHUNK_ROWS) {
-    const inserted = await tx.insertInto('outbox_events').values(rows.slice(i, i + CHUNK_ROWS)).returning(['seq', 'id']).execute();
+  for (const chunk of chunks(rows)) {
+    const inserted = await tx.insertInto('outbox_events').values(chunk).returning(['seq', 'id']).execute();
     for (const r of inserted) seqById.set(r.id, Number(r.seq));
   }
   return seqById;
 };
 
 export const insertDeliveries = async (tx: Tx, rows: Array<Insertable<OutboxDeliveryRow>>): Promise<void> => {
-  for (let i = 0; i < rows.length; i += CHUNK_ROWS) await tx.insertInto('outbox_deliveries').values(rows.slice(i, i + CHUNK_ROWS)).execute();
+  for (const chunk of chunks(rows)) await tx.insertInto('outbox_deliveries').values(chunk).execute();
 };
 
 const deliveryColumns = [
