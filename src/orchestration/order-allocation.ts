@@ -5,6 +5,7 @@ import type { NewEvent, OutboxService } from '../platform/outbox/index.ts';
 import type { CatalogService } from '../domains/catalog/index.ts';
 import type { InventoryModule } from '../domains/inventory/index.ts';
 import {
+  allocationEventType,
   applyAllocation,
   decideSourcing,
   openHoldTypes,
@@ -35,8 +36,10 @@ export interface OrderAllocationDeps {
   decisions: DecisionService;
 }
 
+const resultOf = { allocate: 'allocated', allocate_partially: 'partially_allocated', backorder: 'backordered' } as const;
+
 /** States from which an order may (still) be allocated. */
-const allocatable = new Set(['validated', 'backordered', 'partially_allocated']);
+const allocatable = new Set(['validated', 'backordered', 'partially_allocated', 'released', 'partially_shipped']);
 const blockingHolds = new Set(['credit', 'pricing', 'compliance']);
 
 /**
@@ -135,14 +138,14 @@ export function createOrderAllocation(deps: OrderAllocationDeps) {
         ...reserved.events,
         {
           source: '/crossdock/orchestration',
-          type: `crossdock.order.${applied.to}`,
+          type: allocationEventType[applied.event],
           subject: `order:${order.id}`,
           data: { orderId: order.id, from: applied.from, to: applied.to, lines: results, decisions },
         },
       ];
       await deps.outbox.appendMany(tx, events);
       changes = reserved.changes;
-      return { result: applied.to as 'allocated' | 'partially_allocated' | 'backordered', order: applied.order, decisions };
+      return { result: resultOf[applied.event], order: applied.order, decisions };
     });
     deps.inventory.inventoryChanges.publish(changes);
     return outcome;

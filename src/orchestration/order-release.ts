@@ -19,7 +19,7 @@ export interface OrderReleaseDeps {
   outbox: OutboxService;
 }
 
-const releasable = new Set(['allocated', 'partially_allocated']);
+const releasable = new Set(['allocated', 'partially_allocated', 'released', 'partially_shipped']);
 
 /**
  * Release, the step after allocation: the stock held for an order goes to its warehouses as one

@@ -99,7 +99,7 @@ test('an allocated order is released to its warehouses by itself, due at the loc
   // DC-EAST cuts off at 15:30 New York time; the test clock stands at 2026-01-01T00:00Z (19:00 the evening before there).
   assert.equal(request.shipByAt, '2026-01-01T20:30:00.000Z');
   const again = await t.app.http.inject({ method: 'POST', url: `/v1/orders/${id}/release`, headers: t.as('warehouse') });
-  assert.deepEqual([again.json().result, again.json().reason], ['skipped', 'the order is released']);
+  assert.deepEqual([again.json().result, again.json().reason], ['skipped', 'no allocated stock waits for release']);
   const types = (await t.testStore.store.db.selectFrom('outbox_events').select(['type']).where('subject', '=', `order:${id}`).orderBy('seq').execute()).map((e) => e.type);
   assert.deepEqual(types, ['crossdock.order.received', 'crossdock.order.allocated', 'crossdock.order.released']);
 });

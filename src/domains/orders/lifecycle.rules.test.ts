@@ -66,6 +66,15 @@ const scenarios: Array<{ name: string; from: OrderState; event: OrderEvent; line
   { name: 'cancel a release before anything ships', from: 'released', event: 'cancel', expect: 'cancelled' },
   { name: 'everything ships at once', from: 'released', event: 'ship_completely', lines: [line({ allocatedQuantity: 10, shippedQuantity: 10 })], expect: 'shipped' },
   { name: 'another partial shipment', from: 'partially_shipped', event: 'ship_partially', lines: [line({ allocatedQuantity: 10, shippedQuantity: 6 })], expect: 'partially_shipped' },
+  { name: 'supply for the backordered rest of a released order', from: 'released', event: 'allocate', lines: [line({ allocatedQuantity: 10 })], expect: 'released' },
+  { name: 'part of the rest of a released order', from: 'released', event: 'allocate_partially', lines: [line({ allocatedQuantity: 6 })], expect: 'released' },
+  { name: 'a short ship backordered on a released order', from: 'released', event: 'backorder', expect: 'released' },
+  { name: 'releasing what was allocated late', from: 'released', event: 'release', lines: [line({ allocatedQuantity: 10 })], expect: 'released' },
+  { name: 'a credit hold blocks a late release', from: 'released', event: 'release', lines: [line({ allocatedQuantity: 10 })], holds: ['credit'], expect: 'held' },
+  { name: 'supply for the rest after a partial shipment', from: 'partially_shipped', event: 'allocate', lines: [line({ allocatedQuantity: 10, shippedQuantity: 4 })], expect: 'partially_shipped' },
+  { name: 'part of the rest after a partial shipment', from: 'partially_shipped', event: 'allocate_partially', lines: [line({ allocatedQuantity: 8, shippedQuantity: 4 })], expect: 'partially_shipped' },
+  { name: 'a short ship backordered after a partial shipment', from: 'partially_shipped', event: 'backorder', lines: [line({ allocatedQuantity: 4, shippedQuantity: 4 })], expect: 'partially_shipped' },
+  { name: 'releasing the rest after a partial shipment', from: 'partially_shipped', event: 'release', lines: [line({ allocatedQuantity: 10, shippedQuantity: 4 })], expect: 'partially_shipped' },
 ];
 
 for (const s of scenarios) {

@@ -49,6 +49,18 @@ export const orderLifecycle: Lifecycle<OrderState, OrderEvent, OrderContext> = {
     { from: 'allocated', event: 'release', to: 'released', blockedBy: blocking, guard: anyAllocated },
     { from: 'allocated', event: 'cancel', to: 'cancelled', guard: nothingShipped },
 
+    // Once part of an order is at a warehouse the header stays released (or partially shipped) while
+    // the rest is sourced: supply arriving for a backordered remainder, a short ship sent back to
+    // sourcing, and the release of what was allocated late all keep it where it is.
+    { from: 'released', event: 'allocate', to: 'released', blockedBy: blocking, guard: anyAllocated },
+    { from: 'released', event: 'allocate_partially', to: 'released', blockedBy: blocking, guard: anyAllocated },
+    { from: 'released', event: 'backorder', to: 'released' },
+    { from: 'released', event: 'release', to: 'released', blockedBy: blocking, guard: anyAllocated },
+    { from: 'partially_shipped', event: 'allocate', to: 'partially_shipped', blockedBy: blocking, guard: anyAllocated },
+    { from: 'partially_shipped', event: 'allocate_partially', to: 'partially_shipped', blockedBy: blocking, guard: anyAllocated },
+    { from: 'partially_shipped', event: 'backorder', to: 'partially_shipped' },
+    { from: 'partially_shipped', event: 'release', to: 'partially_shipped', blockedBy: blocking, guard: anyAllocated },
+
     { from: 'released', event: 'ship_partially', to: 'partially_shipped', guard: someShipped },
     { from: 'released', event: 'ship_completely', to: 'shipped', guard: allShipped },
     { from: 'released', event: 'cancel', to: 'cancelled', guard: nothingShipped },
