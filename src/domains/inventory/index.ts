@@ -13,3 +13,4 @@ export { type ReservationService } from './reservations.service.ts';
 export { type AvailabilityQuery, type AvailabilityService } from './availability.service.ts';
 export { type SupplyService } from './supply.service.ts';
 export { AVAILABILITY_CHANGED, AVAILABILITY_SUBJECT, type AvailabilityChangedBatch, type AvailabilityChangedData } from './feed.events.ts';
+export { CROSSDOCK_SOURCE, type CrossdockMovement, type CrossdockMovementType, type CrossdockMovements, type CrossdockPostingResult } from './crossdock-movements.ts';

@@ -19,6 +19,7 @@ import { RESERVATION_EXPIRY_TIMER } from './reservations.types.ts';
 import { registerReservationRoutes } from './reservations.routes.ts';
 import { createSnapshotService } from './snapshot.service.ts';
 import { createSupplyService } from './supply.service.ts';
+import { createCrossdockMovements } from './crossdock-movements.ts';
 import { registerSupplyRoutes } from './supply.routes.ts';
 
 export interface InventoryModuleDeps {
@@ -68,11 +69,12 @@ export function createInventoryModule(deps: InventoryModuleDeps) {
   const snapshots = createSnapshotService({ kind, clock, catalog, outbox, ingest });
   const reservations = createReservationService({ db, kind, clock, ids, timers, outbox, changes: inventoryChanges, announce });
   const supply = createSupplyService({ db, clock, catalog, projection: availability.projection });
+  const movements = createCrossdockMovements({ kind, clock, ids, catalog, announce });
 
   registerInventoryInboxHandlers(deps.inbox, { ingest, snapshots });
   timers.registerHandler(RESERVATION_EXPIRY_TIMER, reservations.handleExpiryTimer);
 
-  return { inventoryChanges, availability, ingest, snapshots, reservations, supply };
+  return { inventoryChanges, availability, ingest, snapshots, reservations, supply, movements };
 }
 
 export type InventoryModule = ReturnType<typeof createInventoryModule>;
