@@ -147,6 +147,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
       outbox: platform.outbox,
       decisions: platform.decisions,
       fulfillment: domains.fulfillment,
+      ids,
     }),
   };
 

@@ -7,6 +7,10 @@ import type { InventoryModule } from '../domains/inventory/index.ts';
 import {
   allocationEventType,
   applyAllocation,
+  applySubstitutions,
+  substituteMarginRatio,
+  type Hold,
+  type LineSubstitution,
   decideSourcing,
   openHoldTypes,
   sourcingPolicyKind,
@@ -18,8 +22,9 @@ import {
   type SourcingDecision,
   type SourcingInput,
 } from '../domains/orders/index.ts';
-import type { PolicyService } from '../domains/policies/index.ts';
+import { holdsPolicy, type PolicyService } from '../domains/policies/index.ts';
 import type { DecisionService } from '../domains/decisions/index.ts';
+import type { IdGenerator } from '../platform/ids.ts';
 
 export type AllocationResult =
   | { result: 'allocated' | 'partially_allocated' | 'backordered'; order: Order; decisions: SourcingDecision[] }
@@ -34,6 +39,7 @@ export interface OrderAllocationDeps {
   orders: OrdersModule;
   outbox: OutboxService;
   decisions: DecisionService;
+  ids: IdGenerator;
 }
 
 const resultOf = { allocate: 'allocated', allocate_partially: 'partially_allocated', backorder: 'backordered' } as const;
@@ -86,12 +92,19 @@ export function createOrderAllocation(deps: OrderAllocationDeps) {
     const lines = order.lines.filter((l) => unallocated(l) > 0);
     if (lines.length === 0) return { result: 'skipped', reason: 'every line is allocated', order };
 
-    const [customer, policy] = await Promise.all([
+    const [customer, policy, holdRouting, items] = await Promise.all([
       deps.catalog.customers.getMany([order.customerCode]).then((m) => m.get(order.customerCode)),
       deps.policies.activeOf(sourcingPolicyKind),
+      deps.policies.activeOf(holdsPolicy),
+      deps.catalog.items.getMany([...new Set(lines.map((l) => l.sku))]),
     ]);
+    // Substitutes are offered only for a line nothing has been allocated to yet and that has not been
+    // substituted before: a line ships one SKU.
+    const substitutable = (l: (typeof lines)[number]) => l.allocatedQuantity === 0 && l.substituteForSku === undefined;
+    const substituteSkus = [...new Set(lines.filter(substitutable).flatMap((l) => items.get(l.sku)?.substitutes ?? []))];
+    const substituteItems = substituteSkus.length > 0 ? await deps.catalog.items.getMany(substituteSkus) : new Map();
     const shipTo = customer?.shipTos.find((s) => s.code === order.shipToCode);
-    const candidates = await candidatesFor([...new Set(lines.map((l) => l.sku))]);
+    const candidates = await candidatesFor([...new Set([...lines.map((l) => l.sku), ...substituteItems.keys()])]);
     const input: SourcingInput = {
       orderId: order.id,
       orderReceivedAtMs: Date.parse(order.receivedAt),
@@ -100,11 +113,22 @@ export function createOrderAllocation(deps: OrderAllocationDeps) {
       ...(shipTo?.locationPreference !== undefined && { shipToRegion: (await deps.catalog.locations.getMany([shipTo.locationPreference])).get(shipTo.locationPreference)?.region }),
       customer: {
         acceptsSplits: customer?.acceptsSplits ?? true,
-        acceptsSubstitutions: false,
+        acceptsSubstitutions: customer?.acceptsSubstitutions ?? false,
         acceptsBackorders: customer?.acceptsBackorders ?? true,
         tier: customer?.tier ?? 'standard',
       },
-      lines: lines.map((l) => ({ lineNumber: l.lineNumber, sku: l.sku, quantity: unallocated(l), candidates: candidates.get(l.sku) ?? [] })),
+      lines: lines.map((l) => ({
+        lineNumber: l.lineNumber,
+        sku: l.sku,
+        quantity: unallocated(l),
+        candidates: candidates.get(l.sku) ?? [],
+        ...(substitutable(l) && {
+          substitutes: (items.get(l.sku)?.substitutes ?? []).flatMap((sku) => {
+            const item = substituteItems.get(sku);
+            return item && item.status === 'active' ? [{ sku, marginRatio: substituteMarginRatio(l.unitPriceMinor, item.unitCostMinor), candidates: candidates.get(sku) ?? [] }] : [];
+          }),
+        }),
+      })),
     };
     const now = deps.clock.now();
     const plan = decideSourcing(input, policy.document, { id: 'sourcing', version: policy.version }, now);
@@ -129,13 +153,33 @@ export function createOrderAllocation(deps: OrderAllocationDeps) {
         // What the ledger refused joins what the plan already backordered.
         return { lineNumber: line.lineNumber, allocated, backordered: line.quantity - allocated - line.shortageQuantity };
       });
-      const applied = applyAllocation(current, results, isoTime(now));
+      // A substitute whose stock was reserved goes on its line; one below the margin floor waits for approval.
+      const substitutions: LineSubstitution[] = plan.lines.flatMap((line) => {
+        if (line.outcome !== 'substitute' || !line.substitute || (allocatedByLine.get(line.lineNumber) ?? 0) === 0) return [];
+        const hold: Hold | undefined = line.requiresApproval
+          ? {
+              id: deps.ids.next(),
+              type: 'substitution',
+              lineNumber: line.lineNumber,
+              ownerRole: holdRouting.document.substitution.ownerRole,
+              reasonCode: 'substitute_margin_below_threshold',
+              reason: `line ${line.lineNumber}: ${line.substitute.sku} replaces ${line.sku} at a margin ratio of ${line.substitute.marginRatio}`,
+              placedAt: isoTime(now),
+              slaDueAt: isoTime(now + holdRouting.document.substitution.slaHours * 3_600_000),
+            }
+          : undefined;
+        return [{ lineNumber: line.lineNumber, sku: line.substitute.sku, ...(hold && { hold }) }];
+      });
+      const applied = applyAllocation(applySubstitutions(current, substitutions), results, isoTime(now));
       if (!applied.ok) throw new Error(`invariant violated: allocation of order ${order.id} refused by the lifecycle: ${applied.message}`);
       if (!(await deps.orders.store.save(tx, current, applied.order))) throw new Error(`invariant violated: order ${order.id} changed under its row lock`);
       const decisions = plan.lines.map((l) => l.decision);
       await deps.decisions.record(tx, decisions);
       const events: NewEvent[] = [
         ...reserved.events,
+        ...substitutions.flatMap((sub) =>
+          sub.hold ? [{ source: '/crossdock/orchestration', type: 'crossdock.order.hold_placed', subject: `order:${order.id}`, data: { orderId: order.id, hold: sub.hold } }] : [],
+        ),
         {
           source: '/crossdock/orchestration',
           type: allocationEventType[applied.event],

@@ -11,3 +11,4 @@ export { lineStateOf, lineQuantityProblem, openQuantity } from './line.rules.ts'
 export { allocationEventType, applyAllocation, applyRelease, openHoldTypes, unallocated, type LineAllocation } from './allocation.rules.ts';
 export { type OrderStore } from './orders.service.ts';
 export { sourcingPolicyKind } from './orders.module.ts';
+export { applySubstitutions, linesAwaitingApproval, revertSubstitution, substituteMarginRatio, type LineSubstitution } from './substitution.rules.ts';

@@ -68,7 +68,7 @@ export async function lockOrder(tx: Tx, kind: StoreKind, id: string): Promise<Or
 export async function saveOrder(
   tx: Tx,
   order: { id: string; state: string; document: string; version: number; openHolds: number; updatedAt: number },
-  lines: readonly Omit<OrderLineRow, 'order_id' | 'sku' | 'ordered_quantity'>[],
+  lines: readonly Omit<OrderLineRow, 'order_id' | 'ordered_quantity'>[],
   expectedVersion: number,
 ): Promise<boolean> {
   const updated = await tx
@@ -82,6 +82,8 @@ export async function saveOrder(
     await tx
       .updateTable('order_lines')
       .set({
+        // A substitute changes the SKU a line ships.
+        sku: line.sku,
         state: line.state,
         allocated_quantity: line.allocated_quantity,
         shipped_quantity: line.shipped_quantity,

@@ -31,6 +31,7 @@ export function createOrderStore(deps: { db: Executor; kind: StoreKind }) {
         },
         changedLines.map((l) => ({
           line_number: l.lineNumber,
+          sku: l.sku,
           state: l.state,
           allocated_quantity: l.allocatedQuantity,
           shipped_quantity: l.shippedQuantity,
