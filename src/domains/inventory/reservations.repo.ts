@@ -1,3 +1,4 @@
+import { chunks } from '../../platform/db/chunks.ts';
 import type { Selectable } from 'kysely';
 import type { Executor, Tx } from '../../platform/db/store.ts';
 import type { ReservationRow } from './inventory.tables.ts';
@@ -13,6 +14,11 @@ export type ResolvedState = 'committed' | 'released' | 'expired';
  * insert of the same id waits here for the other transaction and then does nothing, so two callers
  * repeating one client-chosen id can never both post a movement.
  */
+/** Inserts fresh reservations, many rows per statement (their ids are new, so none can exist). */
+export async function insertReservations(tx: Tx, rows: readonly ReservationRecord[]): Promise<void> {
+  for (const chunk of chunks(rows)) await tx.insertInto('reservations').values(chunk).execute();
+}
+
 export const insertReservationIfNew = async (tx: Tx, row: ReservationRecord): Promise<boolean> => {
   const inserted = await tx
     .insertInto('reservations')

@@ -270,6 +270,7 @@ export function createReservationService(deps: ReservationDeps): ReservationServ
       );
       const outcomes: ReserveOutcome[] = [];
       const events: NewEvent[] = [];
+      const taken: repo.ReservationRecord[] = [];
       for (const [i, posted] of report.outcomes.entries()) {
         const row = rows[i]!;
         if (!posted.ok) {
@@ -278,13 +279,16 @@ export function createReservationService(deps: ReservationDeps): ReservationServ
           outcomes.push({ result: 'insufficient', available: Math.max(0, sellable(position) - position.reserved) });
           continue;
         }
-        await repo.insertReservationIfNew(tx, row);
-        if (row.expires_at !== null) {
-          await timers.schedule(tx, { kind: RESERVATION_EXPIRY_TIMER, key: expiryTimerKey(row.id), dueAt: row.expires_at, payload: { reservationId: row.id } });
-        }
+        taken.push(row);
         const reservation = toReservation(row);
         outcomes.push({ result: 'reserved', reservation });
         events.push({ source: EVENT_SOURCE, type: 'crossdock.inventory.reservation.created', subject: `reservation:${row.id}`, data: { reservation } });
+      }
+      await repo.insertReservations(tx, taken);
+      for (const row of taken) {
+        if (row.expires_at !== null) {
+          await timers.schedule(tx, { kind: RESERVATION_EXPIRY_TIMER, key: expiryTimerKey(row.id), dueAt: row.expires_at, payload: { reservationId: row.id } });
+        }
       }
       const changed = changesOf(report, now);
       return { outcomes, changes: changed, events: [...(deps.announce?.(changed) ?? []), ...events] };

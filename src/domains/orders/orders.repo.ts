@@ -78,20 +78,30 @@ export async function saveOrder(
     .where('version', '=', expectedVersion)
     .executeTakeFirst();
   if (Number(updated.numUpdatedRows) !== 1) return false;
-  for (const line of lines) {
+  // One statement per chunk of lines rather than one per line: allocation and release touch every line.
+  for (const chunk of chunks(lines, 500)) {
+    const pick = (value: (line: (typeof chunk)[number]) => string | number, type: 'text' | 'integer') =>
+      sql<never>`case line_number ${sql.join(
+        chunk.map((l) => sql`when ${l.line_number} then cast(${value(l)} as ${sql.raw(type)})`),
+        sql` `,
+      )} end`;
     await tx
       .updateTable('order_lines')
       .set({
         // A substitute changes the SKU a line ships.
-        sku: line.sku,
-        state: line.state,
-        allocated_quantity: line.allocated_quantity,
-        shipped_quantity: line.shipped_quantity,
-        invoiced_quantity: line.invoiced_quantity,
-        cancelled_quantity: line.cancelled_quantity,
+        sku: pick((l) => l.sku, 'text'),
+        state: pick((l) => l.state, 'text'),
+        allocated_quantity: pick((l) => l.allocated_quantity, 'integer'),
+        shipped_quantity: pick((l) => l.shipped_quantity, 'integer'),
+        invoiced_quantity: pick((l) => l.invoiced_quantity, 'integer'),
+        cancelled_quantity: pick((l) => l.cancelled_quantity, 'integer'),
       })
       .where('order_id', '=', order.id)
-      .where('line_number', '=', line.line_number)
+      .where(
+        'line_number',
+        'in',
+        chunk.map((l) => l.line_number),
+      )
       .execute();
   }
   return true;

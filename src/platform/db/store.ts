@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../../database.ts';
 
@@ -42,6 +42,31 @@ const pgTypes = {
   }) as typeof pg.types.getTypeParser,
 };
 
+/** Distinct statements kept prepared; the hub issues a few hundred shapes, a bulk import a few more. */
+const STATEMENT_CACHE_SIZE = 2_000;
+
+/**
+ * Kysely prepares every query afresh; on the hot paths that costs as much as running it. Statements
+ * are cached by their SQL text (parameters are bound per call, so the text names the shape). A
+ * statement still busy in an iterator (a streamed query) is not shared: a fresh one is prepared.
+ */
+function withStatementCache(database: SQLite.Database): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(text: string) {
+      const cached = cache.get(text);
+      if (cached && !cached.busy) return cached;
+      const statement = database.prepare(text);
+      if (!cached) {
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+        cache.set(text, statement);
+      }
+      return statement;
+    },
+  };
+}
+
 export function openStore(options: StoreOptions): Store {
   if (options.kind === 'sqlite') {
     const path = options.sqlitePath ?? ':memory:';
@@ -53,7 +78,7 @@ export function openStore(options: StoreOptions): Store {
     database.pragma('synchronous = NORMAL');
     database.pragma('busy_timeout = 5000');
     database.pragma('foreign_keys = ON');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
     return {
       kind: 'sqlite',
       db,
