@@ -25,6 +25,7 @@ import { createInventoryModule, registerInventoryModuleRoutes, type InventoryMod
 import { createOrdersModule, registerOrdersModuleRoutes, type OrdersModule } from './domains/orders/index.ts';
 import { createFulfillmentService, type FulfillmentService } from './domains/fulfillment/index.ts';
 import { createOrchestration, registerOrchestrationRoutes, type Orchestration } from './orchestration/index.ts';
+import { createProcurementService, registerProcurementRoutes, type ProcurementService } from './domains/procurement/index.ts';
 
 export interface AppDeps {
   store: Store;
@@ -53,6 +54,7 @@ export interface Services {
   inventory: InventoryModule;
   orders: OrdersModule;
   fulfillment: FulfillmentService;
+  procurement: ProcurementService;
   orchestration: Orchestration;
 }
 
@@ -131,6 +133,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
       onError: (error, where) => http.log.error({ err: error, where }, `${where} failed`),
     }),
     fulfillment: createFulfillmentService({ db, ids }),
+    procurement: createProcurementService({ db, kind: store.kind, clock, ids, catalog: platform.catalog, outbox: platform.outbox }),
     orders: createOrdersModule({ db, kind: store.kind, clock, ids, catalog: platform.catalog, inbox: platform.inbox, outbox: platform.outbox, policies: platform.policies }),
   };
   const services: Services = {
@@ -147,7 +150,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
       outbox: platform.outbox,
       decisions: platform.decisions,
       fulfillment: domains.fulfillment,
+      procurement: domains.procurement,
       ids,
+      timers: platform.timers,
     }),
   };
 
@@ -175,6 +180,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   registerDecisionRoutes(http, services.decisions);
   registerInventoryModuleRoutes(http, services.inventory, { inbox: services.inbox, db });
   registerOrdersModuleRoutes(http, { inbox: services.inbox, db });
+  registerProcurementRoutes(http, services.procurement);
   registerOrchestrationRoutes(http, services.orchestration);
 
   // ATP is read from memory, so the projection is loaded before the first request can arrive.

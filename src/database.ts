@@ -6,9 +6,15 @@ import type { OrderTables } from './domains/orders/orders.tables.ts';
 import type { FulfillmentTables } from './domains/fulfillment/fulfillment.tables.ts';
 import type { IdempotencyTables } from './platform/idempotency/idempotency.tables.ts';
 import type { DecisionTables } from './domains/decisions/decisions.tables.ts';
+import type { ProcurementTables } from './domains/procurement/procurement.tables.ts';
+import type { ShipmentTables } from './domains/fulfillment/shipments.tables.ts';
+import type { InvoiceTables } from './domains/finance/invoices.tables.ts';
+import type { CreditTables } from './domains/finance/credit.tables.ts';
+import type { ReturnTables } from './domains/returns/returns.tables.ts';
+import type { CreditMemoTables } from './domains/finance/credit-memos.tables.ts';
 
 /**
  * Every table the hub owns, for Kysely's typing. Each domain declares its own row types; this file
  * only joins them, and only as types.
  */
-export interface Database extends PlatformTables, CatalogTables, InventoryTables, PolicyTables, OrderTables, FulfillmentTables, IdempotencyTables, DecisionTables {}
+export interface Database extends PlatformTables, CatalogTables, InventoryTables, PolicyTables, OrderTables, FulfillmentTables, IdempotencyTables, DecisionTables, ShipmentTables, InvoiceTables, CreditTables, ProcurementTables, ReturnTables, CreditMemoTables {}

@@ -7,6 +7,10 @@ import { idempotencyMigration } from './0005-idempotency.ts';
 import { ordersMigration } from './0006-orders.ts';
 import { fulfillmentMigration } from './0008-fulfillment.ts';
 import { decisionsMigration } from './0007-decisions.ts';
+import { procurementMigration } from './0012-procurement.ts';
+import { shipmentsMigration } from './0009-shipments.ts';
+import { invoicesMigration } from './0010-invoices.ts';
+import { returnsMigration } from './0011-returns.ts';
 
 /** Every migration, in the order it applies. Names sort in the same order. */
-export const allMigrations: readonly StoreMigration[] = [platformMigration, catalogMigration, inventoryMigration, policiesMigration, idempotencyMigration, ordersMigration, decisionsMigration, fulfillmentMigration];
+export const allMigrations: readonly StoreMigration[] = [platformMigration, catalogMigration, inventoryMigration, policiesMigration, idempotencyMigration, ordersMigration, decisionsMigration, fulfillmentMigration, shipmentsMigration, invoicesMigration, returnsMigration, procurementMigration];

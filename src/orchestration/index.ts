@@ -7,18 +7,43 @@ import { orderSchema } from '../domains/orders/index.ts';
 import { fulfillmentRequestSchema } from '../domains/fulfillment/index.ts';
 import { createOrderAllocation, type OrderAllocationDeps } from './order-allocation.ts';
 import { createOrderRelease } from './order-release.ts';
-import type { FulfillmentService } from '../domains/fulfillment/index.ts';
+import { registerShipmentRoutes, type FulfillmentService } from '../domains/fulfillment/index.ts';
+import type { IdGenerator } from '../platform/ids.ts';
+import type { TimerService } from '../platform/timers/index.ts';
+import { createOrderShipment } from './order-shipment.ts';
+import { createShipmentMilestones } from './shipment-milestones.ts';
+import { createPromiseDates, PROMISE_DATE_TIMER } from './promise-date.ts';
+import { createFinanceFlows } from './finance-flows.ts';
+import { createOrderReturns } from './order-returns.ts';
+import { registerReturnRoutes } from '../domains/returns/index.ts';
+import { registerCreditMemoRoutes } from '../domains/finance/index.ts';
+import { registerFinanceRoutes } from './finance.routes.ts';
+import type { ProcurementService } from '../domains/procurement/index.ts';
+import { createReplenishmentFlows } from './replenishment-flows.ts';
+import { registerReplenishmentRoutes } from './replenishment.routes.ts';
 
 export { type AllocationResult, type OrderAllocation } from './order-allocation.ts';
 export { type ReleaseResult, type OrderRelease } from './order-release.ts';
+export { type OrderShipment, type ShipmentConfirmResult } from './order-shipment.ts';
+export { type ShipmentMilestones } from './shipment-milestones.ts';
+export { PROMISE_DATE_TIMER, promiseTimerKey } from './promise-date.ts';
+export { ORDER_CLOSE_TIMER, type InvoicingResult, type OrderInvoicing } from './order-invoicing.ts';
+export { CREDIT_RULE, type CreditUpdateResult, type OrderCredit } from './order-credit.ts';
+export { type FinanceFlows } from './finance-flows.ts';
+export { type OrderReturns } from './order-returns.ts';
 
 /**
  * Cross-domain flows (DESIGN §3). Allocation follows intake on its own: the outbox delivers each
  * `crossdock.order.received` to the allocation step, at least once — allocating twice is harmless.
  */
-export function createOrchestration(deps: OrderAllocationDeps & { outbox: OutboxService; fulfillment: FulfillmentService }) {
+export function createOrchestration(deps: OrderAllocationDeps & { outbox: OutboxService; fulfillment: FulfillmentService; timers: TimerService; ids: IdGenerator; procurement: ProcurementService }) {
   const allocation = createOrderAllocation(deps);
-  const release = createOrderRelease(deps);
+  const promiseDates = createPromiseDates(deps);
+  const release = createOrderRelease({ ...deps, promiseDates });
+  const shipment = createOrderShipment({ ...deps, allocation });
+  const milestones = createShipmentMilestones({ ...deps, promiseDates });
+  const finance = createFinanceFlows(deps, { allocate: allocation.allocate, release: release.release });
+  deps.timers.registerHandler(PROMISE_DATE_TIMER, promiseDates.handleTimer);
   deps.outbox.subscribe({
     name: 'orchestration.allocate',
     types: ['crossdock.order.received'],
@@ -34,7 +59,20 @@ export function createOrchestration(deps: OrderAllocationDeps & { outbox: Outbox
       await release.release((event.data as { orderId: string }).orderId);
     },
   });
-  return { allocation, release };
+  // A short-shipped remainder under the `resource` policy goes back to sourcing. The confirmation
+  // tries at once; this delivery makes it happen even if that attempt failed or the node stopped.
+  deps.outbox.subscribe({
+    name: 'orchestration.resource-short-ship',
+    types: ['crossdock.shipment.confirmed'],
+    deliver: async (event) => {
+      await shipment.resourceFromEvent(event.data as { orderId: string; shortShipped: Array<{ handling: string }> });
+    },
+  });
+  // Returns: RMA, receipt, disposition and credit memo; its expiry timer handler registers itself.
+  const returns = createOrderReturns(deps);
+  // Procure-to-stock: replenishment proposals, supply moving, and backorders allocated as supply arrives.
+  const replenishment = createReplenishmentFlows({ ...deps, allocation });
+  return { allocation, release, shipment, milestones, promiseDates, finance, returns, replenishment };
 }
 
 export type Orchestration = ReturnType<typeof createOrchestration>;
@@ -73,4 +111,15 @@ export function registerOrchestrationRoutes(app: HttpApp, orchestration: Orchest
     },
     async (request) => orchestration.release.release(request.params.id),
   );
+
+  registerShipmentRoutes(app, {
+    confirm: (input, scope) => orchestration.shipment.confirm(input, scope),
+    addMilestone: (id, input, scope) => orchestration.milestones.addMilestone(id, input, scope),
+    get: (id, scope) => orchestration.milestones.get(id, scope),
+    listForOrder: (orderId, scope) => orchestration.milestones.listForOrder(orderId, scope),
+  });
+  registerFinanceRoutes(app, orchestration.finance);
+  registerReturnRoutes(app, { returns: orchestration.returns.store, commands: orchestration.returns });
+  registerCreditMemoRoutes(app, orchestration.returns.creditMemos);
+  registerReplenishmentRoutes(app, orchestration.replenishment);
 }

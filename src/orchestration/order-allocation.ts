@@ -28,7 +28,7 @@ import type { IdGenerator } from '../platform/ids.ts';
 
 export type AllocationResult =
   | { result: 'allocated' | 'partially_allocated' | 'backordered'; order: Order; decisions: SourcingDecision[] }
-  | { result: 'skipped'; reason: string; order: Order };
+  | { result: 'skipped'; reason: string; order: Order; changed?: true };
 
 export interface OrderAllocationDeps {
   db: Executor;
@@ -56,6 +56,9 @@ const blockingHolds = new Set(['credit', 'pricing', 'compliance']);
  * is backordered instead. Running it twice is harmless — the order's version guards the write, and a
  * fully allocated order is skipped.
  */
+/** How often a flow plans again when the order changed under it before giving up (answering skipped). */
+const MAX_ATTEMPTS = 5;
+
 export function createOrderAllocation(deps: OrderAllocationDeps) {
   async function candidatesFor(skus: string[]): Promise<Map<string, SourcingCandidate[]>> {
     const entries = await deps.inventory.availability.basket({ skus, channelCode: undefined });
@@ -83,7 +86,7 @@ export function createOrderAllocation(deps: OrderAllocationDeps) {
     return bySku;
   }
 
-  async function allocate(orderId: string): Promise<AllocationResult> {
+  async function allocateOnce(orderId: string): Promise<AllocationResult> {
     const order = await deps.orders.store.get(orderId);
     if (!order) throw new AppError('not_found', `order ${orderId} does not exist`, [{ path: 'orderId', message: 'unknown order id' }]);
     if (!allocatable.has(order.state)) return { result: 'skipped', reason: `the order is ${order.state}`, order };
@@ -136,7 +139,7 @@ export function createOrderAllocation(deps: OrderAllocationDeps) {
     let changes: Parameters<InventoryModule['inventoryChanges']['publish']>[0] = [];
     const outcome = await deps.db.transaction().execute(async (tx): Promise<AllocationResult> => {
       const current = await deps.orders.store.lockForUpdate(tx, order.id);
-      if (!current || current.version !== order.version) return { result: 'skipped', reason: 'the order changed while it was being sourced; allocate again', order: current ?? order };
+      if (!current || current.version !== order.version) return { result: 'skipped', reason: 'the order changed while it was being sourced; allocate again', order: current ?? order, changed: true };
       const wanted = plan.lines.flatMap((line) => line.allocations.map((a) => ({ line, allocation: a })));
       const reserved = await deps.inventory.reservations.reserveManyIn(
         tx,
@@ -193,6 +196,23 @@ export function createOrderAllocation(deps: OrderAllocationDeps) {
     });
     deps.inventory.inventoryChanges.publish(changes);
     return outcome;
+  }
+
+  /**
+   * Another flow may change the order between reading it and locking it (a shipment, an invoice, a
+   * hold decision); the work is then planned again on the new version, a few times at most.
+   */
+  async function allocate(orderId: string) {
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await allocateOnce(orderId);
+      if (!('changed' in outcome) || attempt >= MAX_ATTEMPTS) {
+        if ('changed' in outcome) {
+          const { changed: _changed, ...rest } = outcome;
+          return rest;
+        }
+        return outcome;
+      }
+    }
   }
 
   return { allocate };

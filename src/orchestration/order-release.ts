@@ -6,8 +6,9 @@ import type { CatalogService } from '../domains/catalog/index.ts';
 import type { FulfillmentRequest, FulfillmentService, ReleaseLocation } from '../domains/fulfillment/index.ts';
 import type { InventoryModule } from '../domains/inventory/index.ts';
 import { applyRelease, linesAwaitingApproval, type Order, type OrdersModule } from '../domains/orders/index.ts';
+import type { PromiseDates } from './promise-date.ts';
 
-export type ReleaseResult = { result: 'released'; order: Order; requests: FulfillmentRequest[] } | { result: 'skipped'; reason: string; order: Order };
+export type ReleaseResult = { result: 'released'; order: Order; requests: FulfillmentRequest[] } | { result: 'skipped'; reason: string; order: Order; changed?: true };
 
 export interface OrderReleaseDeps {
   db: Executor;
@@ -17,6 +18,8 @@ export interface OrderReleaseDeps {
   orders: OrdersModule;
   fulfillment: FulfillmentService;
   outbox: OutboxService;
+  /** A released order's promise date starts its clock (the timer is idempotent by key). */
+  promiseDates: Pick<PromiseDates, 'scheduleIn'>;
 }
 
 const releasable = new Set(['allocated', 'partially_allocated', 'released', 'partially_shipped']);
@@ -28,8 +31,11 @@ const releasable = new Set(['allocated', 'partially_allocated', 'released', 'par
  * or an API call. Releasing twice is harmless: the order's version guards the write and a released
  * order is skipped.
  */
+/** How often a flow plans again when the order changed under it before giving up (answering skipped). */
+const MAX_ATTEMPTS = 5;
+
 export function createOrderRelease(deps: OrderReleaseDeps) {
-  async function release(orderId: string): Promise<ReleaseResult> {
+  async function releaseOnce(orderId: string): Promise<ReleaseResult> {
     const order = await deps.orders.store.get(orderId);
     if (!order) throw new AppError('not_found', `order ${orderId} does not exist`, [{ path: 'orderId', message: 'unknown order id' }]);
     if (!releasable.has(order.state)) return { result: 'skipped', reason: `the order is ${order.state}`, order };
@@ -49,11 +55,12 @@ export function createOrderRelease(deps: OrderReleaseDeps) {
     const now = deps.clock.now();
     return deps.db.transaction().execute(async (tx): Promise<ReleaseResult> => {
       const current = await deps.orders.store.lockForUpdate(tx, orderId);
-      if (!current || current.version !== order.version) return { result: 'skipped', reason: 'the order changed meanwhile; release again', order: current ?? order };
+      if (!current || current.version !== order.version) return { result: 'skipped', reason: 'the order changed meanwhile; release again', order: current ?? order, changed: true };
       const moved = applyRelease(current, new Set(held.map((h) => h.lineNumber)), isoTime(now));
       if (!moved.ok) return { result: 'skipped', reason: moved.message, order: current };
       const requests = await deps.fulfillment.releaseIn(tx, orderId, held, locations, now);
       if (!(await deps.orders.store.save(tx, current, moved.order))) throw new Error(`invariant violated: order ${orderId} changed under its row lock`);
+      await deps.promiseDates.scheduleIn(tx, moved.order);
       const events: NewEvent[] = [
         ...requests.map((r) => ({ source: '/crossdock/fulfillment', type: 'crossdock.fulfillment.release_requested', subject: `fulfillment:${r.id}`, data: { request: r } })),
         { source: '/crossdock/orchestration', type: 'crossdock.order.released', subject: `order:${orderId}`, data: { orderId, requests: requests.map((r) => r.id) } },
@@ -61,6 +68,23 @@ export function createOrderRelease(deps: OrderReleaseDeps) {
       await deps.outbox.appendMany(tx, events);
       return { result: 'released', order: moved.order, requests };
     });
+  }
+
+  /**
+   * Another flow may change the order between reading it and locking it (a shipment, an invoice, a
+   * hold decision); the work is then planned again on the new version, a few times at most.
+   */
+  async function release(orderId: string) {
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await releaseOnce(orderId);
+      if (!('changed' in outcome) || attempt >= MAX_ATTEMPTS) {
+        if ('changed' in outcome) {
+          const { changed: _changed, ...rest } = outcome;
+          return rest;
+        }
+        return outcome;
+      }
+    }
   }
 
   return { release };

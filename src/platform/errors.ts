@@ -26,6 +26,12 @@ export const errorStatusByCode = {
   unprocessable: 422,
   /** A record names another (a substitute SKU, a channel) that does not exist. */
   unknown_reference: 422,
+  /** A shipment confirmation ships more of a line than its fulfillment request released, or a line it did not release. */
+  over_shipment: 422,
+  /** A return asked for after the returns policy's window (counted from delivery, else shipment) closed. */
+  outside_return_window: 422,
+  /** A return asks for more of a line than shipped less what other RMAs hold, or for a line that never shipped. */
+  exceeds_returnable: 422,
   rate_limited: 429,
   internal_error: 500,
   not_ready: 503,

@@ -219,7 +219,8 @@ test('the catalog routes are in the OpenAPI document with their schemas', async 
     assert.ok(doc.paths[`${base}/{key}`]?.['put'], `${base}/{key} PUT`);
     assert.ok(doc.paths[`${base}/import`]?.['post'], `${base}/import POST`);
   }
-  const catalogRoutes = t.app.routes.filter((r) => Object.values(catalogEntities).some((e) => r.url.startsWith(`/v1/${e.pathSegment}`)));
+  // A customer's credit update (`/v1/customers/:code/credit`) belongs to finance, not to the catalog's routes.
+  const catalogRoutes = t.app.routes.filter((r) => Object.values(catalogEntities).some((e) => r.url.startsWith(`/v1/${e.pathSegment}`)) && !r.url.endsWith('/credit'));
   assert.equal(catalogRoutes.length, 35);
   assert.ok(catalogRoutes.every((r) => r.access.kind === 'roles'));
 });

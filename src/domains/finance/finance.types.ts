@@ -16,7 +16,9 @@ export const invoiceSchema = z
     id: idSchema,
     invoiceNumber: z.string().min(1).max(32),
     orderId: idSchema,
-    shipmentIds: z.array(idSchema).min(1),
+    shipmentIds: z
+      .array(idSchema)
+      .describe('The shipments this invoice bills, as far as invoicing has been told of them; a manual run before their events arrive may name none'),
     customerCode: codeSchema,
     currency: currencySchema,
     lines: z.array(invoiceLineSchema).min(1),
@@ -35,15 +37,37 @@ export const invoiceSchema = z
   });
 export type Invoice = z.infer<typeof invoiceSchema>;
 
+const creditMemoLineSchema = z
+  .object({
+    lineNumber: lineNumberSchema.describe('The order line the goods were shipped and returned on'),
+    sku: skuSchema,
+    quantity: positiveQuantitySchema.describe('Base units received back under the RMA'),
+    unitPriceMinor: amountMinorSchema.min(0),
+    amountMinor: amountMinorSchema,
+  })
+  .strict();
+
+/** A credit for goods returned under one RMA: one per return, for what came back at the order's prices. */
 export const creditMemoSchema = z
   .object({
     id: idSchema,
     returnId: idSchema,
+    rmaNumber: z.string().min(1).max(32),
+    orderId: idSchema,
     invoiceId: idSchema.optional(),
     customerCode: codeSchema,
     currency: currencySchema,
+    lines: z.array(creditMemoLineSchema).min(1),
     totalMinor: amountMinorSchema.min(0),
     issuedAt: timestampSchema,
   })
-  .strict();
+  .strict()
+  .refine((m) => m.lines.every((l) => l.amountMinor === l.quantity * l.unitPriceMinor), {
+    message: 'each line amount must equal quantity × unit price',
+    path: ['lines'],
+  })
+  .refine((m) => m.totalMinor === m.lines.reduce((sum, l) => sum + l.amountMinor, 0), {
+    message: 'total must equal the sum of line amounts',
+    path: ['totalMinor'],
+  });
 export type CreditMemo = z.infer<typeof creditMemoSchema>;

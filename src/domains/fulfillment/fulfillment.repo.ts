@@ -30,3 +30,16 @@ export async function linesBooked(db: Executor, locationCodes: readonly string[]
     .execute();
   return new Map(rows.map((r) => [`${r.location_code}@${Number(r.ship_by_at)}`, Number(r.lines)]));
 }
+
+export const findRequest = (db: Executor, id: string) => db.selectFrom('fulfillment_requests').selectAll().where('id', '=', id).executeTakeFirst();
+
+/** Moves a request that is still open to a final state; false when it was already shipped or cancelled. */
+export async function closeRequest(tx: Tx, id: string, state: 'shipped' | 'cancelled', document: string): Promise<boolean> {
+  const updated = await tx
+    .updateTable('fulfillment_requests')
+    .set({ state, document })
+    .where('id', '=', id)
+    .where('state', 'not in', ['shipped', 'cancelled'])
+    .executeTakeFirst();
+  return Number(updated.numUpdatedRows) === 1;
+}

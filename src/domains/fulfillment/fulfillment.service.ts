@@ -4,10 +4,16 @@ import { isoTime } from '../../platform/clock.ts';
 import * as repo from './fulfillment.repo.ts';
 import { fulfillmentRequestSchema, type FulfillmentRequest } from './fulfillment.types.ts';
 import { planRelease, type HeldStock, type ReleaseLocation } from './release.rules.ts';
+import { createShipmentService } from './shipments.service.ts';
+
+/** A request as stored: the canonical request plus the reservations it carries to the warehouse. */
+export type StoredFulfillmentRequest = FulfillmentRequest & { reservationIds: string[] };
 
 /** Fulfillment requests: what each warehouse is asked to pick, pack and ship. */
 export function createFulfillmentService(deps: { db: Executor; ids: IdGenerator }) {
   return {
+    shipments: createShipmentService({ db: deps.db }),
+
     /**
      * Plans and stores the requests for stock held for one order, inside the caller's transaction.
      * Returns them for the caller's announcements (a 940 or an API call per request, by connectors).
@@ -42,8 +48,21 @@ export function createFulfillmentService(deps: { db: Executor; ids: IdGenerator 
       return requests;
     },
 
-    async listForOrder(orderId: string, executor: Executor = deps.db): Promise<Array<FulfillmentRequest & { reservationIds: string[] }>> {
-      return (await repo.listForOrder(executor, orderId)).map((r) => JSON.parse(r.document) as FulfillmentRequest & { reservationIds: string[] });
+    async listForOrder(orderId: string, executor: Executor = deps.db): Promise<StoredFulfillmentRequest[]> {
+      return (await repo.listForOrder(executor, orderId)).map((r) => JSON.parse(r.document) as StoredFulfillmentRequest);
+    },
+
+    async getRequest(id: string, executor: Executor = deps.db): Promise<StoredFulfillmentRequest | undefined> {
+      const row = await repo.findRequest(executor, id);
+      return row && (JSON.parse(row.document) as StoredFulfillmentRequest);
+    },
+
+    /**
+     * Closes a request once its warehouse has confirmed it: `shipped`, or `cancelled` when nothing of
+     * it shipped. False when it was closed already (the caller decides what that means).
+     */
+    async closeIn(tx: Tx, request: StoredFulfillmentRequest, state: 'shipped' | 'cancelled'): Promise<boolean> {
+      return repo.closeRequest(tx, request.id, state, JSON.stringify({ ...request, state }));
     },
 
     async list(filter: { locationCode?: string | undefined; state?: string | undefined; limit: number }): Promise<FulfillmentRequest[]> {

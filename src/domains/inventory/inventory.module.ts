@@ -74,7 +74,11 @@ export function createInventoryModule(deps: InventoryModuleDeps) {
   registerInventoryInboxHandlers(deps.inbox, { ingest, snapshots });
   timers.registerHandler(RESERVATION_EXPIRY_TIMER, reservations.handleExpiryTimer);
 
-  return { inventoryChanges, availability, ingest, snapshots, reservations, supply, movements };
+  /**
+   * The availability announcement for positions one transaction changed. A flow that moves stock in
+   * several steps (commit reservations, then post movements) announces the merged changes once.
+   */
+  return { inventoryChanges, availability, ingest, snapshots, reservations, supply, movements, announce };
 }
 
 export type InventoryModule = ReturnType<typeof createInventoryModule>;

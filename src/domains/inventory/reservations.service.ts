@@ -10,6 +10,7 @@ import { postToLedger, type PostingReport } from './ledger.posting.ts';
 import { positionKey } from './ledger.repo.ts';
 import { sellable } from './ledger.rules.ts';
 import type { PositionChange, PositionChangeBus } from './position-changes.ts';
+import { AVAILABILITY_CHANGED } from './feed.events.ts';
 import * as repo from './reservations.repo.ts';
 import { existingReservation, toReservation } from './reservations.view.ts';
 import {
@@ -54,6 +55,19 @@ export interface ReservationService {
    * The caller publishes `changes` on the position-change bus after its transaction commits.
    */
   commitIn(tx: Tx, id: string, options?: { reference?: string | undefined }): Promise<{ outcome: CommitOutcome; changes: PositionChange[] }>;
+  /**
+   * Commits or releases several reservations inside the caller's transaction without appending to the
+   * outbox: the caller appends `events` as its transaction's last writes (on PostgreSQL an append
+   * holds the outbox lock until commit, so writing after it would invite deadlocks) and publishes
+   * `changes` after commit. Each reservation resolves at most once (I4); one already resolved is
+   * reported as such.
+   */
+  resolveManyIn(
+    tx: Tx,
+    ids: readonly string[],
+    to: 'committed' | 'released',
+    detail: { reasonCode?: string; reference?: string },
+  ): Promise<{ outcomes: Array<{ result: 'committed' | 'released' | 'already_resolved'; reservation: Reservation }>; changes: PositionChange[]; events: NewEvent[] }>;
   /** The handler for RESERVATION_EXPIRY_TIMER; it runs inside the transaction that fires the timer. */
   handleExpiryTimer: TimerHandler;
   /** 404 `not_found` when absent. */
@@ -110,18 +124,26 @@ export function createReservationService(deps: ReservationDeps): ReservationServ
    * The transaction's last writes (on PostgreSQL an append holds the outbox lock until commit): the
    * position announcements, then the reservation's own event, about the reservation as its subject.
    */
-  async function appendEvents(tx: Tx, changed: readonly PositionChange[], event: { type: string; reservation: Reservation; extra: Record<string, string> }) {
-    await outbox.appendMany(tx, [
+  async function appendEvents(
+    tx: Tx,
+    changed: readonly PositionChange[],
+    event: { type: string; reservation: Reservation; extra: Record<string, string> },
+    collect?: NewEvent[],
+  ) {
+    const events: NewEvent[] = [
       ...(deps.announce?.(changed) ?? []),
       { source: EVENT_SOURCE, type: event.type, subject: `reservation:${event.reservation.id}`, data: { reservation: event.reservation, ...event.extra } },
-    ]);
+    ];
+    // A caller that writes more after this collects the events and appends them last itself.
+    if (collect) collect.push(...events);
+    else await outbox.appendMany(tx, events);
   }
 
   /**
    * Resolves a pending reservation in the caller's transaction: the guarded state change first, and
    * the movement only when that change happened, so a second resolver posts nothing (I4).
    */
-  async function resolveIn(tx: Tx, id: string, to: repo.ResolvedState, detail: { reasonCode?: string; reference?: string }) {
+  async function resolveIn(tx: Tx, id: string, to: repo.ResolvedState, detail: { reasonCode?: string; reference?: string }, collect?: NewEvent[]) {
     const now = clock.now();
     // A committed or released reservation has no use for its expiry timer. It is cancelled first, so
     // that this transaction locks the timer before the reservation, in the same order as a firing
@@ -168,7 +190,7 @@ export function createReservationService(deps: ReservationDeps): ReservationServ
       type: `crossdock.inventory.reservation.${to}`,
       reservation,
       extra: { ...(detail.reasonCode ? { reason: detail.reasonCode } : {}), ...(detail.reference ? { reference: detail.reference } : {}) },
-    });
+    }, collect);
     const resolution: Resolution = { result: to, reservation };
     return { resolution, changes: changed };
   }
@@ -309,6 +331,24 @@ export function createReservationService(deps: ReservationDeps): ReservationServ
     async commitIn(tx, id, options = {}) {
       const { resolution, changes: changed } = await resolveIn(tx, id, 'committed', options.reference ? { reference: options.reference } : {});
       return { outcome: decided(resolution, 'committed'), changes: changed };
+    },
+
+    async resolveManyIn(tx, ids, to, detail) {
+      if (to === 'released' && detail.reasonCode !== undefined) releaseReasonSchema.parse(detail.reasonCode);
+      const events: NewEvent[] = [];
+      const changed = new Map<string, PositionChange>();
+      const outcomes: Array<{ result: 'committed' | 'released' | 'already_resolved'; reservation: Reservation }> = [];
+      for (const id of ids) {
+        const { resolution, changes: c } = await resolveIn(tx, id, to, detail, events);
+        invariant(resolution.result === to || resolution.result === 'already_resolved', `a ${to} reservation cannot be ${resolution.result}`);
+        outcomes.push(resolution as { result: 'committed' | 'released' | 'already_resolved'; reservation: Reservation });
+        // Later changes of the same position supersede earlier ones.
+        for (const change of c) changed.set(positionKey(change.sku, change.locationCode), change);
+      }
+      // One availability announcement for the whole batch rather than one per reservation.
+      const merged = [...changed.values()];
+      const own = events.filter((e) => e.type !== AVAILABILITY_CHANGED);
+      return { outcomes, changes: merged, events: [...(deps.announce?.(merged) ?? []), ...own] };
     },
 
     async handleExpiryTimer(tx, timer, hooks) {

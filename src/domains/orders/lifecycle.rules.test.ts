@@ -75,6 +75,8 @@ const scenarios: Array<{ name: string; from: OrderState; event: OrderEvent; line
   { name: 'part of the rest after a partial shipment', from: 'partially_shipped', event: 'allocate_partially', lines: [line({ allocatedQuantity: 8, shippedQuantity: 4 })], expect: 'partially_shipped' },
   { name: 'a short ship backordered after a partial shipment', from: 'partially_shipped', event: 'backorder', lines: [line({ allocatedQuantity: 4, shippedQuantity: 4 })], expect: 'partially_shipped' },
   { name: 'releasing the rest after a partial shipment', from: 'partially_shipped', event: 'release', lines: [line({ allocatedQuantity: 10, shippedQuantity: 4 })], expect: 'partially_shipped' },
+  { name: 'supply arrives but still none for a backorder', from: 'backordered', event: 'backorder', expect: 'backordered' },
+  { name: 'more of a partial allocation, not yet all', from: 'partially_allocated', event: 'allocate_partially', lines: [line({ allocatedQuantity: 7 })], expect: 'partially_allocated' },
 ];
 
 for (const s of scenarios) {

@@ -41,8 +41,10 @@ export const orderLifecycle: Lifecycle<OrderState, OrderEvent, OrderContext> = {
     // Supply arriving later moves a backordered or partly allocated order on.
     { from: 'backordered', event: 'allocate', to: 'allocated', blockedBy: blocking, guard: anyAllocated },
     { from: 'backordered', event: 'allocate_partially', to: 'partially_allocated', blockedBy: blocking, guard: anyAllocated },
+    { from: 'backordered', event: 'backorder', to: 'backordered', blockedBy: blocking },
     { from: 'backordered', event: 'cancel', to: 'cancelled' },
     { from: 'partially_allocated', event: 'allocate', to: 'allocated', blockedBy: blocking, guard: anyAllocated },
+    { from: 'partially_allocated', event: 'allocate_partially', to: 'partially_allocated', blockedBy: blocking, guard: anyAllocated },
     { from: 'partially_allocated', event: 'release', to: 'released', blockedBy: blocking, guard: anyAllocated },
     { from: 'partially_allocated', event: 'cancel', to: 'cancelled', guard: nothingShipped },
 

@@ -1,0 +1,41 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rankBackorders, type WaitingBackorder } from './backorders.rules.ts';
+import { defaultSourcingPolicy } from './sourcing.policy.ts';
+
+const nowMs = Date.parse('2026-01-10T00:00:00.000Z');
+const line = (orderId: string, customerCode: string, receivedAt: string, promiseDate: string | null = null): WaitingBackorder => ({
+  orderId,
+  externalOrderNumber: orderId,
+  customerCode,
+  orderState: 'backordered',
+  lineNumber: 1,
+  sku: 'A',
+  waitingQuantity: 5,
+  promiseDate,
+  receivedAt,
+});
+const tiers: Record<string, string> = { big: 'strategic', small: 'standard', tiny: 'occasional' };
+
+test('tier outranks age: a strategic customer’s newer order goes before a standard customer’s older one', () => {
+  const ranked = rankBackorders([line('old-standard', 'small', '2026-01-01T00:00:00Z'), line('new-strategic', 'big', '2026-01-09T00:00:00Z')], (c) => tiers[c]!, nowMs, defaultSourcingPolicy);
+  assert.deepEqual(ranked.map((r) => [r.orderId, r.tier, r.priority]), [
+    ['new-strategic', 'strategic', 41],
+    ['old-standard', 'standard', 29],
+  ]);
+});
+
+test('a promise date due now lifts an order; equal priority goes to the older order, then the lower id', () => {
+  const ranked = rankBackorders(
+    [
+      line('b', 'tiny', '2026-01-09T00:00:00Z'),
+      line('a', 'tiny', '2026-01-09T00:00:00Z'),
+      line('due', 'tiny', '2026-01-09T12:00:00Z', '2026-01-10'),
+      line('older', 'tiny', '2026-01-09T00:00:00Z'),
+    ].map((l, i) => (l.orderId === 'older' ? { ...l, receivedAt: '2026-01-08T23:00:00Z' } : l.orderId === 'b' ? { ...l, lineNumber: i } : l)),
+    (c) => tiers[c]!,
+    nowMs,
+    defaultSourcingPolicy,
+  );
+  assert.deepEqual(ranked.map((r) => r.orderId), ['due', 'older', 'a', 'b']);
+});

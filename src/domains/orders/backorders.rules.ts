@@ -1,0 +1,62 @@
+import { unallocated } from './allocation.rules.ts';
+import type { Order } from './orders.types.ts';
+import type { SourcingPolicy } from './sourcing.policy.ts';
+import { backorderPriority } from './sourcing.scoring.ts';
+
+/** One order line waiting for supply, as backorder allocation and planners see it. */
+export interface WaitingBackorder {
+  orderId: string;
+  externalOrderNumber: string;
+  customerCode: string;
+  orderState: Order['state'];
+  lineNumber: number;
+  sku: string;
+  /** Units backordered and still unallocated. */
+  waitingQuantity: number;
+  promiseDate: string | null;
+  receivedAt: string;
+}
+
+export interface RankedBackorder extends WaitingBackorder {
+  tier: string;
+  /** 0..100 from `backorderPriority`: tier, urgency of the promise date, age. Higher goes first. */
+  priority: number;
+}
+
+/** The lines of an order that wait for supply: backordered units not yet allocated. */
+export function waitingLinesOf(order: Order, skus?: ReadonlySet<string>): WaitingBackorder[] {
+  return order.lines
+    .filter((line) => (skus === undefined || skus.has(line.sku)) && line.backorderedQuantity > 0 && unallocated(line) > 0)
+    .map((line) => ({
+      orderId: order.id,
+      externalOrderNumber: order.externalOrderNumber,
+      customerCode: order.customerCode,
+      orderState: order.state,
+      lineNumber: line.lineNumber,
+      sku: line.sku,
+      waitingQuantity: Math.min(line.backorderedQuantity, unallocated(line)),
+      // The same promise date sourcing used: the line's own, else the order's requested delivery date.
+      promiseDate: line.promiseDate ?? order.promiseDate ?? line.requestedDate ?? order.requestedDeliveryDate ?? null,
+      receivedAt: order.receivedAt,
+    }));
+}
+
+/**
+ * Waiting lines in the order supply should serve them (DESIGN §5 step 7): highest priority first —
+ * customer tier, then how near the promise date is, then age — and among equals the older order,
+ * then the lower order id and line number, so every node ranks the same lines the same way.
+ */
+export function rankBackorders(waiting: readonly WaitingBackorder[], tierOf: (customerCode: string) => string, nowMs: number, policy: SourcingPolicy): RankedBackorder[] {
+  return waiting
+    .map((w) => {
+      const tier = tierOf(w.customerCode);
+      return { ...w, tier, priority: backorderPriority(tier, w.promiseDate ?? undefined, Date.parse(w.receivedAt), nowMs, policy) };
+    })
+    .sort(
+      (a, b) =>
+        b.priority - a.priority ||
+        Date.parse(a.receivedAt) - Date.parse(b.receivedAt) ||
+        (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0) ||
+        a.lineNumber - b.lineNumber,
+    );
+}

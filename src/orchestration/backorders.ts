@@ -1,0 +1,127 @@
+import type { Clock } from '../platform/clock.ts';
+import type { Executor } from '../platform/db/store.ts';
+import type { OutboxService } from '../platform/outbox/index.ts';
+import type { CatalogService } from '../domains/catalog/index.ts';
+import { AVAILABILITY_CHANGED, type AvailabilityChangedBatch, type InventoryModule } from '../domains/inventory/index.ts';
+import { rankBackorders, sourcingPolicyKind, waitingLines, waitingLinesOf, waitingSkus, type Order, type RankedBackorder } from '../domains/orders/index.ts';
+import type { PolicyService } from '../domains/policies/index.ts';
+import type { OrderAllocation } from './order-allocation.ts';
+
+export interface BackorderDeps {
+  db: Executor;
+  clock: Clock;
+  catalog: CatalogService;
+  policies: PolicyService;
+  inventory: InventoryModule;
+  outbox: OutboxService;
+  allocation: Pick<OrderAllocation, 'allocate'>;
+}
+
+export interface BackorderAttempt {
+  sku: string;
+  orderId: string;
+  lineNumber: number;
+  priority: number;
+  result: 'allocated' | 'partially_allocated' | 'backordered' | 'skipped';
+  reason?: string;
+}
+
+/** Waiting lines read per SKU at most; a SKU with more waits for the next supply to reach the rest. */
+const WAITING_LINES_PER_SKU_MAX = 5_000;
+const SKUS_PER_QUERY = 500;
+
+/**
+ * Backorders in priority order (DESIGN §4 "backorder", §5 step 7): when stock a SKU's waiting order
+ * lines could use appears — a receipt, a transfer arriving, a count, a cancelled reservation — the
+ * orders waiting for it are allocated one by one, highest priority first (customer tier, promise
+ * date, age), until the usable ATP is gone. The outbox hands every `availability_changed` event to
+ * it at least once; running it again is harmless, since allocation itself is (a fully allocated line
+ * no longer waits, and an order's version guards its write).
+ */
+export function createBackorderAllocation(deps: BackorderDeps) {
+  const { db, clock, catalog, policies, inventory, allocation } = deps;
+
+  /** Waiting lines of the SKUs (every SKU when none are given), best first. */
+  async function waiting(skus: readonly string[] | undefined, limit = WAITING_LINES_PER_SKU_MAX): Promise<RankedBackorder[]> {
+    const rows = await waitingLines(db, { skus, limit });
+    const orders = new Map<string, Order>();
+    for (const row of rows) if (!orders.has(row.order_id)) orders.set(row.order_id, JSON.parse(row.document) as Order);
+    const skuSet = skus === undefined ? undefined : new Set(skus);
+    const lines = [...orders.values()].flatMap((o) => waitingLinesOf(o, skuSet));
+    if (lines.length === 0) return [];
+    const [customers, policy] = await Promise.all([catalog.customers.getMany([...new Set(lines.map((l) => l.customerCode))]), policies.activeOf(sourcingPolicyKind)]);
+    return rankBackorders(lines, (code) => customers.get(code)?.tier ?? 'standard', clock.now(), policy.document);
+  }
+
+  /**
+   * ATP allocation could use for the SKU: sellable locations trusted enough for the sourcing policy
+   * (`minConfidence`). Stock that sourcing would pass over does not start an allocation that cannot
+   * take it.
+   */
+  async function usableAtp(sku: string, minConfidence: number): Promise<number> {
+    const [entry] = await inventory.availability.basket({ skus: [sku], channelCode: undefined });
+    if (!entry?.found) return 0;
+    return entry.availability.locations.filter((l) => l.sellable && l.confidence >= minConfidence).reduce((sum, l) => sum + (l.atpForChannel ?? l.atp), 0);
+  }
+
+  /** The SKUs among these that some order line waits for, in code order: one query per few hundred SKUs. */
+  async function skusWaiting(skus: readonly string[]): Promise<string[]> {
+    const unique = [...new Set(skus)];
+    const found = new Set<string>();
+    for (let i = 0; i < unique.length; i += SKUS_PER_QUERY) {
+      for (const row of await waitingSkus(db, unique.slice(i, i + SKUS_PER_QUERY))) found.add(row);
+    }
+    return [...found].sort();
+  }
+
+  async function allocateFor(skus: readonly string[]): Promise<BackorderAttempt[]> {
+    const attempts: BackorderAttempt[] = [];
+    const { document: policy } = await policies.activeOf(sourcingPolicyKind);
+    for (const sku of await skusWaiting(skus)) {
+      let atp = await usableAtp(sku, policy.minConfidence);
+      if (atp <= 0) continue;
+      const tried = new Set<string>();
+      for (const line of await waiting([sku])) {
+        // An order with two waiting lines of the SKU is allocated once: allocation takes all its lines.
+        if (tried.has(line.orderId)) continue;
+        tried.add(line.orderId);
+        // Partly allocated orders are on their way to release, which lets them take more stock afterwards.
+        if (line.orderState === 'partially_allocated') {
+          attempts.push({ sku, orderId: line.orderId, lineNumber: line.lineNumber, priority: line.priority, result: 'skipped', reason: 'the order waits for the release of what it has' });
+          continue;
+        }
+        const outcome = await allocation.allocate(line.orderId);
+        attempts.push({
+          sku,
+          orderId: line.orderId,
+          lineNumber: line.lineNumber,
+          priority: line.priority,
+          result: outcome.result,
+          ...(outcome.result === 'skipped' && { reason: outcome.reason }),
+        });
+        const left = await usableAtp(sku, policy.minConfidence);
+        // An allocation that took nothing says the stock left cannot serve these orders (a location
+        // sourcing excludes, say); trying every other order would only repeat that answer.
+        if (outcome.result !== 'skipped' && left >= atp) break;
+        atp = left;
+        if (atp <= 0) break;
+      }
+    }
+    return attempts;
+  }
+
+  deps.outbox.subscribe({
+    name: 'orchestration.backorders',
+    types: [AVAILABILITY_CHANGED],
+    deliver: async (event) => {
+      const batch = event.data as AvailabilityChangedBatch;
+      // Only SKUs with ATP somewhere can serve a backorder; a position that fell to zero cannot.
+      const skus = batch.skus.filter((s) => s.locations.some((l) => l.atp > 0)).map((s) => s.sku);
+      if (skus.length > 0) await allocateFor(skus);
+    },
+  });
+
+  return { waiting, allocateFor };
+}
+
+export type BackorderAllocation = ReturnType<typeof createBackorderAllocation>;

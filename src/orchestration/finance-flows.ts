@@ -1,0 +1,92 @@
+import type { Clock } from '../platform/clock.ts';
+import type { Executor } from '../platform/db/store.ts';
+import type { IdGenerator } from '../platform/ids.ts';
+import type { OutboxService } from '../platform/outbox/index.ts';
+import type { TimerService } from '../platform/timers/index.ts';
+import type { CatalogService } from '../domains/catalog/index.ts';
+import type { DecisionService } from '../domains/decisions/index.ts';
+import { createCreditUpdateService, createInvoiceService } from '../domains/finance/index.ts';
+import type { InventoryModule } from '../domains/inventory/index.ts';
+import type { OrdersModule } from '../domains/orders/index.ts';
+import type { PolicyService } from '../domains/policies/index.ts';
+import { createOrderCredit } from './order-credit.ts';
+import { createOrderInvoicing, ORDER_CLOSE_TIMER, type ConfirmedShipment } from './order-invoicing.ts';
+
+export interface FinanceFlowDeps {
+  db: Executor;
+  clock: Clock;
+  ids: IdGenerator;
+  catalog: CatalogService;
+  policies: PolicyService;
+  inventory: InventoryModule;
+  orders: OrdersModule;
+  outbox: OutboxService;
+  timers: TimerService;
+  decisions: DecisionService;
+}
+
+/** The steps a released hold hands the order on to. */
+export interface AfterHoldRelease {
+  allocate(orderId: string): Promise<{ result: string }>;
+  release(orderId: string): Promise<{ result: string }>;
+}
+
+/**
+ * Invoicing and credit, wired to the outbox and the timers. Each subscriber's effect is idempotent,
+ * as at-least-once delivery requires: a shipment is billed once, a hold resolves once, allocating
+ * and releasing twice are harmless, a released reservation stays released.
+ */
+export function createFinanceFlows(deps: FinanceFlowDeps, next: AfterHoldRelease) {
+  const invoices = createInvoiceService({ db: deps.db, ids: deps.ids });
+  const invoicing = createOrderInvoicing({ ...deps, invoices });
+  const credit = createOrderCredit({ ...deps, credit: createCreditUpdateService({ db: deps.db }) });
+
+  deps.outbox.subscribe({
+    name: 'orchestration.invoice',
+    types: ['crossdock.shipment.confirmed', 'crossdock.order.shipped'],
+    deliver: async (event) => {
+      if (event.type === 'crossdock.shipment.confirmed') {
+        const data = event.data as { orderId: string; shipment: ConfirmedShipment };
+        await invoicing.onShipmentConfirmed(data.orderId, data.shipment);
+      } else {
+        const data = event.data as { orderId: string; shipmentId?: string };
+        await invoicing.onOrderShipped(data.orderId, data.shipmentId);
+      }
+    },
+  });
+  deps.timers.registerHandler(ORDER_CLOSE_TIMER, (tx, timer) => invoicing.closeIn(tx, (timer.payload as { orderId: string }).orderId));
+
+  // A credit update that another node applied (or that stopped before its review) is reviewed here too.
+  deps.outbox.subscribe({
+    name: 'orchestration.credit-review',
+    types: ['crossdock.customer.credit_updated'],
+    deliver: async (event) => {
+      await credit.reviewCustomer((event.data as { customerCode: string }).customerCode);
+    },
+  });
+  // A released hold lets the order move on: allocation first; when everything is allocated already
+  // (a substitution approved), the held stock goes to the warehouse.
+  deps.outbox.subscribe({
+    name: 'orchestration.hold-released',
+    types: ['crossdock.order.hold_released'],
+    deliver: async (event) => {
+      const { orderId } = event.data as { orderId: string };
+      const allocated = await next.allocate(orderId);
+      if (allocated.result === 'skipped') await next.release(orderId);
+    },
+  });
+  // A cancelled order holds no stock: its pending reservations are given back.
+  deps.outbox.subscribe({
+    name: 'orchestration.cancelled-reservations',
+    types: ['crossdock.order.cancelled'],
+    deliver: async (event) => {
+      const { orderId } = event.data as { orderId: string };
+      const reservations = await deps.inventory.reservations.listByOrder(orderId);
+      for (const r of reservations.filter((r) => r.state === 'pending')) await deps.inventory.reservations.release(r.id, 'order_cancelled');
+    },
+  });
+
+  return { invoices, invoicing, credit, orders: deps.orders };
+}
+
+export type FinanceFlows = ReturnType<typeof createFinanceFlows>;
