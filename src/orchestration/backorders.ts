@@ -58,8 +58,9 @@ export function createBackorderAllocation(deps: BackorderDeps) {
    * (`minConfidence`). Stock that sourcing would pass over does not start an allocation that cannot
    * take it.
    */
-  async function usableAtp(sku: string, minConfidence: number): Promise<number> {
-    const [entry] = await inventory.availability.basket({ skus: [sku], channelCode: undefined });
+  async function usableAtp(sku: string, channelCode: string, minConfidence: number): Promise<number> {
+    // As the waiting order's channel sees it: its own protected allocation is usable, others' are not.
+    const [entry] = await inventory.availability.basket({ skus: [sku], channelCode });
     if (!entry?.found) return 0;
     return entry.availability.locations.filter((l) => l.sellable && l.confidence >= minConfidence).reduce((sum, l) => sum + (l.atpForChannel ?? l.atp), 0);
   }
@@ -78,10 +79,16 @@ export function createBackorderAllocation(deps: BackorderDeps) {
     const attempts: BackorderAttempt[] = [];
     const { document: policy } = await policies.activeOf(sourcingPolicyKind);
     for (const sku of await skusWaiting(skus)) {
-      let atp = await usableAtp(sku, policy.minConfidence);
-      if (atp <= 0) continue;
+      // Usable stock differs by channel (protected allocations); each channel's is read when needed.
+      const atpByChannel = new Map<string, number>();
+      const atpFor = async (channel: string) => {
+        if (!atpByChannel.has(channel)) atpByChannel.set(channel, await usableAtp(sku, channel, policy.minConfidence));
+        return atpByChannel.get(channel)!;
+      };
       const tried = new Set<string>();
       for (const line of await waiting([sku])) {
+        const atp = await atpFor(line.channel);
+        if (atp <= 0) continue;
         // An order with two waiting lines of the SKU is allocated once: allocation takes all its lines.
         if (tried.has(line.orderId)) continue;
         tried.add(line.orderId);
@@ -99,12 +106,12 @@ export function createBackorderAllocation(deps: BackorderDeps) {
           result: outcome.result,
           ...(outcome.result === 'skipped' && { reason: outcome.reason }),
         });
-        const left = await usableAtp(sku, policy.minConfidence);
+        // Stock taken by one channel's order changes what every channel may still use.
+        atpByChannel.clear();
+        const left = await atpFor(line.channel);
         // An allocation that took nothing says the stock left cannot serve these orders (a location
         // sourcing excludes, say); trying every other order would only repeat that answer.
         if (outcome.result !== 'skipped' && left >= atp) break;
-        atp = left;
-        if (atp <= 0) break;
       }
     }
     return attempts;
@@ -115,8 +122,10 @@ export function createBackorderAllocation(deps: BackorderDeps) {
     types: [AVAILABILITY_CHANGED],
     deliver: async (event) => {
       const batch = event.data as AvailabilityChangedBatch;
-      // Only SKUs with ATP somewhere can serve a backorder; a position that fell to zero cannot.
-      const skus = batch.skus.filter((s) => s.locations.some((l) => l.atp > 0)).map((s) => s.sku);
+      // Only SKUs with unreserved stock somewhere can serve a backorder; a position that fell to zero
+      // cannot. The event's ATP holds back every channel's protection, a waiting order's own included,
+      // so the buckets are the test here and each order's channel is asked in full afterwards.
+      const skus = batch.skus.filter((s) => s.locations.some((l) => l.atp > 0 || l.buckets.onHand - l.buckets.reserved > 0)).map((s) => s.sku);
       if (skus.length > 0) await allocateFor(skus);
     },
   });

@@ -68,7 +68,9 @@ export function createFinanceFlows(deps: FinanceFlowDeps, next: AfterHoldRelease
   // (a substitution approved), the held stock goes to the warehouse.
   deps.outbox.subscribe({
     name: 'orchestration.hold-released',
-    types: ['crossdock.order.hold_released'],
+    // A refused substitute sends its line back to sourcing too (a refused credit or pricing hold has
+    // cancelled the order, and allocating a cancelled order is skipped).
+    types: ['crossdock.order.hold_released', 'crossdock.order.hold_rejected'],
     deliver: async (event) => {
       const { orderId } = event.data as { orderId: string };
       const allocated = await next.allocate(orderId);

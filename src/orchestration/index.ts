@@ -7,6 +7,7 @@ import { orderSchema } from '../domains/orders/index.ts';
 import { fulfillmentRequestSchema } from '../domains/fulfillment/index.ts';
 import { createOrderAllocation, type OrderAllocationDeps } from './order-allocation.ts';
 import { createOrderRelease } from './order-release.ts';
+import { createOrderCancel, registerOrderCancelRoutes } from './order-cancel.ts';
 import { registerShipmentRoutes, type FulfillmentService } from '../domains/fulfillment/index.ts';
 import type { IdGenerator } from '../platform/ids.ts';
 import type { TimerService } from '../platform/timers/index.ts';
@@ -41,6 +42,7 @@ export function createOrchestration(deps: OrderAllocationDeps & { outbox: Outbox
   const promiseDates = createPromiseDates(deps);
   const release = createOrderRelease({ ...deps, promiseDates });
   const shipment = createOrderShipment({ ...deps, allocation });
+  const cancel = createOrderCancel(deps);
   const milestones = createShipmentMilestones({ ...deps, promiseDates });
   const finance = createFinanceFlows(deps, { allocate: allocation.allocate, release: release.release });
   deps.timers.registerHandler(PROMISE_DATE_TIMER, promiseDates.handleTimer);
@@ -72,7 +74,7 @@ export function createOrchestration(deps: OrderAllocationDeps & { outbox: Outbox
   const returns = createOrderReturns(deps);
   // Procure-to-stock: replenishment proposals, supply moving, and backorders allocated as supply arrives.
   const replenishment = createReplenishmentFlows({ ...deps, allocation });
-  return { allocation, release, shipment, milestones, promiseDates, finance, returns, replenishment };
+  return { allocation, release, cancel, shipment, milestones, promiseDates, finance, returns, replenishment };
 }
 
 export type Orchestration = ReturnType<typeof createOrchestration>;
@@ -118,6 +120,7 @@ export function registerOrchestrationRoutes(app: HttpApp, orchestration: Orchest
     get: (id, scope) => orchestration.milestones.get(id, scope),
     listForOrder: (orderId, scope) => orchestration.milestones.listForOrder(orderId, scope),
   });
+  registerOrderCancelRoutes(app, orchestration.cancel);
   registerFinanceRoutes(app, orchestration.finance);
   registerReturnRoutes(app, { returns: orchestration.returns.store, commands: orchestration.returns });
   registerCreditMemoRoutes(app, orchestration.returns.creditMemos);

@@ -9,6 +9,7 @@ import {
   applyAllocation,
   applySubstitutions,
   substituteMarginRatio,
+  substitutionRefused,
   type Hold,
   type LineSubstitution,
   decideSourcing,
@@ -60,8 +61,9 @@ const blockingHolds = new Set(['credit', 'pricing', 'compliance']);
 const MAX_ATTEMPTS = 5;
 
 export function createOrderAllocation(deps: OrderAllocationDeps) {
-  async function candidatesFor(skus: string[]): Promise<Map<string, SourcingCandidate[]>> {
-    const entries = await deps.inventory.availability.basket({ skus, channelCode: undefined });
+  /** ATP as the order's channel sees it: its own protected allocation is usable, other channels' are not. */
+  async function candidatesFor(skus: string[], channelCode: string): Promise<Map<string, SourcingCandidate[]>> {
+    const entries = await deps.inventory.availability.basket({ skus, channelCode });
     const locationCodes = new Set(entries.flatMap((e) => (e.found ? e.availability.locations.map((l) => l.locationCode) : [])));
     const locations = await deps.catalog.locations.getMany([...locationCodes]);
     const bySku = new Map<string, SourcingCandidate[]>();
@@ -101,13 +103,13 @@ export function createOrderAllocation(deps: OrderAllocationDeps) {
       deps.policies.activeOf(holdsPolicy),
       deps.catalog.items.getMany([...new Set(lines.map((l) => l.sku))]),
     ]);
-    // Substitutes are offered only for a line nothing has been allocated to yet and that has not been
-    // substituted before: a line ships one SKU.
-    const substitutable = (l: (typeof lines)[number]) => l.allocatedQuantity === 0 && l.substituteForSku === undefined;
+    // Substitutes are offered only for a line nothing has been allocated to yet, that has not been
+    // substituted before (a line ships one SKU) and whose substitute a person has not refused.
+    const substitutable = (l: (typeof lines)[number]) => l.allocatedQuantity === 0 && l.substituteForSku === undefined && !substitutionRefused(order, l.lineNumber);
     const substituteSkus = [...new Set(lines.filter(substitutable).flatMap((l) => items.get(l.sku)?.substitutes ?? []))];
     const substituteItems = substituteSkus.length > 0 ? await deps.catalog.items.getMany(substituteSkus) : new Map();
     const shipTo = customer?.shipTos.find((s) => s.code === order.shipToCode);
-    const candidates = await candidatesFor([...new Set([...lines.map((l) => l.sku), ...substituteItems.keys()])]);
+    const candidates = await candidatesFor([...new Set([...lines.map((l) => l.sku), ...substituteItems.keys()])], order.channel);
     const input: SourcingInput = {
       orderId: order.id,
       orderReceivedAtMs: Date.parse(order.receivedAt),

@@ -6,13 +6,18 @@ import type { NewEvent, OutboxService } from '../platform/outbox/index.ts';
 import type { CatalogService } from '../domains/catalog/index.ts';
 import type { DecisionService, NewDecision } from '../domains/decisions/index.ts';
 import type { CreditUpdate, CreditUpdateService } from '../domains/finance/index.ts';
+import type { InventoryModule, PositionChange } from '../domains/inventory/index.ts';
 import {
+  allocationEventType,
+  applyAllocation,
   applyCancellation,
   creditReleaseVerdict,
   openCreditHolds,
   openOrdersValue,
   ordersOnCreditHold,
   resolveHold,
+  revertSubstitution,
+  unallocated,
   type Hold,
   type HoldResolution,
   type Order,
@@ -29,6 +34,7 @@ export interface OrderCreditDeps {
   outbox: OutboxService;
   decisions: DecisionService;
   credit: CreditUpdateService;
+  inventory: InventoryModule;
 }
 
 export interface CreditReview {
@@ -194,7 +200,14 @@ export function createOrderCredit(deps: OrderCreditDeps) {
     }
     const holdsVersion = (await deps.policies.activeOf(holdsPolicy)).version;
     const now = deps.clock.now();
-    return deps.db.transaction().execute(async (tx) => {
+    // A refused substitute gives back only its own line's stock; read which reservations hold it first
+    // (on SQLite a read outside the transaction would wait for it).
+    const refusedSubstitute = resolution === 'rejected' && hold.type === 'substitution' && hold.lineNumber !== undefined;
+    const lineReservations = refusedSubstitute
+      ? (await deps.inventory.reservations.listByOrder(orderId)).filter((r) => r.lineNumber === hold.lineNumber && r.state === 'pending')
+      : [];
+    let changes: PositionChange[] = [];
+    const outcome = await deps.db.transaction().execute(async (tx) => {
       const current = await deps.orders.store.lockForUpdate(tx, orderId);
       invariant(current, `order ${orderId} disappeared`);
       const resolved = resolveHold(current, holdId, resolution, byKey(principal), isoTime(now));
@@ -204,7 +217,25 @@ export function createOrderCredit(deps: OrderCreditDeps) {
       const events: NewEvent[] = [
         { source: '/crossdock/orchestration', type: `crossdock.order.hold_${resolution}`, subject: `order:${orderId}`, data: { orderId, hold: resolved.hold, reason } },
       ];
-      if (resolution === 'rejected') {
+      if (refusedSubstitute) {
+        // The line goes back to the SKU the customer ordered, waiting for it: its substitute's stock is
+        // given back, and allocation will not offer a substitute for it again.
+        const released = await deps.inventory.reservations.resolveManyIn(
+          tx,
+          lineReservations.map((r) => r.id),
+          'released',
+          { reasonCode: 'substitution_rejected' },
+        );
+        const releasedQuantity = released.outcomes.filter((o) => o.result === 'released').reduce((sum, o) => sum + o.reservation.quantity, 0);
+        const reverted = revertSubstitution(resolved.order, hold.lineNumber!, releasedQuantity);
+        const line = reverted.lines.find((l) => l.lineNumber === hold.lineNumber)!;
+        const applied = applyAllocation(reverted, [{ lineNumber: line.lineNumber, allocated: 0, backordered: unallocated(line) }], isoTime(now));
+        if (!applied.ok) throw new AppError('invalid_state', `refusing the substitute of order ${orderId} line ${line.lineNumber} is not possible now: ${applied.message}`, [{ path: 'params.holdId', message: applied.reason }]);
+        next = { ...applied.order, version: current.version + 1 };
+        changes = released.changes;
+        events.unshift(...released.events);
+        events.push({ source: '/crossdock/orchestration', type: allocationEventType[applied.event], subject: `order:${orderId}`, data: { orderId, from: applied.from, to: applied.to, reason: 'substitution_rejected', holdId } });
+      } else if (resolution === 'rejected') {
         // Refusing a hold refuses the order. Once anything has shipped it can no longer be cancelled
         // as a whole, so the rejection is refused instead of cancelling only what is left.
         const cancelled = applyCancellation(resolved.order, 'all', isoTime(now));
@@ -235,6 +266,8 @@ export function createOrderCredit(deps: OrderCreditDeps) {
       await deps.outbox.appendMany(tx, events);
       return { result: resolution, order: next, hold: resolved.hold };
     });
+    deps.inventory.inventoryChanges.publish(changes);
+    return outcome;
   }
 
   return { applyCreditUpdate, reviewCustomer, resolveByPerson };

@@ -4,7 +4,7 @@ import { AppError, invariant } from '../platform/errors.ts';
 import type { NewEvent, OutboxService } from '../platform/outbox/index.ts';
 import type { TimerService } from '../platform/timers/index.ts';
 import type { Invoice, InvoiceService } from '../domains/finance/index.ts';
-import { applyClose, applyInvoice, uninvoiced, type Order, type OrdersModule } from '../domains/orders/index.ts';
+import { applyClose, applyInvoice, applyInvoicedInFull, uninvoiced, type Order, type OrdersModule } from '../domains/orders/index.ts';
 import { invoicingPolicy, returnsPolicy, type PolicyService } from '../domains/policies/index.ts';
 
 export type InvoicingResult = { result: 'invoiced'; invoice: Invoice; order: Order } | { result: 'skipped'; reason: string; order: Order };
@@ -70,7 +70,15 @@ export function createOrderInvoicing(deps: OrderInvoicingDeps) {
       shipmentIds = await deps.invoices.unbilledShipmentIdsIn(tx, order.id);
     }
     const lines = billable(order, scope);
-    if (lines.length === 0) return { result: 'skipped', reason: 'nothing shipped waits for an invoice', order };
+    if (lines.length === 0) {
+      // Everything shipped was billed by earlier invoices and the rest cancelled: the order is invoiced.
+      const complete = applyInvoicedInFull(order, isoTime(nowMs));
+      if (!complete) return { result: 'skipped', reason: 'nothing shipped waits for an invoice', order };
+      invariant(await deps.orders.store.save(tx, order, complete.order), `order ${order.id} changed under its row lock`);
+      await deps.timers.schedule(tx, { kind: ORDER_CLOSE_TIMER, key: `order-close:${order.id}`, dueAt: nowMs + context.windowDays * DAY_MS, payload: { orderId: order.id } });
+      await deps.outbox.append(tx, { source: '/crossdock/orchestration', type: 'crossdock.order.invoiced', subject: `order:${order.id}`, data: { orderId: order.id, from: complete.from, to: complete.to } });
+      return { result: 'skipped', reason: 'every shipped unit was billed already; the order is invoiced', order: complete.order };
+    }
 
     const applied = applyInvoice(order, lines, isoTime(nowMs));
     // The lines were cut to what shipped and is not billed, so a refusal here is a bug.

@@ -121,6 +121,15 @@ export function createOrderReturns(deps: OrderReturnsDeps) {
     return current;
   }
 
+  /**
+   * Saves a step's RMA over the locked `before` and appends the step's events as the transaction's
+   * last writes (I8); the lock makes a lost version race a bug, not a business outcome.
+   */
+  async function saveIn(tx: Tx, before: ReturnAuthorization, after: ReturnAuthorization, events: NewEvent[]): Promise<void> {
+    invariant(await returns.save(tx, before, after), `return ${before.id} changed under its row lock`);
+    await deps.outbox.appendMany(tx, events);
+  }
+
   /** Posts movements in the caller's transaction; a refusal by the ledger becomes a 409 naming it. */
   async function post(tx: Tx, movements: CrossdockMovement[], what: string): Promise<{ changes: PositionChange[]; events: NewEvent[] }> {
     const posted = await deps.inventory.movements.postIn(tx, movements);
@@ -244,8 +253,7 @@ export function createOrderReturns(deps: OrderReturnsDeps) {
         creditMemo = credited.creditMemo;
         events.push(...credited.events);
       }
-      invariant(await returns.save(tx, current, rma), `return ${returnId} changed under its row lock`);
-      await deps.outbox.appendMany(tx, [...stock.events, ...events]);
+      await saveIn(tx, current, rma, [...stock.events, ...events]);
       changes = stock.changes;
       return { result: 'received', return: rma, ...(creditMemo && { creditMemo }) };
     });
@@ -273,8 +281,7 @@ export function createOrderReturns(deps: OrderReturnsDeps) {
         creditMemo = credited.creditMemo;
         events.push(...credited.events);
       }
-      invariant(await returns.save(tx, current, rma), `return ${returnId} changed under its row lock`);
-      await deps.outbox.appendMany(tx, [...stock.events, ...events]);
+      await saveIn(tx, current, rma, [...stock.events, ...events]);
       changes = stock.changes;
       return { result: rma.state === 'credited' ? 'credited' : 'inspected', return: rma, ...(creditMemo && { creditMemo }) };
     });
@@ -293,8 +300,7 @@ export function createOrderReturns(deps: OrderReturnsDeps) {
     // The timer is due by the same clock, so this means the clock stepped back between claiming the
     // timer and now; failing keeps the timer pending and retried rather than fired with no effect.
     if (!expired.ok) throw new Error(`return ${returnId} is not due to expire until ${current.expiresAt}`);
-    invariant(await returns.save(tx, current, expired.rma), `return ${returnId} changed under its row lock`);
-    await deps.outbox.appendMany(tx, [event('crossdock.return.expired', expired.rma)]);
+    await saveIn(tx, current, expired.rma, [event('crossdock.return.expired', expired.rma)]);
   };
   deps.timers.registerHandler(RETURN_EXPIRY_TIMER, handleExpiryTimer);
 

@@ -1,9 +1,10 @@
 import { isoTime, type Clock } from '../platform/clock.ts';
-import type { Executor } from '../platform/db/store.ts';
+import type { Executor, Tx } from '../platform/db/store.ts';
 import { AppError } from '../platform/errors.ts';
-import type { OutboxService } from '../platform/outbox/index.ts';
-import type { CrossdockMovement, InventoryModule, PositionChange } from '../domains/inventory/index.ts';
+import type { NewEvent, OutboxService } from '../platform/outbox/index.ts';
+import type { CrossdockMovement, CrossdockPostingResult, InventoryModule, PositionChange } from '../domains/inventory/index.ts';
 import {
+  documentNotFound,
   inboundOf,
   purchaseOrderEvent,
   receivePurchaseOrder,
@@ -17,6 +18,7 @@ import {
   type PurchaseOrder,
   type ReceiveInput,
   type StepAnswer,
+  type StepOutcome,
   type Transfer,
   type TransferReceiveInput,
 } from '../domains/procurement/index.ts';
@@ -29,11 +31,40 @@ export interface ReplenishmentSupplyDeps {
   outbox: OutboxService;
 }
 
-const notFound = (what: string, id: string) => new AppError('not_found', `${what} ${id} does not exist`, [{ path: 'params.id', message: `no ${what} with this id` }]);
-
 /** The inbound-supply reference of a purchase order and of a transfer, as ATP by date knows them. */
 export const poSupplyReference = (po: PurchaseOrder) => `po:${po.poNumber}`;
 export const transferSupplyReference = (t: Transfer) => `transfer:${t.id}`;
+
+/** How a step finds and saves one kind of document, and replaces the inbound supply it stands for. */
+interface SupplyDocument<D> {
+  /** The document's name in a 404 message. */
+  name: 'purchase order' | 'transfer';
+  lock: (tx: Tx, id: string) => Promise<D | undefined>;
+  save: (tx: Tx, before: D, after: D) => Promise<void>;
+  syncSupply: (document: D) => Promise<void>;
+}
+
+/** Ledger movements a step posts, with the step's name for the error when the ledger refuses one. */
+interface LedgerPosting {
+  movements: CrossdockMovement[];
+  postedBy: string;
+}
+
+/** What a step that changed its document writes besides the document itself. */
+interface StepWrites {
+  /** Absent when the step moves no goods, as a ship notice moves only supply. */
+  posting?: LedgerPosting;
+  /** The document's own event, appended after the ledger's. */
+  event: NewEvent;
+}
+
+/** Fails the transaction when the ledger refused a movement, naming the step that posted it. */
+function requirePosted(outcomes: CrossdockPostingResult['outcomes'], { movements, postedBy }: LedgerPosting): void {
+  const refused = outcomes.flatMap((o, i) => (o.ok ? [] : [{ movement: movements[i]!, message: o.rejection.message }]));
+  if (refused.length === 0) return;
+  const details = refused.map((r) => ({ path: `${r.movement.sku}@${r.movement.locationCode}`, message: r.message }));
+  throw new AppError('insufficient_stock', `${postedBy} refused by the ledger: ${details[0]!.path}: ${details[0]!.message}`, details);
+}
 
 /**
  * The steps of purchase orders and transfers that move goods or supply (DESIGN §5 step 7): a ship
@@ -60,133 +91,139 @@ export function createReplenishmentSupply(deps: ReplenishmentSupplyDeps) {
     await inventory.supply.replaceInboundSupply(transferSupplyReference(t), { kind: 'transfer', lines });
   }
 
-  /** Fails the transaction when the ledger refused a movement; `what` says which step posted it. */
-  function requirePosted(outcomes: Awaited<ReturnType<InventoryModule['movements']['postIn']>>['outcomes'], movements: readonly CrossdockMovement[], what: string): void {
-    const refused = outcomes.flatMap((o, i) => (o.ok ? [] : [{ movement: movements[i]!, message: o.rejection.message }]));
-    if (refused.length === 0) return;
-    const details = refused.map((r) => ({ path: `${r.movement.sku}@${r.movement.locationCode}`, message: r.message }));
-    throw new AppError('insufficient_stock', `${what} refused by the ledger: ${details[0]!.path}: ${details[0]!.message}`, details);
+  const purchaseOrders: SupplyDocument<PurchaseOrder> = {
+    name: 'purchase order',
+    lock: procurement.lockPurchaseOrder,
+    save: procurement.savePurchaseOrderIn,
+    syncSupply: syncPurchaseOrderSupply,
+  };
+  const transfers: SupplyDocument<Transfer> = {
+    name: 'transfer',
+    lock: procurement.lockTransfer,
+    save: procurement.saveTransferIn,
+    syncSupply: syncTransferSupply,
+  };
+
+  /** Posts a step's movements inside its transaction; any refused movement fails the step whole. */
+  async function post(tx: Tx, posting: LedgerPosting | undefined): Promise<Pick<CrossdockPostingResult, 'changes' | 'events'>> {
+    if (!posting) return { changes: [], events: [] };
+    const posted = await inventory.movements.postIn(tx, posting.movements);
+    requirePosted(posted.outcomes, posting);
+    return posted;
+  }
+
+  /**
+   * One step: lock the document, ask the rules for its next state and, when it changed, post the
+   * step's movements, save the document and append the ledger's events and then the document's own
+   * as the transaction's last writes (I8). After the commit the position changes are published and
+   * the document's inbound supply replaced, also when the step was `unchanged`: that is how a step
+   * sent again puts supply right after the hub stopped in between.
+   */
+  async function runStep<D, S extends string>(
+    documents: SupplyDocument<D>,
+    id: string,
+    apply: (document: D, nowIso: string) => StepOutcome<D, S>,
+    writes: (before: D, after: D, from: S, nowMs: number) => StepWrites,
+  ): Promise<StepAnswer<D>> {
+    const now = clock.now();
+    let changes: PositionChange[] = [];
+    const answer = await db.transaction().execute(async (tx): Promise<StepAnswer<D>> => {
+      const before = await documents.lock(tx, id);
+      if (!before) throw documentNotFound(documents.name, id);
+      const outcome = apply(before, isoTime(now));
+      if (!outcome.ok) throw stepRefusal(outcome);
+      if (!outcome.changed) return { result: 'unchanged', document: before };
+      const { posting, event } = writes(before, outcome.document, outcome.from, now);
+      const posted = await post(tx, posting);
+      await documents.save(tx, before, outcome.document);
+      await outbox.appendMany(tx, [...posted.events, event]);
+      changes = posted.changes;
+      return { result: 'changed', document: outcome.document };
+    });
+    inventory.inventoryChanges.publish(changes);
+    await documents.syncSupply(answer.document);
+    return answer;
   }
 
   return {
     /** The supplier's ship notice: the open quantities become supply at the location on `expectedDate`. */
-    async shipPurchaseOrder(id: string, expectedDate: string): Promise<StepAnswer<PurchaseOrder>> {
-      const nowIso = isoTime(clock.now());
-      const answer = await db.transaction().execute(async (tx): Promise<StepAnswer<PurchaseOrder>> => {
-        const po = await procurement.lockPurchaseOrder(tx, id);
-        if (!po) throw notFound('purchase order', id);
-        const outcome = shipPurchaseOrder(po, expectedDate, nowIso);
-        if (!outcome.ok) throw stepRefusal(outcome);
-        if (!outcome.changed) return { result: 'unchanged', document: po };
-        await procurement.savePurchaseOrderIn(tx, po, outcome.document);
-        await outbox.appendMany(tx, [purchaseOrderEvent(outcome.document, 'shipped', outcome.from)]);
-        return { result: 'changed', document: outcome.document };
-      });
-      await syncPurchaseOrderSupply(answer.document);
-      return answer;
-    },
+    shipPurchaseOrder: (id: string, expectedDate: string): Promise<StepAnswer<PurchaseOrder>> =>
+      runStep(
+        purchaseOrders,
+        id,
+        (po, nowIso) => shipPurchaseOrder(po, expectedDate, nowIso),
+        // Nothing moves in the ledger yet: the goods become supply once the step has committed.
+        (_before, after, from) => ({ event: purchaseOrderEvent(after, 'shipped', from) }),
+      ),
 
     /**
      * A receipt: on hand rises at the order's location by what arrived (a `receipt` movement per
      * line), the order becomes partially received or received, and what is still open stays
      * inbound. A receipt number already taken changes nothing.
      */
-    async receivePurchaseOrder(id: string, input: ReceiveInput): Promise<StepAnswer<PurchaseOrder>> {
-      const now = clock.now();
-      let changes: PositionChange[] = [];
-      const answer = await db.transaction().execute(async (tx): Promise<StepAnswer<PurchaseOrder>> => {
-        const po = await procurement.lockPurchaseOrder(tx, id);
-        if (!po) throw notFound('purchase order', id);
-        const outcome = receivePurchaseOrder(po, input, isoTime(now));
-        if (!outcome.ok) throw stepRefusal(outcome);
-        if (!outcome.changed) return { result: 'unchanged', document: po };
-        const movements: CrossdockMovement[] = input.lines.map((l) => ({
-          sku: po.lines.find((x) => x.lineNumber === l.lineNumber)!.sku,
-          locationCode: po.locationCode,
-          type: 'receipt',
-          deltas: { onHand: l.quantity },
-          reference: poSupplyReference(po),
-          occurredAtMs: now,
-        }));
-        const posted = await inventory.movements.postIn(tx, movements);
-        requirePosted(posted.outcomes, movements, `receipt ${input.receiptNumber}`);
-        await procurement.savePurchaseOrderIn(tx, po, outcome.document);
-        const what = outcome.to === 'received' ? 'received' : 'partially_received';
-        await outbox.appendMany(tx, [...posted.events, purchaseOrderEvent(outcome.document, what, outcome.from)]);
-        changes = posted.changes;
-        return { result: 'changed', document: outcome.document };
-      });
-      inventory.inventoryChanges.publish(changes);
-      await syncPurchaseOrderSupply(answer.document);
-      return answer;
-    },
+    receivePurchaseOrder: (id: string, input: ReceiveInput): Promise<StepAnswer<PurchaseOrder>> =>
+      runStep(
+        purchaseOrders,
+        id,
+        (po, nowIso) => receivePurchaseOrder(po, input, nowIso),
+        (po, after, from, nowMs) => {
+          const movements = input.lines.map((l): CrossdockMovement => ({
+            sku: po.lines.find((x) => x.lineNumber === l.lineNumber)!.sku,
+            locationCode: po.locationCode,
+            type: 'receipt',
+            deltas: { onHand: l.quantity },
+            reference: poSupplyReference(po),
+            occurredAtMs: nowMs,
+          }));
+          const what = after.state === 'received' ? 'received' : 'partially_received';
+          return { posting: { movements, postedBy: `receipt ${input.receiptNumber}` }, event: purchaseOrderEvent(after, what, from) };
+        },
+      ),
 
     /**
      * A transfer leaves: on hand falls at the origin (`transfer_out`), the same units show in transit
      * at the destination, and they are supply there by the expected arrival. The ledger refuses a
      * shipment the origin does not hold (409 insufficient_stock).
      */
-    async shipTransfer(id: string, expectedArrivalAt: string | undefined): Promise<StepAnswer<Transfer>> {
-      const now = clock.now();
-      let changes: PositionChange[] = [];
-      const answer = await db.transaction().execute(async (tx): Promise<StepAnswer<Transfer>> => {
-        const t = await procurement.lockTransfer(tx, id);
-        if (!t) throw notFound('transfer', id);
-        const outcome = shipTransfer(t, expectedArrivalAt, isoTime(now));
-        if (!outcome.ok) throw stepRefusal(outcome);
-        if (!outcome.changed) return { result: 'unchanged', document: t };
-        const reference = transferSupplyReference(t);
-        const movements: CrossdockMovement[] = transferQuantities(t, 'quantity').flatMap((l) => [
-          { sku: l.sku, locationCode: t.fromLocationCode, type: 'transfer_out' as const, deltas: { onHand: -l.quantity }, reference, occurredAtMs: now },
-          // The other half of the same move: the units are on their way to the destination.
-          { sku: l.sku, locationCode: t.toLocationCode, type: 'transfer_out' as const, deltas: { inTransit: l.quantity }, reference, occurredAtMs: now },
-        ]);
-        const posted = await inventory.movements.postIn(tx, movements);
-        requirePosted(posted.outcomes, movements, `shipment of transfer ${t.id}`);
-        await procurement.saveTransferIn(tx, t, outcome.document);
-        await outbox.appendMany(tx, [...posted.events, transferEvent(outcome.document, outcome.from)]);
-        changes = posted.changes;
-        return { result: 'changed', document: outcome.document };
-      });
-      inventory.inventoryChanges.publish(changes);
-      await syncTransferSupply(answer.document);
-      return answer;
-    },
+    shipTransfer: (id: string, expectedArrivalAt: string | undefined): Promise<StepAnswer<Transfer>> =>
+      runStep(
+        transfers,
+        id,
+        (t, nowIso) => shipTransfer(t, expectedArrivalAt, nowIso),
+        (t, after, from, nowMs) => {
+          const reference = transferSupplyReference(t);
+          const movements = transferQuantities(t, 'quantity').flatMap((l): CrossdockMovement[] => [
+            { sku: l.sku, locationCode: t.fromLocationCode, type: 'transfer_out', deltas: { onHand: -l.quantity }, reference, occurredAtMs: nowMs },
+            // The other half of the same move: the units are on their way to the destination.
+            { sku: l.sku, locationCode: t.toLocationCode, type: 'transfer_out', deltas: { inTransit: l.quantity }, reference, occurredAtMs: nowMs },
+          ]);
+          return { posting: { movements, postedBy: `shipment of transfer ${t.id}` }, event: transferEvent(after, from) };
+        },
+      ),
 
     /**
      * A transfer arrives: on hand rises at the destination by what arrived (`transfer_in`) and all
      * that was shipped leaves in transit; what did not arrive is recorded on the lines as short.
      */
-    async receiveTransfer(id: string, input: TransferReceiveInput): Promise<StepAnswer<Transfer>> {
-      const now = clock.now();
-      let changes: PositionChange[] = [];
-      const answer = await db.transaction().execute(async (tx): Promise<StepAnswer<Transfer>> => {
-        const t = await procurement.lockTransfer(tx, id);
-        if (!t) throw notFound('transfer', id);
-        const outcome = receiveTransfer(t, input, isoTime(now));
-        if (!outcome.ok) throw stepRefusal(outcome);
-        if (!outcome.changed) return { result: 'unchanged', document: t };
-        const shipped = new Map(transferQuantities(t, 'quantity').map((l) => [l.sku, l.quantity]));
-        const reference = transferSupplyReference(t);
-        const movements: CrossdockMovement[] = transferQuantities(outcome.document, 'receivedQuantity').map((l) => ({
-          sku: l.sku,
-          locationCode: t.toLocationCode,
-          type: 'transfer_in',
-          deltas: { onHand: l.quantity, inTransit: -(shipped.get(l.sku) ?? 0) },
-          reference,
-          occurredAtMs: now,
-        }));
-        const posted = await inventory.movements.postIn(tx, movements);
-        requirePosted(posted.outcomes, movements, `receipt ${input.receiptNumber} of transfer ${t.id}`);
-        await procurement.saveTransferIn(tx, t, outcome.document);
-        await outbox.appendMany(tx, [...posted.events, transferEvent(outcome.document, outcome.from)]);
-        changes = posted.changes;
-        return { result: 'changed', document: outcome.document };
-      });
-      inventory.inventoryChanges.publish(changes);
-      await syncTransferSupply(answer.document);
-      return answer;
-    },
+    receiveTransfer: (id: string, input: TransferReceiveInput): Promise<StepAnswer<Transfer>> =>
+      runStep(
+        transfers,
+        id,
+        (t, nowIso) => receiveTransfer(t, input, nowIso),
+        (t, after, from, nowMs) => {
+          const shipped = new Map(transferQuantities(t, 'quantity').map((l) => [l.sku, l.quantity]));
+          const reference = transferSupplyReference(t);
+          const movements = transferQuantities(after, 'receivedQuantity').map((l): CrossdockMovement => ({
+            sku: l.sku,
+            locationCode: t.toLocationCode,
+            type: 'transfer_in',
+            deltas: { onHand: l.quantity, inTransit: -(shipped.get(l.sku) ?? 0) },
+            reference,
+            occurredAtMs: nowMs,
+          }));
+          return { posting: { movements, postedBy: `receipt ${input.receiptNumber} of transfer ${t.id}` }, event: transferEvent(after, from) };
+        },
+      ),
   };
 }
 

@@ -33,6 +33,7 @@ const rankedBackorderSchema = z.object({
   orderId: z.string(),
   externalOrderNumber: z.string(),
   customerCode: z.string(),
+  channel: z.string(),
   orderState: z.string(),
   lineNumber: z.number().int(),
   sku: z.string(),

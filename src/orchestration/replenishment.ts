@@ -149,75 +149,77 @@ export function createReplenishment(deps: ReplenishmentDeps) {
 
   /** One purchase order per supplier and receiving location, one line per SKU. */
   function groupPurchaseOrders(proposals: readonly ReplenishmentProposal[], costOf: (sku: string) => number, currencyOf: (supplier: string) => string, nowMs: number) {
-    const groups = new Map<string, { document: PurchaseOrder; proposals: ReplenishmentProposal[] }>();
-    for (const p of proposals) {
-      if (p.kind !== 'purchase_order') continue;
-      const k = key(p.supplierCode, p.locationCode);
-      let group = groups.get(k);
-      if (!group) {
+    return groupProposals(
+      proposals.filter((p) => p.kind === 'purchase_order'),
+      (p) => key(p.supplierCode, p.locationCode),
+      (p): PurchaseOrder => {
         const id = ids.next();
-        group = {
-          proposals: [],
-          document: {
-            id,
-            poNumber: poNumberFor(id),
-            supplierCode: p.supplierCode,
-            locationCode: p.locationCode,
-            currency: currencyOf(p.supplierCode),
-            state: 'proposed',
-            lines: [],
-            expectedDate: dateAfterDays(nowMs, p.leadTimeDays),
-            origin: 'replenishment',
-            receipts: [],
-            createdAt: isoTime(nowMs),
-            updatedAt: isoTime(nowMs),
-            version: 1,
-          },
+        return {
+          id,
+          poNumber: poNumberFor(id),
+          supplierCode: p.supplierCode,
+          locationCode: p.locationCode,
+          currency: currencyOf(p.supplierCode),
+          state: 'proposed',
+          lines: [],
+          expectedDate: dateAfterDays(nowMs, p.leadTimeDays),
+          origin: 'replenishment',
+          receipts: [],
+          createdAt: isoTime(nowMs),
+          updatedAt: isoTime(nowMs),
+          version: 1,
         };
-        groups.set(k, group);
-      }
-      group.proposals.push(p);
-      group.document.lines.push({ lineNumber: group.document.lines.length + 1, sku: p.sku, quantity: p.quantity, receivedQuantity: 0, unitCostMinor: costOf(p.sku) });
-    }
-    for (const g of groups.values()) g.document.reason = summary(g.proposals);
-    return [...groups.values()];
+      },
+      (p, lineNumber) => ({ lineNumber, sku: p.sku, quantity: p.quantity, receivedQuantity: 0, unitCostMinor: costOf(p.sku) }),
+    );
   }
 
   /** One transfer per origin and destination, one line per SKU. */
   function groupTransfers(proposals: readonly ReplenishmentProposal[], nowMs: number) {
-    const groups = new Map<string, { document: Transfer; proposals: ReplenishmentProposal[] }>();
-    for (const p of proposals) {
-      if (p.kind !== 'transfer') continue;
-      const k = key(p.fromLocationCode, p.locationCode);
-      let group = groups.get(k);
-      if (!group) {
-        group = {
-          proposals: [],
-          document: {
-            id: ids.next(),
-            fromLocationCode: p.fromLocationCode,
-            toLocationCode: p.locationCode,
-            state: 'proposed',
-            lines: [],
-            expectedArrivalAt: isoTime(nowMs + p.leadTimeDays * dayMs),
-            createdAt: isoTime(nowMs),
-            updatedAt: isoTime(nowMs),
-            version: 1,
-          },
-        };
-        groups.set(k, group);
-      }
-      group.proposals.push(p);
-      group.document.lines.push({ lineNumber: group.document.lines.length + 1, sku: p.sku, quantity: p.quantity, receivedQuantity: 0 });
-    }
-    for (const g of groups.values()) g.document.reason = summary(g.proposals);
-    return [...groups.values()];
+    return groupProposals(
+      proposals.filter((p) => p.kind === 'transfer'),
+      (p) => key(p.fromLocationCode, p.locationCode),
+      (p): Transfer => ({
+        id: ids.next(),
+        fromLocationCode: p.fromLocationCode,
+        toLocationCode: p.locationCode,
+        state: 'proposed',
+        lines: [],
+        expectedArrivalAt: isoTime(nowMs + p.leadTimeDays * dayMs),
+        createdAt: isoTime(nowMs),
+        updatedAt: isoTime(nowMs),
+        version: 1,
+      }),
+      (p, lineNumber) => ({ lineNumber, sku: p.sku, quantity: p.quantity, receivedQuantity: 0 }),
+    );
   }
 
   return { run };
 }
 
 export type Replenishment = ReturnType<typeof createReplenishment>;
+
+/**
+ * Gathers proposals into documents: the first proposal of each `keyOf` opens a new document, and every
+ * proposal becomes the next line of its document. Each document's reason sums up its lines' reasons.
+ */
+function groupProposals<P extends ReplenishmentProposal, L, D extends { lines: L[]; reason?: string }>(
+  proposals: readonly P[],
+  keyOf: (p: P) => string,
+  open: (p: P) => D,
+  lineOf: (p: P, lineNumber: number) => L,
+): Array<{ document: D; proposals: P[] }> {
+  const groups = new Map<string, { document: D; proposals: P[] }>();
+  for (const p of proposals) {
+    const k = keyOf(p);
+    let group = groups.get(k);
+    if (!group) groups.set(k, (group = { document: open(p), proposals: [] }));
+    group.proposals.push(p);
+    group.document.lines.push(lineOf(p, group.document.lines.length + 1));
+  }
+  for (const g of groups.values()) g.document.reason = summary(g.proposals);
+  return [...groups.values()];
+}
 
 function parametersOf(p: ReplenishmentParameters): ReplenishmentPosition['parameters'] {
   return { method: p.method, reorderPoint: p.reorderPoint, reorderQuantity: p.reorderQuantity, min: p.min, max: p.max, supplierCode: p.supplierCode, version: p.version };

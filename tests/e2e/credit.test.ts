@@ -163,7 +163,7 @@ test('rejecting a credit hold cancels the order', async () => {
   assert.deepEqual(await t.app.services.inventory.reservations.listByOrder(id), []);
 });
 
-test('hold decisions apply to other hold types: a substitution approved goes to the warehouse, one refused gives its stock back', async () => {
+test('hold decisions apply to other hold types: a substitution approved goes to the warehouse, one refused gives its stock back and waits for the ordered item', async () => {
   const who = { keyId: 'test', name: 'test' };
   const proposed = await t.app.services.policies.propose('sourcing', { substitution: { approvalBelowMarginRatio: 0.5 } }, 'test: approve thin substitutes', who);
   await t.app.services.policies.activate('sourcing', proposed.version, who);
@@ -187,8 +187,13 @@ test('hold decisions apply to other hold types: a substitution approved goes to 
   assert.deepEqual((await t.app.services.inventory.reservations.listByOrder(refused.id)).map((r) => r.state), ['pending']);
   assert.equal((await resolve(refused.id, refused.holdId, 'reject', 'customer_service')).statusCode, 200);
   await settle();
-  assert.equal((await getOrder(refused.id)).state, 'cancelled');
+  const after = await getOrder(refused.id);
+  assert.equal(after.state, 'backordered', 'the order is not cancelled: the line waits for the item ordered');
+  assert.deepEqual([after.lines[0].sku, after.lines[0].substituteForSku, after.lines[0].allocatedQuantity, after.lines[0].backorderedQuantity], ['SKU-X', undefined, 0, 4]);
   assert.deepEqual((await t.app.services.inventory.reservations.listByOrder(refused.id)).map((r) => r.state), ['released'], 'the stock held for it is given back');
+  const allocateAgain = await t.app.http.inject({ method: 'POST', url: `/v1/orders/${refused.id}/allocate`, headers: t.as('planner') });
+  assert.equal(allocateAgain.json().result, 'backordered', 'the refused substitute is not offered again');
+  assert.equal((await t.app.services.inventory.reservations.listByOrder(refused.id)).length, 1);
 });
 
 test('credit updates are validated and limited to finance and integration', async () => {

@@ -1,7 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
-import { sampleLocation, seedSampleCatalog } from '../fixtures/catalog.ts';
+import { submitSampleOrder } from '../helpers/orders.ts';
+import { sampleWestLocation, seedSampleCatalog } from '../fixtures/catalog.ts';
 
 /**
  * Invoicing bills confirmed shipped quantities only (DESIGN §5.6, I7): per shipment or once on
@@ -16,7 +17,7 @@ before(async () => {
   t = await createTestApp();
   const catalog = t.app.services.catalog;
   await seedSampleCatalog(catalog);
-  await catalog.locations.create({ ...sampleLocation, code: 'DC-WEST', name: 'West', region: 'US-WEST', postingMode: 'realtime', postingIntervalMinutes: undefined });
+  await catalog.locations.create(sampleWestLocation);
   const stock = (sku: string, locationCode: string) => ({ source: `WMS-${locationCode}`, sequence: 1, type: 'receipt', sku, locationCode, quantity: 1000, occurredAt: new Date(t.clock.now()).toISOString() });
   const res = await t.app.http.inject({ method: 'POST', url: '/v1/inventory/events', headers: t.as('integration'), payload: { events: [stock('SKU-1', 'DC-EAST'), stock('SKU-2', 'DC-WEST')] } });
   assert.equal(res.json().outcome.applied, 2, res.body);
@@ -45,14 +46,7 @@ interface Request {
   lines: Array<{ lineNumber: number; quantity: number }>;
 }
 async function releasedOrder(externalOrderNumber: string, lines: unknown[]): Promise<{ id: string; requests: Map<string, Request> }> {
-  const res = await t.app.http.inject({
-    method: 'POST',
-    url: '/v1/orders',
-    headers: t.as('integration'),
-    payload: { channel: 'EDI', partnerCode: 'ACME', externalOrderNumber, customerCode: 'CUST-ACME', shipToCode: 'ST-001', lines },
-  });
-  assert.equal(res.statusCode, 201, res.body);
-  const id = res.json().order.id as string;
+  const id = await submitSampleOrder(t, externalOrderNumber, lines);
   await settle();
   const events = await db().selectFrom('outbox_events').select(['data']).where('type', '=', 'crossdock.fulfillment.release_requested').execute();
   const requests = events.map((e) => JSON.parse(e.data).request as Request & { orderId: string }).filter((r) => r.orderId === id);

@@ -1,7 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
-import { sampleLocation, seedSampleCatalog } from '../fixtures/catalog.ts';
+import { submitSampleOrder } from '../helpers/orders.ts';
+import { sampleWestLocation, seedSampleCatalog } from '../fixtures/catalog.ts';
 
 /** From intake to allocation without a person: the outbox hands each received order to allocation. */
 let t: TestApp;
@@ -9,7 +10,7 @@ before(async () => {
   t = await createTestApp();
   const catalog = t.app.services.catalog;
   await seedSampleCatalog(catalog);
-  await catalog.locations.create({ ...sampleLocation, code: 'DC-WEST', name: 'West', region: 'US-WEST', postingMode: 'realtime', postingIntervalMinutes: undefined });
+  await catalog.locations.create(sampleWestLocation);
   const stock = (sequence: number, sku: string, locationCode: string, quantity: number) => ({
     source: `WMS-${locationCode}`,
     sequence,
@@ -29,16 +30,7 @@ before(async () => {
 });
 after(async () => t.dispose());
 
-const submit = async (externalOrderNumber: string, lines: unknown[]) => {
-  const res = await t.app.http.inject({
-    method: 'POST',
-    url: '/v1/orders',
-    headers: t.as('integration'),
-    payload: { channel: 'EDI', partnerCode: 'ACME', externalOrderNumber, customerCode: 'CUST-ACME', shipToCode: 'ST-001', lines },
-  });
-  assert.equal(res.statusCode, 201, res.body);
-  return res.json().order.id as string;
-};
+const submit = (externalOrderNumber: string, lines: unknown[]) => submitSampleOrder(t, externalOrderNumber, lines);
 const getOrder = async (id: string) => (await t.app.http.inject({ method: 'GET', url: `/v1/orders/${id}`, headers: t.as('viewer') })).json();
 const reserved = async (sku: string, location: string) =>
   (await t.testStore.store.db.selectFrom('inventory_positions').select(['reserved']).where('sku', '=', sku).where('location_code', '=', location).executeTakeFirstOrThrow()).reserved;

@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
+import { submitSampleOrder } from '../helpers/orders.ts';
 import { sampleCustomer, seedSampleCatalog } from '../fixtures/catalog.ts';
 
 /**
@@ -26,16 +27,7 @@ before(async () => {
 });
 after(async () => t.dispose());
 
-const submit = async (externalOrderNumber: string, quantity: number) => {
-  const res = await t.app.http.inject({
-    method: 'POST',
-    url: '/v1/orders',
-    headers: t.as('integration'),
-    payload: { channel: 'EDI', partnerCode: 'ACME', externalOrderNumber, customerCode: 'CUST-ACME', shipToCode: 'ST-001', lines: [{ lineNumber: 1, sku: 'SKU-1', quantity }] },
-  });
-  assert.equal(res.statusCode, 201, res.body);
-  return res.json().order.id as string;
-};
+const submit = (externalOrderNumber: string, quantity: number) => submitSampleOrder(t, externalOrderNumber, [{ lineNumber: 1, sku: 'SKU-1', quantity }]);
 const getOrder = async (id: string) => (await t.app.http.inject({ method: 'GET', url: `/v1/orders/${id}`, headers: t.as('viewer') })).json();
 const dispatch = async (rounds = 3) => {
   for (let i = 0; i < rounds; i++) await t.app.services.outbox.dispatchDue();

@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
-import { sampleLocation, seedSampleCatalog } from '../fixtures/catalog.ts';
+import { sampleWestLocation, seedSampleCatalog } from '../fixtures/catalog.ts';
 import type { Role } from '../../src/platform/auth/roles.ts';
 
 /**
@@ -16,7 +16,7 @@ before(async () => {
   t = await createTestApp();
   const catalog = t.app.services.catalog;
   await seedSampleCatalog(catalog);
-  await catalog.locations.create({ ...sampleLocation, code: 'DC-WEST', name: 'West', region: 'US-WEST', sourceSystem: 'wms-west', postingMode: 'realtime', postingIntervalMinutes: undefined });
+  await catalog.locations.create({ ...sampleWestLocation, sourceSystem: 'wms-west' });
   // Hardware has no channel protections, so ATP is on hand less reserved.
   for (const sku of ['BOLT-1', 'BOLT-2', 'BOLT-3', 'BOLT-4']) {
     await catalog.items.create({ sku, description: `Bolt ${sku}`, itemClass: 'HARDWARE', unitCostMinor: 100, listPriceMinor: 200 });

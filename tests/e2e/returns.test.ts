@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
+import { submitSampleOrder } from '../helpers/orders.ts';
 import { seedSampleCatalog } from '../fixtures/catalog.ts';
 import type { Role } from '../../src/platform/auth/roles.ts';
 
@@ -40,16 +41,7 @@ async function stock(sku: string, quantity: number) {
 /** An order shipped in full through the API; lines given with no stock stay backordered and unshipped. */
 async function shippedOrder(externalOrderNumber: string, lines: Array<{ sku: string; quantity: number; stock?: number }>) {
   for (const l of lines) if ((l.stock ?? l.quantity) > 0) await stock(l.sku, l.stock ?? l.quantity);
-  const submitted = await call('POST', '/v1/orders', 'integration', {
-    channel: 'EDI',
-    partnerCode: 'ACME',
-    externalOrderNumber,
-    customerCode: 'CUST-ACME',
-    shipToCode: 'ST-001',
-    lines: lines.map((l, i) => ({ lineNumber: i + 1, sku: l.sku, quantity: l.quantity })),
-  });
-  assert.equal(submitted.statusCode, 201, submitted.body);
-  const orderId = submitted.json().order.id as string;
+  const orderId = await submitSampleOrder(t, externalOrderNumber, lines.map((l, i) => ({ lineNumber: i + 1, sku: l.sku, quantity: l.quantity })));
   await t.app.services.outbox.dispatchDue(); // allocation
   await t.app.services.outbox.dispatchDue(); // release
   const shipmentIds: string[] = [];

@@ -1,7 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
-import { sampleLocation, seedSampleCatalog } from '../fixtures/catalog.ts';
+import { submitSampleOrder } from '../helpers/orders.ts';
+import { sampleWestLocation, seedSampleCatalog } from '../fixtures/catalog.ts';
 
 /**
  * Shipment confirmation end to end: intake → allocation → release → a warehouse confirms what it
@@ -15,7 +16,7 @@ before(async () => {
   t = await createTestApp();
   const catalog = t.app.services.catalog;
   await seedSampleCatalog(catalog);
-  await catalog.locations.create({ ...sampleLocation, code: 'DC-WEST', name: 'West', region: 'US-WEST', postingMode: 'realtime', postingIntervalMinutes: undefined });
+  await catalog.locations.create(sampleWestLocation);
   // Items of their own class, so that no channel protection (the sample EDI channel protects PPE) hides stock.
   for (const sku of ['TOOL-A', 'TOOL-B', 'TOOL-C', 'TOOL-D', 'TOOL-E', 'TOOL-F', 'TOOL-G', 'TOOL-H', 'TOOL-I']) {
     await catalog.items.create({ sku, description: `Tool ${sku}`, itemClass: 'TOOLS', unitCostMinor: 50, listPriceMinor: 100 });
@@ -48,14 +49,7 @@ async function stock(moves: Array<[sku: string, location: string, quantity: numb
 
 /** Submits an order and lets the outbox allocate and release it. */
 async function released(externalOrderNumber: string, lines: unknown[], extra: Record<string, unknown> = {}) {
-  const res = await t.app.http.inject({
-    method: 'POST',
-    url: '/v1/orders',
-    headers: t.as('integration'),
-    payload: { channel: 'EDI', partnerCode: 'ACME', externalOrderNumber, customerCode: 'CUST-ACME', shipToCode: 'ST-001', lines, ...extra },
-  });
-  assert.equal(res.statusCode, 201, res.body);
-  const id = res.json().order.id as string;
+  const id = await submitSampleOrder(t, externalOrderNumber, lines, extra);
   await t.app.services.outbox.dispatchDue(); // allocation
   await t.app.services.outbox.dispatchDue(); // release
   const order = await getOrder(id);

@@ -1,6 +1,28 @@
 import { z } from 'zod';
 import { amountMinorSchema, codeSchema, currencySchema, idSchema, lineNumberSchema, positiveQuantitySchema, skuSchema, timestampSchema } from '../shared/index.ts';
 
+/** The money of a billing document: priced lines and their total, in minor units. */
+interface PricedLines {
+  lines: ReadonlyArray<{ quantity: number; unitPriceMinor: number; amountMinor: number }>;
+  totalMinor: number;
+}
+
+/**
+ * The arithmetic invoices and credit memos both keep: each line's amount is its quantity at its unit
+ * price, and the total is the sum of the line amounts. Both services parse a new document with its
+ * schema before storing it, so one that does not add up fails rather than being written.
+ */
+const amountsAddUp = [
+  z.refine<PricedLines>((d) => d.lines.every((l) => l.amountMinor === l.quantity * l.unitPriceMinor), {
+    message: 'each line amount must equal quantity × unit price',
+    path: ['lines'],
+  }),
+  z.refine<PricedLines>((d) => d.totalMinor === d.lines.reduce((sum, l) => sum + l.amountMinor, 0), {
+    message: 'total must equal the sum of line amounts',
+    path: ['totalMinor'],
+  }),
+];
+
 const invoiceLineSchema = z
   .object({
     lineNumber: lineNumberSchema,
@@ -27,14 +49,7 @@ export const invoiceSchema = z
     state: z.enum(['issued', 'sent', 'acknowledged', 'paid', 'void']),
   })
   .strict()
-  .refine((i) => i.lines.every((l) => l.amountMinor === l.quantity * l.unitPriceMinor), {
-    message: 'each line amount must equal quantity × unit price',
-    path: ['lines'],
-  })
-  .refine((i) => i.totalMinor === i.lines.reduce((sum, l) => sum + l.amountMinor, 0), {
-    message: 'total must equal the sum of line amounts',
-    path: ['totalMinor'],
-  });
+  .check(...amountsAddUp);
 export type Invoice = z.infer<typeof invoiceSchema>;
 
 const creditMemoLineSchema = z
@@ -62,12 +77,5 @@ export const creditMemoSchema = z
     issuedAt: timestampSchema,
   })
   .strict()
-  .refine((m) => m.lines.every((l) => l.amountMinor === l.quantity * l.unitPriceMinor), {
-    message: 'each line amount must equal quantity × unit price',
-    path: ['lines'],
-  })
-  .refine((m) => m.totalMinor === m.lines.reduce((sum, l) => sum + l.amountMinor, 0), {
-    message: 'total must equal the sum of line amounts',
-    path: ['totalMinor'],
-  });
+  .check(...amountsAddUp);
 export type CreditMemo = z.infer<typeof creditMemoSchema>;

@@ -43,3 +43,14 @@ export async function closeRequest(tx: Tx, id: string, state: 'shipped' | 'cance
     .executeTakeFirst();
   return Number(updated.numUpdatedRows) === 1;
 }
+
+/** Rewrites a request that is still open (fewer lines after a cancellation); false when it was closed meanwhile. */
+export async function rewriteOpenRequest(tx: Tx, id: string, document: string, lineCount: number): Promise<boolean> {
+  const updated = await tx
+    .updateTable('fulfillment_requests')
+    .set({ document, line_count: lineCount })
+    .where('id', '=', id)
+    .where('state', 'not in', ['shipped', 'cancelled'])
+    .executeTakeFirst();
+  return Number(updated.numUpdatedRows) === 1;
+}

@@ -65,6 +65,19 @@ export function createFulfillmentService(deps: { db: Executor; ids: IdGenerator 
       return repo.closeRequest(tx, request.id, state, JSON.stringify({ ...request, state }));
     },
 
+    /**
+     * Takes cancelled order lines out of a request the warehouse has not confirmed yet, with the
+     * reservations that held them. A request left with no lines is cancelled. `closed` means the
+     * warehouse confirmed it first; the caller decides what that means.
+     */
+    async withdrawLinesIn(tx: Tx, request: StoredFulfillmentRequest, lineNumbers: ReadonlySet<number>, reservationIds: ReadonlySet<string>): Promise<'unchanged' | 'reduced' | 'cancelled' | 'closed'> {
+      const lines = request.lines.filter((l) => !lineNumbers.has(l.lineNumber));
+      if (lines.length === request.lines.length) return 'unchanged';
+      const next = { ...request, lines, reservationIds: request.reservationIds.filter((id) => !reservationIds.has(id)) };
+      if (lines.length === 0) return (await repo.closeRequest(tx, request.id, 'cancelled', JSON.stringify({ ...next, lines: request.lines, state: 'cancelled' }))) ? 'cancelled' : 'closed';
+      return (await repo.rewriteOpenRequest(tx, request.id, JSON.stringify(next), lines.length)) ? 'reduced' : 'closed';
+    },
+
     async list(filter: { locationCode?: string | undefined; state?: string | undefined; limit: number }): Promise<FulfillmentRequest[]> {
       return (await repo.list(deps.db, filter)).map((r) => {
         // The stored document also names the reservations it carries; the canonical request does not.

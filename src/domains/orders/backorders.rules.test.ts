@@ -8,6 +8,7 @@ const line = (orderId: string, customerCode: string, receivedAt: string, promise
   orderId,
   externalOrderNumber: orderId,
   customerCode,
+  channel: 'WEB',
   orderState: 'backordered',
   lineNumber: 1,
   sku: 'A',

@@ -8,6 +8,8 @@ export interface WaitingBackorder {
   orderId: string;
   externalOrderNumber: string;
   customerCode: string;
+  /** The order's channel: the stock it may use includes that channel's protected allocations. */
+  channel: string;
   orderState: Order['state'];
   lineNumber: number;
   sku: string;
@@ -31,6 +33,7 @@ export function waitingLinesOf(order: Order, skus?: ReadonlySet<string>): Waitin
       orderId: order.id,
       externalOrderNumber: order.externalOrderNumber,
       customerCode: order.customerCode,
+      channel: order.channel,
       orderState: order.state,
       lineNumber: line.lineNumber,
       sku: line.sku,

@@ -14,8 +14,8 @@ export { applyShipment, shipmentEventType, type ShippedLine, type ShortShipHandl
 export { sourcingPolicyKind } from './orders.module.ts';
 export { rankBackorders, waitingLinesOf, type RankedBackorder, type WaitingBackorder } from './backorders.rules.ts';
 export { backorderWaitingStates, waitingLines, waitingSkus, type WaitingLineRow } from './backorders.repo.ts';
-export { applySubstitutions, linesAwaitingApproval, revertSubstitution, substituteMarginRatio, type LineSubstitution } from './substitution.rules.ts';
-export { applyClose, applyInvoice, uninvoiced, type InvoiceApplication, type InvoiceRefusal } from './invoice.rules.ts';
+export { applySubstitutions, linesAwaitingApproval, revertSubstitution, substituteMarginRatio, substitutionRefused, type LineSubstitution } from './substitution.rules.ts';
+export { applyClose, applyInvoice, applyInvoicedInFull, uninvoiced, type InvoiceApplication, type InvoiceRefusal } from './invoice.rules.ts';
 export { creditReleaseVerdict, openCreditHolds, resolveHold, type CreditPosition, type CreditReleaseVerdict, type HoldResolution, type HoldResolutionResult } from './holds.rules.ts';
 export { ordersOnCreditHold } from './holds.repo.ts';
 export { openOrdersValue } from './orders.repo.ts';

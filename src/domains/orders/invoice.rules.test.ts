@@ -1,37 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyClose, applyInvoice, uninvoiced } from './invoice.rules.ts';
+import { testLine, testOrder } from './orders.test-fixtures.ts';
 import type { Order, OrderLine } from './orders.types.ts';
 
 const now = '2026-01-03T10:00:00.000Z';
-const line = (lineNumber: number, fields: Partial<OrderLine> = {}): OrderLine => ({
-  lineNumber,
-  sku: `SKU-${lineNumber}`,
-  orderedUnit: 'EA',
-  orderedUnitQuantity: 10,
-  orderedQuantity: 10,
-  allocatedQuantity: 10,
-  backorderedQuantity: 0,
-  shippedQuantity: 10,
-  invoicedQuantity: 0,
-  cancelledQuantity: 0,
-  unitPriceMinor: 250,
-  state: 'shipped',
-  ...fields,
-});
-const order = (lines: OrderLine[], state: Order['state'] = 'shipped'): Order => ({
-  id: '019b76da-a800-7008-b590-6be31a34885b',
-  channel: 'EDI',
-  externalOrderNumber: 'PO-1',
-  customerCode: 'C1',
-  currency: 'USD',
-  state,
-  lines,
-  holds: [],
-  receivedAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-  version: 5,
-});
+/** A line shipped in full at 2.50 a unit and not yet billed, the usual starting point for invoicing. */
+const line = (lineNumber: number, overrides: Partial<OrderLine> = {}): OrderLine =>
+  testLine(lineNumber, { allocatedQuantity: 10, shippedQuantity: 10, unitPriceMinor: 250, state: 'shipped', ...overrides });
+const order = (lines: OrderLine[], state: Order['state'] = 'shipped'): Order => testOrder(state, lines);
 
 test('billing everything shipped moves a shipped order to invoiced and its lines with it', () => {
   const result = applyInvoice(order([line(1), line(2, { shippedQuantity: 4, orderedQuantity: 4, allocatedQuantity: 4 })]), [{ lineNumber: 1, quantity: 10 }, { lineNumber: 2, quantity: 4 }], now);
@@ -39,7 +16,7 @@ test('billing everything shipped moves a shipped order to invoiced and its lines
   assert.deepEqual(result.moved, { from: 'shipped', to: 'invoiced' });
   assert.equal(result.order.state, 'invoiced');
   assert.deepEqual(result.order.lines.map((l) => [l.invoicedQuantity, l.state]), [[10, 'invoiced'], [4, 'invoiced']]);
-  assert.deepEqual([result.order.version, result.order.updatedAt], [6, now]);
+  assert.deepEqual([result.order.version, result.order.updatedAt], [4, now]);
 });
 
 test('a partial bill raises the invoiced quantity and leaves the header where it is', () => {
@@ -85,7 +62,7 @@ test('an invoiced order closes: header closed, billed lines closed; any other st
   const invoiced = order([line(1, { invoicedQuantity: 10, state: 'invoiced' }), line(2, { orderedQuantity: 3, shippedQuantity: 0, allocatedQuantity: 0, cancelledQuantity: 3, state: 'cancelled' })], 'invoiced');
   const closed = applyClose(invoiced, now);
   assert.ok(closed);
-  assert.deepEqual([closed.from, closed.to, closed.order.state, closed.order.version], ['invoiced', 'closed', 'closed', 6]);
+  assert.deepEqual([closed.from, closed.to, closed.order.state, closed.order.version], ['invoiced', 'closed', 'closed', 4]);
   assert.deepEqual(closed.order.lines.map((l) => l.state), ['closed', 'cancelled']);
   assert.equal(applyClose(order([line(1)]), now), null, 'a shipped order is not closed before it is invoiced');
   assert.equal(applyClose(closed.order, now), null, 'closed is final');

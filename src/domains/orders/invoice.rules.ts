@@ -50,6 +50,18 @@ export function applyInvoice(order: Order, billed: ReadonlyArray<{ lineNumber: n
 }
 
 /**
+ * A shipped order whose every shipped unit is billed already (the rest of it was cancelled after its
+ * shipments were invoiced one by one) is invoiced without a new invoice. Null when it is not.
+ */
+export function applyInvoicedInFull(order: Order, nowIso: string): { order: Order; from: OrderState; to: OrderState } | null {
+  if (order.state !== 'shipped') return null;
+  const moved = tryTransition(orderLifecycle, order.state, 'invoice', { context: { lines: order.lines }, openHolds: openHoldTypes(order) });
+  if (!moved.ok) return null;
+  const lines = order.lines.map((l) => ({ ...l, state: lineStateOf(l) }));
+  return { order: { ...order, lines, state: moved.to, updatedAt: nowIso, version: order.version + 1 }, from: moved.from, to: moved.to };
+}
+
+/**
  * Closes an invoiced order once its returns window has passed: the header moves invoiced → closed and
  * its billed lines are closed with it. Null when the lifecycle refuses (the order is not invoiced).
  */

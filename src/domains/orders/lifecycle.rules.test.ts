@@ -77,6 +77,9 @@ const scenarios: Array<{ name: string; from: OrderState; event: OrderEvent; line
   { name: 'releasing the rest after a partial shipment', from: 'partially_shipped', event: 'release', lines: [line({ allocatedQuantity: 10, shippedQuantity: 4 })], expect: 'partially_shipped' },
   { name: 'supply arrives but still none for a backorder', from: 'backordered', event: 'backorder', expect: 'backordered' },
   { name: 'more of a partial allocation, not yet all', from: 'partially_allocated', event: 'allocate_partially', lines: [line({ allocatedQuantity: 7 })], expect: 'partially_allocated' },
+  { name: 'a refused substitute leaves part of an allocated order', from: 'allocated', event: 'allocate_partially', lines: [line({ allocatedQuantity: 4 })], expect: 'partially_allocated' },
+  { name: 'a refused substitute leaves nothing of an allocated order', from: 'allocated', event: 'backorder', expect: 'backordered' },
+  { name: 'a refused substitute leaves nothing of a partial allocation', from: 'partially_allocated', event: 'backorder', expect: 'backordered' },
 ];
 
 for (const s of scenarios) {

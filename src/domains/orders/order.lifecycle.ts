@@ -48,6 +48,10 @@ export const orderLifecycle: Lifecycle<OrderState, OrderEvent, OrderContext> = {
     { from: 'partially_allocated', event: 'release', to: 'released', blockedBy: blocking, guard: anyAllocated },
     { from: 'partially_allocated', event: 'cancel', to: 'cancelled', guard: nothingShipped },
 
+    // A line's allocation withdrawn before release (its substitute refused) sends the order back.
+    { from: 'allocated', event: 'allocate_partially', to: 'partially_allocated', guard: anyAllocated },
+    { from: 'allocated', event: 'backorder', to: 'backordered' },
+    { from: 'partially_allocated', event: 'backorder', to: 'backordered' },
     { from: 'allocated', event: 'release', to: 'released', blockedBy: blocking, guard: anyAllocated },
     { from: 'allocated', event: 'cancel', to: 'cancelled', guard: nothingShipped },
 

@@ -1,37 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyShipment, type ShipmentApplied } from './shipment.rules.ts';
+import { testLine, testOrder } from './orders.test-fixtures.ts';
 import type { Order, OrderLine } from './orders.types.ts';
 
 const now = '2026-01-02T10:00:00.000Z';
-const line = (lineNumber: number, fields: Partial<OrderLine> = {}): OrderLine => ({
-  lineNumber,
-  sku: `SKU-${lineNumber}`,
-  orderedUnit: 'EA',
-  orderedUnitQuantity: 10,
-  orderedQuantity: 10,
-  allocatedQuantity: 10,
-  backorderedQuantity: 0,
-  shippedQuantity: 0,
-  invoicedQuantity: 0,
-  cancelledQuantity: 0,
-  unitPriceMinor: 100,
-  state: 'released',
-  ...fields,
-});
-const order = (lines: OrderLine[], state: Order['state'] = 'released'): Order => ({
-  id: '019b76da-a800-7008-b590-6be31a34885b',
-  channel: 'EDI',
-  externalOrderNumber: 'PO-1',
-  customerCode: 'C1',
-  currency: 'USD',
-  state,
-  lines,
-  holds: [],
-  receivedAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-  version: 3,
-});
+/** A line allocated in full and released to the warehouse, the usual starting point for a shipment. */
+const line = (lineNumber: number, overrides: Partial<OrderLine> = {}): OrderLine => testLine(lineNumber, { allocatedQuantity: 10, state: 'released', ...overrides });
+const order = (lines: OrderLine[], state: Order['state'] = 'released'): Order => testOrder(state, lines);
 const applied = (result: ReturnType<typeof applyShipment>): ShipmentApplied => {
   assert.ok(result.ok, result.ok ? '' : result.message);
   return result;

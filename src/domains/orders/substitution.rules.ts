@@ -46,6 +46,10 @@ export function revertSubstitution(order: Order, lineNumber: number, releasedQua
   return { ...order, lines };
 }
 
+/** Whether a person refused a substitute for this line: it is then never offered one again. */
+export const substitutionRefused = (order: Order, lineNumber: number): boolean =>
+  order.holds.some((h) => h.type === 'substitution' && h.lineNumber === lineNumber && h.resolution === 'rejected');
+
 /** Lines waiting for a person to approve their substitute: their stock is not released to a warehouse. */
 export const linesAwaitingApproval = (order: Order): Set<number> =>
   new Set(order.holds.filter((h) => h.type === 'substitution' && h.resolvedAt === undefined && h.lineNumber !== undefined).map((h) => h.lineNumber!));

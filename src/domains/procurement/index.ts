@@ -20,6 +20,7 @@ export { planReplenishment, needOf, surplusOf, projectedOf, type ReplenishmentPo
 export {
   createProcurementService,
   dateAfterDays,
+  documentNotFound,
   poNumberFor,
   purchaseOrderEvent,
   stepRefusal,

@@ -5,7 +5,7 @@ export type PurchaseOrderEvent = 'send' | 'acknowledge' | 'ship' | 'receive_part
 export type TransferEvent = 'release' | 'ship' | 'receive' | 'cancel';
 
 /** The guards of these tables need nothing: the services choose the event from the quantities. */
-type NoContext = Record<string, never>;
+export type NoContext = Record<string, never>;
 
 /**
  * A purchase order's lifecycle. A supplier may skip the acknowledgement (ship straight after it was

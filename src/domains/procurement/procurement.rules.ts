@@ -1,5 +1,5 @@
-import { tryTransition } from '../orders/index.ts';
-import { noContext, purchaseOrderLifecycle, transferLifecycle, type PurchaseOrderEvent, type TransferEvent } from './procurement.lifecycle.ts';
+import { tryTransition, type Lifecycle } from '../orders/index.ts';
+import { noContext, purchaseOrderLifecycle, transferLifecycle, type NoContext, type PurchaseOrderEvent, type TransferEvent } from './procurement.lifecycle.ts';
 import type { AcknowledgeInput, PurchaseOrder, PurchaseOrderLine, PurchaseOrderState, ReceiveInput, Transfer, TransferReceiveInput, TransferState } from './procurement.types.ts';
 
 /**
@@ -29,11 +29,23 @@ export function inboundOf(po: PurchaseOrder): Array<{ sku: string; quantity: num
   return [...bySku].filter(([, q]) => q > 0).map(([sku, quantity]) => ({ sku, quantity }));
 }
 
-function movePo(po: PurchaseOrder, event: PurchaseOrderEvent, changes: Partial<PurchaseOrder>, nowIso: string): StepOutcome<PurchaseOrder, PurchaseOrderState> {
-  const moved = tryTransition(purchaseOrderLifecycle, po.state, event, noContext);
+/**
+ * Moves a document through its lifecycle by `event` with `changes` applied, stamping the time and
+ * raising the version. The tables have no guards, so any refusal is about the state alone.
+ */
+function move<D extends { state: S; version: number; updatedAt: string }, S extends string, E extends string>(
+  lifecycle: Lifecycle<S, E, NoContext>,
+  document: D,
+  event: E,
+  changes: Partial<D>,
+  nowIso: string,
+): StepOutcome<D, S> {
+  const moved = tryTransition(lifecycle, document.state, event, noContext);
   if (!moved.ok) return { ok: false, reason: moved.reason === 'terminal_state' ? 'terminal_state' : 'transition_not_allowed', message: moved.message };
-  return { ok: true, changed: true, from: moved.from, to: moved.to, document: { ...po, ...changes, state: moved.to, updatedAt: nowIso, version: po.version + 1 } };
+  return { ok: true, changed: true, from: moved.from, to: moved.to, document: { ...document, ...changes, state: moved.to, updatedAt: nowIso, version: document.version + 1 } };
 }
+
+const movePo = (po: PurchaseOrder, event: PurchaseOrderEvent, changes: Partial<PurchaseOrder>, nowIso: string) => move(purchaseOrderLifecycle, po, event, changes, nowIso);
 
 /** Sending to the supplier; a sent order asked again is unchanged. */
 export function sendPurchaseOrder(po: PurchaseOrder, nowIso: string): StepOutcome<PurchaseOrder, PurchaseOrderState> {
@@ -91,11 +103,7 @@ export function receivePurchaseOrder(po: PurchaseOrder, input: ReceiveInput, now
   return movePo(po, event, { lines, receipts }, nowIso);
 }
 
-function moveTransfer(t: Transfer, event: TransferEvent, changes: Partial<Transfer>, nowIso: string): StepOutcome<Transfer, TransferState> {
-  const moved = tryTransition(transferLifecycle, t.state, event, noContext);
-  if (!moved.ok) return { ok: false, reason: moved.reason === 'terminal_state' ? 'terminal_state' : 'transition_not_allowed', message: moved.message };
-  return { ok: true, changed: true, from: moved.from, to: moved.to, document: { ...t, ...changes, state: moved.to, updatedAt: nowIso, version: t.version + 1 } };
-}
+const moveTransfer = (t: Transfer, event: TransferEvent, changes: Partial<Transfer>, nowIso: string) => move(transferLifecycle, t, event, changes, nowIso);
 
 export function releaseTransfer(t: Transfer, nowIso: string): StepOutcome<Transfer, TransferState> {
   if (t.state === 'released') return { ok: true, changed: false, document: t };

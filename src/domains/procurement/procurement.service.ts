@@ -111,7 +111,9 @@ export function stepRefusal(outcome: Extract<StepOutcome<unknown, string>, { ok:
   return new AppError('invalid_state', outcome.message, [{ path: 'state', message: outcome.message, code: outcome.reason }]);
 }
 
-const notFound = (what: string, id: string) => new AppError('not_found', `${what} ${id} does not exist`, [{ path: 'params.id', message: `no ${what} with this id` }]);
+/** The 404 for a purchase order or transfer id that names none, for this service and the flows that lock them. */
+export const documentNotFound = (what: 'purchase order' | 'transfer', id: string) =>
+  new AppError('not_found', `${what} ${id} does not exist`, [{ path: 'params.id', message: `no ${what} with this id` }]);
 
 /**
  * Procurement: replenishment parameters, purchase orders and transfers. Steps that touch nothing but
@@ -138,7 +140,7 @@ export function createProcurementService(deps: ProcurementDeps) {
     const nowIso = isoTime(clock.now());
     return db.transaction().execute(async (tx) => {
       const po = await service.lockPurchaseOrder(tx, id);
-      if (!po) throw notFound('purchase order', id);
+      if (!po) throw documentNotFound('purchase order', id);
       const outcome = apply(po, nowIso);
       if (!outcome.ok) throw stepRefusal(outcome);
       if (!outcome.changed) return { result: 'unchanged' as const, document: po };
@@ -152,7 +154,7 @@ export function createProcurementService(deps: ProcurementDeps) {
     const nowIso = isoTime(clock.now());
     return db.transaction().execute(async (tx) => {
       const t = await service.lockTransfer(tx, id);
-      if (!t) throw notFound('transfer', id);
+      if (!t) throw documentNotFound('transfer', id);
       const outcome = apply(t, nowIso);
       if (!outcome.ok) throw stepRefusal(outcome);
       if (!outcome.changed) return { result: 'unchanged' as const, document: t };
@@ -249,7 +251,7 @@ export function createProcurementService(deps: ProcurementDeps) {
 
     async getPurchaseOrder(id: string): Promise<PurchaseOrder> {
       const row = await repo.findPurchaseOrder(db, id);
-      if (!row) throw notFound('purchase order', id);
+      if (!row) throw documentNotFound('purchase order', id);
       return parsePo(row);
     },
 
@@ -285,7 +287,7 @@ export function createProcurementService(deps: ProcurementDeps) {
 
     async getTransfer(id: string): Promise<Transfer> {
       const row = await repo.findTransfer(db, id);
-      if (!row) throw notFound('transfer', id);
+      if (!row) throw documentNotFound('transfer', id);
       return parseTransfer(row);
     },
 

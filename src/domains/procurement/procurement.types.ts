@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { amountMinorSchema, codeSchema, currencySchema, dateSchema, idSchema, lineNumberSchema, positiveQuantitySchema, quantitySchema, skuSchema, timestampSchema } from '../shared/index.ts';
+import { amountMinorSchema, codeSchema, currencySchema, dateSchema, idSchema, lineNumberSchema, positiveQuantitySchema, quantitySchema, skuSchema, timestampSchema, uniqueLineNumbers } from '../shared/index.ts';
 
 export const purchaseOrderStates = ['proposed', 'sent', 'acknowledged', 'shipped', 'partially_received', 'received', 'cancelled'] as const;
 export type PurchaseOrderState = (typeof purchaseOrderStates)[number];
@@ -12,8 +12,6 @@ export const poNumberSchema = z
   .min(1)
   .max(32)
   .regex(/^[A-Za-z0-9._-]+$/, 'use 1–32 letters, digits, dot, underscore or hyphen');
-
-const uniqueLineNumbers = (lines: ReadonlyArray<{ lineNumber: number }>) => new Set(lines.map((l) => l.lineNumber)).size === lines.length;
 
 /** One receipt against a purchase order; its number takes effect once (a warehouse's 944 or a receiving screen). */
 export const receiptSchema = z

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { access } from '../../platform/auth/roles.ts';
+import { access, type Role } from '../../platform/auth/roles.ts';
 import { AppError } from '../../platform/errors.ts';
 import { principalOf } from '../../platform/http/access.ts';
 import { errorResponseSchema } from '../../platform/http/error-handler.ts';
@@ -36,6 +36,10 @@ const idempotencyHeader = z
   .object({ 'idempotency-key': z.string().max(200).optional().describe('Same key and body: the stored response again; same key, other body: 422 idempotency_key_reused') })
   .passthrough();
 const returnParams = z.object({ id: idSchema });
+/** Commands change an RMA, so they are open to the roles named and may carry an idempotency key. */
+const commandConfig = (...allowed: Role[]) => ({ access: access.roles(...allowed), idempotency: { required: false } });
+/** What every command on an existing RMA declares alike: its id in the path, the key, and its answers. */
+const rmaCommandSchema = (results: Parameters<typeof commandAnswer>[0]) => ({ tags, params: returnParams, headers: idempotencyHeader, response: { 200: commandAnswer(results), ...errors } });
 
 export function registerReturnRoutes(app: HttpApp, deps: { returns: ReturnService; commands: ReturnCommands }): void {
   const scopeOf = (request: Parameters<typeof principalOf>[0]) => ({ partnerCode: principalOf(request).partnerCode });
@@ -43,7 +47,7 @@ export function registerReturnRoutes(app: HttpApp, deps: { returns: ReturnServic
   app.post(
     '/v1/returns',
     {
-      config: { access: access.roles('customer_service', 'integration'), idempotency: { required: false } },
+      config: commandConfig('customer_service', 'integration'),
       schema: {
         tags,
         summary: 'Authorise a return (RMA) of shipped order lines, within the returns policy’s window and reason codes',
@@ -62,17 +66,14 @@ export function registerReturnRoutes(app: HttpApp, deps: { returns: ReturnServic
   app.post(
     '/v1/returns/:id/receipt',
     {
-      config: { access: access.roles('warehouse', 'integration'), idempotency: { required: false } },
+      config: commandConfig('warehouse', 'integration'),
       schema: {
-        tags,
+        ...rmaCommandSchema(['received', 'exists']),
         summary: 'Record what came back under an RMA: into quarantine when the policy asks for inspection, else straight back to stock',
         description:
           'One receipt per RMA; the same receiptNumber again answers exists and moves nothing. Lines left out came back with nothing. ' +
           'Without inspection the receipt also restocks the goods and issues the credit memo.',
-        params: returnParams,
-        headers: idempotencyHeader,
         body: returnReceiptSchema,
-        response: { 200: commandAnswer(['received', 'exists']), ...errors },
       },
     },
     async (request) => deps.commands.receive(request.params.id, request.body, scopeOf(request)),
@@ -81,17 +82,14 @@ export function registerReturnRoutes(app: HttpApp, deps: { returns: ReturnServic
   app.post(
     '/v1/returns/:id/disposition',
     {
-      config: { access: access.roles('warehouse'), idempotency: { required: false } },
+      config: commandConfig('warehouse'),
       schema: {
-        tags,
+        ...rmaCommandSchema(['inspected', 'credited']),
         summary: 'Decide what happens to received units (restock, scrap, vendor_return); the last decision issues the credit memo',
         description:
           'A line may be split over dispositions and decided over several calls; a quantity left out means every received unit of the line ' +
           'not yet decided. When no received unit is left undecided the return is disposed and credited in the same transaction.',
-        params: returnParams,
-        headers: idempotencyHeader,
         body: returnDispositionInputSchema,
-        response: { 200: commandAnswer(['inspected', 'credited']), ...errors },
       },
     },
     async (request) => deps.commands.dispose(request.params.id, request.body, scopeOf(request)),

@@ -9,6 +9,7 @@ import {
   quantitySchema,
   skuSchema,
   timestampSchema,
+  uniqueLineNumbers,
 } from '../shared/index.ts';
 import type { CreditMemo } from '../finance/index.ts';
 
@@ -72,8 +73,6 @@ export const returnAuthorizationSchema = z
   })
   .strict();
 export type ReturnAuthorization = z.infer<typeof returnAuthorizationSchema>;
-
-const uniqueLineNumbers = (lines: ReadonlyArray<{ lineNumber: number }>) => new Set(lines.map((l) => l.lineNumber)).size === lines.length;
 
 /** `POST /v1/returns`: which shipped order lines come back, how many and why. */
 export const authorizeReturnSchema = z

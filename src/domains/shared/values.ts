@@ -21,6 +21,8 @@ export const timestampSchema = z.iso.datetime({ offset: true }).describe('ISO 86
 export const dateSchema = z.iso.date().describe('Calendar date, YYYY-MM-DD');
 export const unitCodeSchema = z.string().trim().regex(/^[A-Z0-9]{1,4}$/, 'a unit code such as EA or CA');
 export const lineNumberSchema = z.number().int().min(1).max(100_000);
+/** For `.refine` on an array of lines: no line number may stand twice in one request or document. */
+export const uniqueLineNumbers = (lines: ReadonlyArray<{ lineNumber: number }>) => new Set(lines.map((l) => l.lineNumber)).size === lines.length;
 
 export const moneySchema = z.object({ amountMinor: amountMinorSchema, currency: currencySchema }).strict();
 export type Money = z.infer<typeof moneySchema>;
