@@ -1,4 +1,5 @@
 import { isoTime, type Clock } from '../platform/clock.ts';
+import { planAgainWhileChanged } from './plan-again.ts';
 import type { Executor } from '../platform/db/store.ts';
 import { AppError } from '../platform/errors.ts';
 import type { NewEvent, OutboxService } from '../platform/outbox/index.ts';
@@ -57,9 +58,6 @@ const blockingHolds = new Set(['credit', 'pricing', 'compliance']);
  * is backordered instead. Running it twice is harmless — the order's version guards the write, and a
  * fully allocated order is skipped.
  */
-/** How often a flow plans again when the order changed under it before giving up (answering skipped). */
-const MAX_ATTEMPTS = 5;
-
 export function createOrderAllocation(deps: OrderAllocationDeps) {
   /** ATP as the order's channel sees it: its own protected allocation is usable, other channels' are not. */
   async function candidatesFor(skus: string[], channelCode: string): Promise<Map<string, SourcingCandidate[]>> {
@@ -200,22 +198,8 @@ export function createOrderAllocation(deps: OrderAllocationDeps) {
     return outcome;
   }
 
-  /**
-   * Another flow may change the order between reading it and locking it (a shipment, an invoice, a
-   * hold decision); the work is then planned again on the new version, a few times at most.
-   */
-  async function allocate(orderId: string) {
-    for (let attempt = 1; ; attempt++) {
-      const outcome = await allocateOnce(orderId);
-      if (!('changed' in outcome) || attempt >= MAX_ATTEMPTS) {
-        if ('changed' in outcome) {
-          const { changed: _changed, ...rest } = outcome;
-          return rest;
-        }
-        return outcome;
-      }
-    }
-  }
+  /** Plans again when another flow changed the order meanwhile (see plan-again.ts). */
+  const allocate = (orderId: string) => planAgainWhileChanged(() => allocateOnce(orderId));
 
   return { allocate };
 }

@@ -1,4 +1,5 @@
 import { isoTime, type Clock } from '../platform/clock.ts';
+import { planAgainWhileChanged } from './plan-again.ts';
 import type { Executor } from '../platform/db/store.ts';
 import { AppError } from '../platform/errors.ts';
 import type { NewEvent, OutboxService } from '../platform/outbox/index.ts';
@@ -31,9 +32,6 @@ const releasable = new Set(['allocated', 'partially_allocated', 'released', 'par
  * or an API call. Releasing twice is harmless: the order's version guards the write and a released
  * order is skipped.
  */
-/** How often a flow plans again when the order changed under it before giving up (answering skipped). */
-const MAX_ATTEMPTS = 5;
-
 export function createOrderRelease(deps: OrderReleaseDeps) {
   async function releaseOnce(orderId: string): Promise<ReleaseResult> {
     const order = await deps.orders.store.get(orderId);
@@ -70,22 +68,8 @@ export function createOrderRelease(deps: OrderReleaseDeps) {
     });
   }
 
-  /**
-   * Another flow may change the order between reading it and locking it (a shipment, an invoice, a
-   * hold decision); the work is then planned again on the new version, a few times at most.
-   */
-  async function release(orderId: string) {
-    for (let attempt = 1; ; attempt++) {
-      const outcome = await releaseOnce(orderId);
-      if (!('changed' in outcome) || attempt >= MAX_ATTEMPTS) {
-        if ('changed' in outcome) {
-          const { changed: _changed, ...rest } = outcome;
-          return rest;
-        }
-        return outcome;
-      }
-    }
-  }
+  /** Plans again when another flow changed the order meanwhile (see plan-again.ts). */
+  const release = (orderId: string) => planAgainWhileChanged(() => releaseOnce(orderId));
 
   return { release };
 }
