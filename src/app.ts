@@ -7,6 +7,7 @@ import type { Random } from './platform/random.ts';
 import type { Store } from './platform/db/store.ts';
 import { createApiKeyService, type ApiKeyService } from './platform/auth/api-keys.service.ts';
 import { registerApiKeyRoutes } from './platform/auth/api-keys.routes.ts';
+import type { PartnerScope } from './platform/auth/partner-scope.ts';
 import { registerCanonicalRoutes } from './canonical.routes.ts';
 import { createCatalogService, registerCatalogRoutes, type CatalogService } from './domains/catalog/index.ts';
 import { builtinPolicyKinds, createPolicyService, registerPolicyRoutes, type PolicyService } from './domains/policies/index.ts';
@@ -22,10 +23,16 @@ import { createOutboxService, registerOutboxRoutes, type OutboxService, type Sub
 import { createTimerService, registerTimerRoutes, type TimerService } from './platform/timers/index.ts';
 import { createIdempotencyService, installIdempotency, type IdempotencyService } from './platform/idempotency/index.ts';
 import { createInventoryModule, registerInventoryModuleRoutes, type InventoryModule } from './domains/inventory/index.ts';
-import { createOrdersModule, registerOrdersModuleRoutes, type OrdersModule } from './domains/orders/index.ts';
+import { createOrdersModule, partnerOrderSubject, registerOrdersModuleRoutes, type OrdersModule } from './domains/orders/index.ts';
 import { createFulfillmentService, type FulfillmentService } from './domains/fulfillment/index.ts';
 import { createOrchestration, registerOrchestrationRoutes, type Orchestration } from './orchestration/index.ts';
 import { createProcurementService, registerProcurementRoutes, type ProcurementService } from './domains/procurement/index.ts';
+import { createExceptionService, registerExceptionRoutes, type ExceptionService } from './domains/exceptions/index.ts';
+import { createWebhooksModule, registerInboundWebhookRoutes, registerWebhookRoutes, type WebhooksModule } from './connectors/webhooks/index.ts';
+import { registerShopifyInboxHandlers } from './connectors/shopify/index.ts';
+import { createFileConnector, registerFileRoutes, type FileConnector } from './connectors/files/index.ts';
+import { createEdiConnector, type EdiConnector } from './connectors/edi/index.ts';
+import { createProcessService, registerProcessRoutes, type ProcessService } from './domains/process/index.ts';
 
 export interface AppDeps {
   store: Store;
@@ -55,7 +62,17 @@ export interface Services {
   orders: OrdersModule;
   fulfillment: FulfillmentService;
   procurement: ProcurementService;
+  /** Exceptions as owned work: raised and resolved by the domains, worked through role queues. */
+  exceptions: ExceptionService;
   orchestration: Orchestration;
+  /** Webhooks in (signed sources into the inbox) and out (subscriptions), with their health. */
+  webhooks: WebhooksModule;
+  /** Watched folders: CSV and X12 files claimed from `in/` into the inbox, archived or moved to `error/` with a report. */
+  files: FileConnector;
+  /** EDI with trading partners: X12 files in (850 → orders, acknowledgements) and documents out; see docs/edi.md. */
+  edi: EdiConnector;
+  /** Process intelligence: the object-centric event log, KPIs, process map and OCEL export. */
+  process: ProcessService;
 }
 
 export interface App {
@@ -134,8 +151,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     }),
     fulfillment: createFulfillmentService({ db, ids }),
     procurement: createProcurementService({ db, kind: store.kind, clock, ids, catalog: platform.catalog, outbox: platform.outbox }),
+    exceptions: createExceptionService({ db, kind: store.kind, clock, ids, outbox: platform.outbox, timers: platform.timers, policies: platform.policies }),
     orders: createOrdersModule({ db, kind: store.kind, clock, ids, catalog: platform.catalog, inbox: platform.inbox, outbox: platform.outbox, policies: platform.policies }),
+    process: createProcessService({ db, kind: store.kind, clock, outbox: platform.outbox, catalog: platform.catalog }),
   };
+  // Every domain event goes into the process log; registered before anything can be appended.
+  platform.outbox.subscribe(domains.process.subscriber);
   const services: Services = {
     ...platform,
     ...domains,
@@ -153,8 +174,35 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
       procurement: domains.procurement,
       ids,
       timers: platform.timers,
+      exceptions: domains.exceptions,
+      inbox: platform.inbox,
+      onError: (error, where) => http.log.error({ err: error, where }, `${where} failed`),
     }),
+    webhooks: createWebhooksModule({
+      db,
+      clock,
+      ids,
+      random,
+      config: config.webhooks,
+      inbox: platform.inbox,
+      outbox: platform.outbox,
+      onError: (error, where) => http.log.error({ err: error, where }, `${where} failed`),
+    }),
+    files: createFileConnector({
+      db,
+      clock,
+      ids,
+      inbox: platform.inbox,
+      config: config.files,
+      onError: (error, where) => http.log.error({ err: error, where }, `${where} failed`),
+    }),
+    get edi(): EdiConnector {
+      return edi;
+    },
   };
+  // The EDI connector registers its parser with the file connector, so it is built right after it.
+  const edi = createEdiConnector({ db, clock, catalog: services.catalog, files: services.files, orders: services.orders.store, outbox: services.outbox, folders: config.files.folders });
+  registerShopifyInboxHandlers({ inbox: services.inbox, catalog: services.catalog, intake: services.orders.intake, orderDefaultsFor: services.webhooks.orderDefaultsFor });
 
   installErrorHandling(http);
   const routes = installAccessControl(http, services.keys);
@@ -171,8 +219,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   };
   registerSystemRoutes(http, { store, metrics, refreshGauges });
   registerApiKeyRoutes(http, services.keys);
-  registerInboxRoutes(http, services.inbox);
-  registerOutboxRoutes(http, services.outbox);
+  // Keys scoped to a trading partner read only its messages (those its keys or its EDI sent) and
+  // the events about its orders.
+  const partnerScope: PartnerScope = { eventSubjects: partnerOrderSubject, inboxSources: (partnerCode) => services.keys.partnerInboxSources(partnerCode) };
+  registerInboxRoutes(http, services.inbox, partnerScope);
+  registerOutboxRoutes(http, services.outbox, partnerScope);
   registerTimerRoutes(http, services.timers);
   registerCanonicalRoutes(http);
   registerCatalogRoutes(http, services.catalog);
@@ -181,7 +232,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   registerInventoryModuleRoutes(http, services.inventory, { inbox: services.inbox, db });
   registerOrdersModuleRoutes(http, { inbox: services.inbox, db });
   registerProcurementRoutes(http, services.procurement);
+  registerExceptionRoutes(http, services.exceptions);
   registerOrchestrationRoutes(http, services.orchestration);
+  registerWebhookRoutes(http, services.webhooks);
+  registerInboundWebhookRoutes(http, services.webhooks.inbound, config.webhooks);
+  registerFileRoutes(http, services.files);
+  registerProcessRoutes(http, services.process);
 
   // ATP is read from memory, so the projection is loaded before the first request can arrive.
   await services.inventory.availability.load();
@@ -198,7 +254,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     startWorkers() {
       if (workersStarted) return;
       workersStarted = true;
-      for (const worker of [services.outbox, services.inbox, services.timers, services.idempotency, services.inventory.availability]) {
+      for (const worker of [services.outbox, services.inbox, services.timers, services.idempotency, services.inventory.availability, services.webhooks, services.files]) {
         worker.start();
         stoppers.push(() => worker.stop());
       }

@@ -1,5 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { z } from 'zod';
+import { mergeWebhookSecretsFromEnv, webhooksConfigSchema } from './connectors/webhooks/webhooks.config.ts';
+import { filesConfigSchema } from './connectors/files/files.config.ts';
 
 /**
  * The one configuration schema. Every key has a default so the hub starts with no set-up; a file
@@ -94,6 +96,10 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Webhooks in (signed sources) and out (subscriptions' delivery); see docs/webhooks.md. */
+    webhooks: webhooksConfigSchema,
+    /** Watched folders for CSV and X12 files; see docs/files.md. */
+    files: filesConfigSchema,
     log: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -208,6 +214,7 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } =
       sourceByPath.set(path, `env ${name}`);
     }
   }
+  problems.push(...mergeWebhookSecretsFromEnv(merged, env, sourceByPath));
   if (problems.length > 0) throw new ConfigError(problems);
   return parseConfig(merged, sourceByPath);
 }

@@ -6,6 +6,7 @@ import { CliError } from './cli/cli-error.ts';
 import { startCommand } from './cli/start.ts';
 import { keysCommand } from './cli/keys.ts';
 import { importCommand } from './cli/import.ts';
+import { processCommand } from './cli/process.ts';
 import { describeStore, openRuntime } from './cli/runtime.ts';
 
 const usage = `Crossdock — orchestration hub for wholesale distributors
@@ -17,6 +18,7 @@ commands:
   migrate                    bring the database schema up to date and exit
   keys create|list|revoke    manage API keys (see \`crossdock keys\`)
   import <kind> <file>       bulk upsert master data from a .csv or .json file
+  process recompute          rebuild the KPI facts from the process log (--backfill: take in older events first)
   help                       show this text
 
 configuration: crossdock.config.json in the working directory, --config FILE, or CROSSDOCK_* environment
@@ -53,6 +55,8 @@ async function main(argv: string[]): Promise<void> {
       return keysCommand(config, commandArgs);
     case 'import':
       return importCommand(config, commandArgs);
+    case 'process':
+      return processCommand(config, commandArgs);
     default:
       void rest;
       throw new CliError(`unknown command "${command}"\n\n${usage}`);

@@ -11,6 +11,14 @@ import { procurementMigration } from './0012-procurement.ts';
 import { shipmentsMigration } from './0009-shipments.ts';
 import { invoicesMigration } from './0010-invoices.ts';
 import { returnsMigration } from './0011-returns.ts';
+import { orderThroughputMigration } from './0013-order-throughput.ts';
+import { exceptionsMigration } from './0014-exceptions.ts';
+import { orderTransfersMigration } from './0015-order-transfers.ts';
+import { receivablesMigration } from './0016-receivables.ts';
+import { webhooksMigration } from './0017-webhooks.ts';
+import { filesMigration } from './0018-files.ts';
+import { processMigration } from './0019-process.ts';
+import { ediMigration } from './0020-edi.ts';
 
 /** Every migration, in the order it applies. Names sort in the same order. */
-export const allMigrations: readonly StoreMigration[] = [platformMigration, catalogMigration, inventoryMigration, policiesMigration, idempotencyMigration, ordersMigration, decisionsMigration, fulfillmentMigration, shipmentsMigration, invoicesMigration, returnsMigration, procurementMigration];
+export const allMigrations: readonly StoreMigration[] = [platformMigration, catalogMigration, inventoryMigration, policiesMigration, idempotencyMigration, ordersMigration, decisionsMigration, fulfillmentMigration, shipmentsMigration, invoicesMigration, returnsMigration, procurementMigration, orderThroughputMigration, exceptionsMigration, orderTransfersMigration, receivablesMigration, webhooksMigration, filesMigration, processMigration, ediMigration];

@@ -5,10 +5,11 @@ import type { OutboxService } from '../platform/outbox/index.ts';
 import type { TimerService } from '../platform/timers/index.ts';
 import type { CatalogService } from '../domains/catalog/index.ts';
 import type { DecisionService } from '../domains/decisions/index.ts';
-import { createCreditUpdateService, createInvoiceService } from '../domains/finance/index.ts';
+import { createCreditUpdateService, createInvoiceService, createReceivablesService, type CreditMemo, type Invoice } from '../domains/finance/index.ts';
 import type { InventoryModule } from '../domains/inventory/index.ts';
 import type { OrdersModule } from '../domains/orders/index.ts';
 import type { PolicyService } from '../domains/policies/index.ts';
+import { adjustmentOfCreditMemo, adjustmentOfInvoice, createCustomerReceivables, RECEIVABLES_ADJUSTED } from './customer-receivables.ts';
 import { createOrderCredit } from './order-credit.ts';
 import { createOrderInvoicing, ORDER_CLOSE_TIMER, type ConfirmedShipment } from './order-invoicing.ts';
 
@@ -39,7 +40,9 @@ export interface AfterHoldRelease {
 export function createFinanceFlows(deps: FinanceFlowDeps, next: AfterHoldRelease) {
   const invoices = createInvoiceService({ db: deps.db, ids: deps.ids });
   const invoicing = createOrderInvoicing({ ...deps, invoices });
-  const credit = createOrderCredit({ ...deps, credit: createCreditUpdateService({ db: deps.db }) });
+  const receivables = createReceivablesService({ db: deps.db });
+  const credit = createOrderCredit({ ...deps, credit: createCreditUpdateService({ db: deps.db }), receivables });
+  const customerReceivables = createCustomerReceivables({ ...deps, receivables });
 
   deps.outbox.subscribe({
     name: 'orchestration.invoice',
@@ -56,10 +59,20 @@ export function createFinanceFlows(deps: FinanceFlowDeps, next: AfterHoldRelease
   });
   deps.timers.registerHandler(ORDER_CLOSE_TIMER, (tx, timer) => invoicing.closeIn(tx, (timer.payload as { orderId: string }).orderId));
 
-  // A credit update that another node applied (or that stopped before its review) is reviewed here too.
+  // Invoices raise and credit memos lower the customer's open receivables, once per document.
+  deps.outbox.subscribe({
+    name: 'orchestration.receivables',
+    types: ['crossdock.invoice.issued', 'crossdock.finance.credit_memo_issued'],
+    deliver: async (event) => {
+      const data = event.data as { invoice?: Invoice; creditMemo?: CreditMemo };
+      await customerReceivables.adjust(event.type === 'crossdock.invoice.issued' ? adjustmentOfInvoice(data.invoice!) : adjustmentOfCreditMemo(data.creditMemo!));
+    },
+  });
+  // A credit update that another node applied (or that stopped before its review) is reviewed here
+  // too, and so is every change to receivables: a credit memo may make room for a held order.
   deps.outbox.subscribe({
     name: 'orchestration.credit-review',
-    types: ['crossdock.customer.credit_updated'],
+    types: ['crossdock.customer.credit_updated', RECEIVABLES_ADJUSTED],
     deliver: async (event) => {
       await credit.reviewCustomer((event.data as { customerCode: string }).customerCode);
     },
@@ -88,7 +101,7 @@ export function createFinanceFlows(deps: FinanceFlowDeps, next: AfterHoldRelease
     },
   });
 
-  return { invoices, invoicing, credit, orders: deps.orders };
+  return { invoices, invoicing, credit, receivables: customerReceivables, orders: deps.orders };
 }
 
 export type FinanceFlows = ReturnType<typeof createFinanceFlows>;

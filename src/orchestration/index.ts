@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import type { FastifyRequest } from 'fastify';
 import { access } from '../platform/auth/roles.ts';
+import { AppError } from '../platform/errors.ts';
+import { principalOf } from '../platform/http/access.ts';
 import { errorResponseSchema } from '../platform/http/error-handler.ts';
 import type { HttpApp } from '../platform/http/types.ts';
 import type { OutboxService } from '../platform/outbox/index.ts';
@@ -22,6 +25,11 @@ import { registerFinanceRoutes } from './finance.routes.ts';
 import type { ProcurementService } from '../domains/procurement/index.ts';
 import { createReplenishmentFlows } from './replenishment-flows.ts';
 import { registerReplenishmentRoutes } from './replenishment.routes.ts';
+import type { ExceptionService } from '../domains/exceptions/index.ts';
+import type { InboxService } from '../platform/inbox/index.ts';
+import { createExceptionRaising } from './exceptions-raising.ts';
+import { registerExceptionActions } from './exceptions-actions.ts';
+import { createExceptionSupply } from './exceptions-supply.ts';
 
 export { type AllocationResult, type OrderAllocation } from './order-allocation.ts';
 export { type ReleaseResult, type OrderRelease } from './order-release.ts';
@@ -37,7 +45,18 @@ export { type OrderReturns } from './order-returns.ts';
  * Cross-domain flows (DESIGN §3). Allocation follows intake on its own: the outbox delivers each
  * `crossdock.order.received` to the allocation step, at least once — allocating twice is harmless.
  */
-export function createOrchestration(deps: OrderAllocationDeps & { outbox: OutboxService; fulfillment: FulfillmentService; timers: TimerService; ids: IdGenerator; procurement: ProcurementService }) {
+export function createOrchestration(
+  deps: OrderAllocationDeps & {
+    outbox: OutboxService;
+    fulfillment: FulfillmentService;
+    timers: TimerService;
+    ids: IdGenerator;
+    procurement: ProcurementService;
+    exceptions: ExceptionService;
+    inbox: InboxService;
+    onError?: (error: unknown, where: string) => void;
+  },
+) {
   const allocation = createOrderAllocation(deps);
   const promiseDates = createPromiseDates(deps);
   const release = createOrderRelease({ ...deps, promiseDates });
@@ -61,6 +80,17 @@ export function createOrchestration(deps: OrderAllocationDeps & { outbox: Outbox
       await release.release((event.data as { orderId: string }).orderId);
     },
   });
+  // A transfer sourcing chose arrived or was cancelled: what arrived is reserved at its destination and
+  // released from there; units that did not come are sourced again first.
+  deps.outbox.subscribe({
+    name: 'orchestration.transfer-settled',
+    types: ['crossdock.order.transfer_received', 'crossdock.order.transfer_cancelled'],
+    deliver: async (event) => {
+      const { orderId, lines } = event.data as { orderId: string; lines: Array<{ returned: number }> };
+      if (lines.some((l) => l.returned > 0)) await allocation.allocate(orderId);
+      await release.release(orderId);
+    },
+  });
   // A short-shipped remainder under the `resource` policy goes back to sourcing. The confirmation
   // tries at once; this delivery makes it happen even if that attempt failed or the node stopped.
   deps.outbox.subscribe({
@@ -74,16 +104,29 @@ export function createOrchestration(deps: OrderAllocationDeps & { outbox: Outbox
   const returns = createOrderReturns(deps);
   // Procure-to-stock: replenishment proposals, supply moving, and backorders allocated as supply arrives.
   const replenishment = createReplenishmentFlows({ ...deps, allocation });
-  return { allocation, release, cancel, shipment, milestones, promiseDates, finance, returns, replenishment };
+  // Exceptions as owned work: raised and cleared from events and failed messages, worked by actions.
+  const exceptionRaising = createExceptionRaising(deps);
+  registerExceptionActions({ ...deps, allocation, cancel, finance });
+  const exceptionSupply = createExceptionSupply({ ...deps, raising: exceptionRaising });
+  return { allocation, release, cancel, shipment, milestones, promiseDates, finance, returns, replenishment, exceptionRaising, exceptionSupply };
 }
 
 export type Orchestration = ReturnType<typeof createOrchestration>;
 
 export function registerOrchestrationRoutes(app: HttpApp, orchestration: Orchestration): void {
+  // A key scoped to a trading partner may move only its partner's orders; another's is unknown to it.
+  const partnersOrderOnly = async (request: FastifyRequest<{ Params: { id: string } }>) => {
+    const { partnerCode } = principalOf(request);
+    if (partnerCode === null) return;
+    const order = await orchestration.finance.orders.store.get(request.params.id);
+    if (order?.partnerCode !== partnerCode) throw new AppError('not_found', `order ${request.params.id} does not exist`, [{ path: 'params.id', message: 'unknown order id' }]);
+  };
+
   app.post(
     '/v1/orders/:id/allocate',
     {
       config: { access: access.roles('planner', 'customer_service', 'integration') },
+      preHandler: partnersOrderOnly,
       schema: {
         tags: ['orders'],
         summary: 'Source and allocate what is not yet allocated (after a hold is released or supply arrives); harmless to repeat',
@@ -101,6 +144,7 @@ export function registerOrchestrationRoutes(app: HttpApp, orchestration: Orchest
     '/v1/orders/:id/release',
     {
       config: { access: access.roles('planner', 'customer_service', 'warehouse', 'integration') },
+      preHandler: partnersOrderOnly,
       schema: {
         tags: ['orders'],
         summary: 'Send the allocated stock of an order to its warehouses as fulfillment requests; harmless to repeat',

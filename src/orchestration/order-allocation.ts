@@ -4,8 +4,9 @@ import type { Executor } from '../platform/db/store.ts';
 import { AppError } from '../platform/errors.ts';
 import type { NewEvent, OutboxService } from '../platform/outbox/index.ts';
 import type { CatalogService } from '../domains/catalog/index.ts';
-import type { InventoryModule } from '../domains/inventory/index.ts';
+import type { BasketEntry, InventoryModule } from '../domains/inventory/index.ts';
 import {
+  addLineTransfers,
   allocationEventType,
   applyAllocation,
   applySubstitutions,
@@ -23,7 +24,14 @@ import {
   type SourcingCandidate,
   type SourcingDecision,
   type SourcingInput,
+  type SourcingPlan,
+  type SourcingPolicy,
+  type TransferOption,
+  transferOptions,
 } from '../domains/orders/index.ts';
+import { transferEvent, type ProcurementService } from '../domains/procurement/index.ts';
+import type { Location } from '../domains/catalog/index.ts';
+import { orderTransferDocuments, transferSitesOf, type ChosenTransfer } from './order-transfers.ts';
 import { holdsPolicy, type PolicyService } from '../domains/policies/index.ts';
 import type { DecisionService } from '../domains/decisions/index.ts';
 import type { IdGenerator } from '../platform/ids.ts';
@@ -42,6 +50,7 @@ export interface OrderAllocationDeps {
   outbox: OutboxService;
   decisions: DecisionService;
   ids: IdGenerator;
+  procurement: ProcurementService;
 }
 
 const resultOf = { allocate: 'allocated', allocate_partially: 'partially_allocated', backorder: 'backordered' } as const;
@@ -59,10 +68,17 @@ const blockingHolds = new Set(['credit', 'pricing', 'compliance']);
  * fully allocated order is skipped.
  */
 export function createOrderAllocation(deps: OrderAllocationDeps) {
-  /** ATP as the order's channel sees it: its own protected allocation is usable, other channels' are not. */
-  async function candidatesFor(skus: string[], channelCode: string): Promise<Map<string, SourcingCandidate[]>> {
+  /**
+   * ATP as the order's channel sees it: its own protected allocation is usable, other channels' are
+   * not. The entries and locations are kept for transfer options, which only some orders need.
+   */
+  async function candidatesFor(
+    skus: string[],
+    channelCode: string,
+    alsoLocations: readonly string[],
+  ): Promise<{ bySku: Map<string, SourcingCandidate[]>; entries: BasketEntry[]; locations: Map<string, Location> }> {
     const entries = await deps.inventory.availability.basket({ skus, channelCode });
-    const locationCodes = new Set(entries.flatMap((e) => (e.found ? e.availability.locations.map((l) => l.locationCode) : [])));
+    const locationCodes = new Set([...alsoLocations, ...entries.flatMap((e) => (e.found ? e.availability.locations.map((l) => l.locationCode) : []))]);
     const locations = await deps.catalog.locations.getMany([...locationCodes]);
     const bySku = new Map<string, SourcingCandidate[]>();
     for (const entry of entries) {
@@ -83,7 +99,21 @@ export function createOrderAllocation(deps: OrderAllocationDeps) {
           })),
       );
     }
-    return bySku;
+    return { bySku, entries, locations };
+  }
+
+  /**
+   * Sourcing with transfers when it needs them. Transfers are considered only for a line that no
+   * location (or set of locations) can serve whole, so a plan in which every line was served that way
+   * is already the plan with transfers; only otherwise are the options built and the order decided
+   * again with them. That keeps the common case from building options it cannot use.
+   */
+  function plan(input: SourcingInput, policyDocument: SourcingPolicy, policyRef: { id: string; version: number }, now: number, transfers: () => Map<number, TransferOption[]>): SourcingPlan {
+    const first = decideSourcing(input, policyDocument, policyRef, now);
+    const servedWhole = first.lines.every((l) => l.remainingQuantity === 0 && (l.outcome === 'allocate' || l.outcome === 'split'));
+    if (servedWhole) return first;
+    const options = transfers();
+    return decideSourcing({ ...input, lines: input.lines.map((l) => ({ ...l, transfers: options.get(l.lineNumber) ?? [] })) }, policyDocument, policyRef, now);
   }
 
   async function allocateOnce(orderId: string): Promise<AllocationResult> {
@@ -107,13 +137,14 @@ export function createOrderAllocation(deps: OrderAllocationDeps) {
     const substituteSkus = [...new Set(lines.filter(substitutable).flatMap((l) => items.get(l.sku)?.substitutes ?? []))];
     const substituteItems = substituteSkus.length > 0 ? await deps.catalog.items.getMany(substituteSkus) : new Map();
     const shipTo = customer?.shipTos.find((s) => s.code === order.shipToCode);
-    const candidates = await candidatesFor([...new Set([...lines.map((l) => l.sku), ...substituteItems.keys()])], order.channel);
+    const preferred = shipTo?.locationPreference;
+    const { bySku: candidates, entries, locations } = await candidatesFor([...new Set([...lines.map((l) => l.sku), ...substituteItems.keys()])], order.channel, preferred === undefined ? [] : [preferred]);
     const input: SourcingInput = {
       orderId: order.id,
       orderReceivedAtMs: Date.parse(order.receivedAt),
       shipComplete: false,
       ...(order.requestedDeliveryDate !== undefined && { promiseDate: order.requestedDeliveryDate }),
-      ...(shipTo?.locationPreference !== undefined && { shipToRegion: (await deps.catalog.locations.getMany([shipTo.locationPreference])).get(shipTo.locationPreference)?.region }),
+      ...(preferred !== undefined && { shipToRegion: locations.get(preferred)?.region }),
       customer: {
         acceptsSplits: customer?.acceptsSplits ?? true,
         acceptsSubstitutions: customer?.acceptsSubstitutions ?? false,
@@ -134,30 +165,38 @@ export function createOrderAllocation(deps: OrderAllocationDeps) {
       })),
     };
     const now = deps.clock.now();
-    const plan = decideSourcing(input, policy.document, { id: 'sourcing', version: policy.version }, now);
+    const sourced = plan(input, policy.document, { id: 'sourcing', version: policy.version }, now, () => {
+      const { sitesBySku, destinations } = transferSitesOf(entries, locations, preferred);
+      return transferOptions(input.lines, sitesBySku, destinations);
+    });
 
     let changes: Parameters<InventoryModule['inventoryChanges']['publish']>[0] = [];
     const outcome = await deps.db.transaction().execute(async (tx): Promise<AllocationResult> => {
       const current = await deps.orders.store.lockForUpdate(tx, order.id);
       if (!current || current.version !== order.version) return { result: 'skipped', reason: 'the order changed while it was being sourced; allocate again', order: current ?? order, changed: true };
-      const wanted = plan.lines.flatMap((line) => line.allocations.map((a) => ({ line, allocation: a })));
+      const wanted = sourced.lines.flatMap((line) => line.allocations.map((a) => ({ line, allocation: a })));
       const reserved = await deps.inventory.reservations.reserveManyIn(
         tx,
         wanted.map(({ line, allocation }) => ({ orderId: order.id, lineNumber: line.lineNumber, sku: allocation.sku, locationCode: allocation.locationCode, quantity: allocation.quantity })),
       );
       const allocatedByLine = new Map<number, number>();
+      const chosenTransfers: ChosenTransfer[] = [];
       reserved.outcomes.forEach((o, i) => {
         if (o.result !== 'reserved') return;
         const { line, allocation } = wanted[i]!;
         allocatedByLine.set(line.lineNumber, (allocatedByLine.get(line.lineNumber) ?? 0) + allocation.quantity);
+        if (line.outcome === 'transfer' && line.transfer) chosenTransfers.push({ line: { ...line, transfer: line.transfer }, reservationId: o.reservation.id });
       });
-      const results: LineAllocation[] = plan.lines.map((line) => {
+      // A transfer goes ahead only when its origin's stock was held for the line; otherwise the line waits like any backorder.
+      const created = orderTransferDocuments(current, chosenTransfers, deps.ids, now);
+      await deps.procurement.insertTransfersIn(tx, created.transfers);
+      const results: LineAllocation[] = sourced.lines.map((line) => {
         const allocated = allocatedByLine.get(line.lineNumber) ?? 0;
         // What the ledger refused joins what the plan already backordered.
         return { lineNumber: line.lineNumber, allocated, backordered: line.quantity - allocated - line.shortageQuantity };
       });
       // A substitute whose stock was reserved goes on its line; one below the margin floor waits for approval.
-      const substitutions: LineSubstitution[] = plan.lines.flatMap((line) => {
+      const substitutions: LineSubstitution[] = sourced.lines.flatMap((line) => {
         if (line.outcome !== 'substitute' || !line.substitute || (allocatedByLine.get(line.lineNumber) ?? 0) === 0) return [];
         const hold: Hold | undefined = line.requiresApproval
           ? {
@@ -175,14 +214,18 @@ export function createOrderAllocation(deps: OrderAllocationDeps) {
       });
       const applied = applyAllocation(applySubstitutions(current, substitutions), results, isoTime(now));
       if (!applied.ok) throw new Error(`invariant violated: allocation of order ${order.id} refused by the lifecycle: ${applied.message}`);
-      if (!(await deps.orders.store.save(tx, current, applied.order))) throw new Error(`invariant violated: order ${order.id} changed under its row lock`);
-      const decisions = plan.lines.map((l) => l.decision);
+      const allocatedOrder = addLineTransfers(applied.order, created.lineTransfers);
+      if (!(await deps.orders.store.save(tx, current, allocatedOrder))) throw new Error(`invariant violated: order ${order.id} changed under its row lock`);
+      // A transfer decision names the transfer it created, so one can be read from the other.
+      const transferOf = new Map(created.lineTransfers.map((t) => [t.lineNumber, t.transferId]));
+      const decisions = sourced.lines.map((l) => (transferOf.has(l.lineNumber) ? { ...l.decision, inputs: { ...l.decision.inputs, transferId: transferOf.get(l.lineNumber) } } : l.decision));
       await deps.decisions.record(tx, decisions);
       const events: NewEvent[] = [
         ...reserved.events,
         ...substitutions.flatMap((sub) =>
           sub.hold ? [{ source: '/crossdock/orchestration', type: 'crossdock.order.hold_placed', subject: `order:${order.id}`, data: { orderId: order.id, hold: sub.hold } }] : [],
         ),
+        ...created.transfers.map((t) => transferEvent(t, null)),
         {
           source: '/crossdock/orchestration',
           type: allocationEventType[applied.event],
@@ -192,7 +235,7 @@ export function createOrderAllocation(deps: OrderAllocationDeps) {
       ];
       await deps.outbox.appendMany(tx, events);
       changes = reserved.changes;
-      return { result: resultOf[applied.event], order: applied.order, decisions };
+      return { result: resultOf[applied.event], order: allocatedOrder, decisions };
     });
     deps.inventory.inventoryChanges.publish(changes);
     return outcome;

@@ -5,7 +5,7 @@ import { AppError, invariant } from '../platform/errors.ts';
 import type { NewEvent, OutboxService } from '../platform/outbox/index.ts';
 import type { CatalogService } from '../domains/catalog/index.ts';
 import type { DecisionService, NewDecision } from '../domains/decisions/index.ts';
-import type { CreditUpdate, CreditUpdateService } from '../domains/finance/index.ts';
+import type { CreditUpdate, CreditUpdateService, ReceivablesService } from '../domains/finance/index.ts';
 import type { InventoryModule, PositionChange } from '../domains/inventory/index.ts';
 import {
   allocationEventType,
@@ -34,6 +34,7 @@ export interface OrderCreditDeps {
   outbox: OutboxService;
   decisions: DecisionService;
   credit: CreditUpdateService;
+  receivables: ReceivablesService;
   inventory: InventoryModule;
 }
 
@@ -140,17 +141,20 @@ export function createOrderCredit(deps: OrderCreditDeps) {
    * Writes the update into the customer's master data with the catalog's version check. A newer
    * update claimed meanwhile wins: this one is then superseded and writes nothing. Reading the
    * customer before asking whether this update is still the newest makes the version check catch a
-   * newer update written in between.
+   * newer update written in between. The ERP's figure cannot include the invoices and credit memos
+   * Crossdock issued after its as-of time, so those are added to it; one counted meanwhile changes
+   * the customer's version, and the attempt starts again.
    */
   async function writeMasterData(customerCode: string, update: CreditUpdate): Promise<'applied' | 'superseded'> {
     for (let attempt = 1; ; attempt++) {
       const current = await deps.catalog.customers.find(customerCode);
       if (!current) throw notFound(`customer ${customerCode}`, 'params.code');
       if (!(await deps.credit.isNewest(customerCode, update))) return 'superseded';
+      const issuedSinceMinor = await deps.receivables.issuedAfter(customerCode, Date.parse(update.asOf));
       const { version, createdAt: _createdAt, updatedAt: _updatedAt, ...document } = current;
       const next = {
         ...document,
-        openReceivablesMinor: update.openReceivablesMinor,
+        openReceivablesMinor: update.openReceivablesMinor + issuedSinceMinor,
         ...(update.creditLimitMinor !== undefined && { creditLimitMinor: update.creditLimitMinor }),
         ...(update.erpCreditHold !== undefined && { erpCreditHold: update.erpCreditHold }),
       };

@@ -6,7 +6,7 @@ import type { NewEvent, OutboxService } from '../platform/outbox/index.ts';
 import type { CatalogService } from '../domains/catalog/index.ts';
 import type { FulfillmentRequest, FulfillmentService, ReleaseLocation } from '../domains/fulfillment/index.ts';
 import type { InventoryModule } from '../domains/inventory/index.ts';
-import { applyRelease, linesAwaitingApproval, type Order, type OrdersModule } from '../domains/orders/index.ts';
+import { applyRelease, linesAwaitingApproval, linesAwaitingTransfer, type Order, type OrdersModule } from '../domains/orders/index.ts';
 import type { PromiseDates } from './promise-date.ts';
 
 export type ReleaseResult = { result: 'released'; order: Order; requests: FulfillmentRequest[] } | { result: 'skipped'; reason: string; order: Order; changed?: true };
@@ -39,8 +39,9 @@ export function createOrderRelease(deps: OrderReleaseDeps) {
     if (!releasable.has(order.state)) return { result: 'skipped', reason: `the order is ${order.state}`, order };
     const [reservations, earlier] = await Promise.all([deps.inventory.reservations.listByOrder(orderId), deps.fulfillment.listForOrder(orderId)]);
     const alreadyReleased = new Set(earlier.flatMap((r) => r.reservationIds));
-    // A substitute waiting for approval stays reserved but does not go to the warehouse yet.
-    const awaitingApproval = linesAwaitingApproval(order);
+    // A substitute waiting for approval, or a line whose stock is still travelling to its ship-from
+    // location, stays reserved but does not go to the warehouse yet.
+    const awaitingApproval = new Set([...linesAwaitingApproval(order), ...linesAwaitingTransfer(order)]);
     const held = reservations
       .filter((r) => r.state === 'pending' && !alreadyReleased.has(r.id) && !awaitingApproval.has(r.lineNumber))
       .map((r) => ({ reservationId: r.id, lineNumber: r.lineNumber, sku: r.sku, locationCode: r.locationCode, quantity: r.quantity }));

@@ -8,19 +8,14 @@ import {
   inboundOf,
   purchaseOrderEvent,
   receivePurchaseOrder,
-  receiveTransfer,
   shipPurchaseOrder,
-  shipTransfer,
   stepRefusal,
-  transferEvent,
-  transferQuantities,
   type ProcurementService,
   type PurchaseOrder,
   type ReceiveInput,
   type StepAnswer,
   type StepOutcome,
   type Transfer,
-  type TransferReceiveInput,
 } from '../domains/procurement/index.ts';
 
 export interface ReplenishmentSupplyDeps {
@@ -38,7 +33,7 @@ export const transferSupplyReference = (t: Transfer) => `transfer:${t.id}`;
 /** How a step finds and saves one kind of document, and replaces the inbound supply it stands for. */
 interface SupplyDocument<D> {
   /** The document's name in a 404 message. */
-  name: 'purchase order' | 'transfer';
+  name: 'purchase order';
   lock: (tx: Tx, id: string) => Promise<D | undefined>;
   save: (tx: Tx, before: D, after: D) => Promise<void>;
   syncSupply: (document: D) => Promise<void>;
@@ -59,7 +54,7 @@ interface StepWrites {
 }
 
 /** Fails the transaction when the ledger refused a movement, naming the step that posted it. */
-function requirePosted(outcomes: CrossdockPostingResult['outcomes'], { movements, postedBy }: LedgerPosting): void {
+export function requirePosted(outcomes: CrossdockPostingResult['outcomes'], { movements, postedBy }: LedgerPosting): void {
   const refused = outcomes.flatMap((o, i) => (o.ok ? [] : [{ movement: movements[i]!, message: o.rejection.message }]));
   if (refused.length === 0) return;
   const details = refused.map((r) => ({ path: `${r.movement.sku}@${r.movement.locationCode}`, message: r.message }));
@@ -67,10 +62,10 @@ function requirePosted(outcomes: CrossdockPostingResult['outcomes'], { movements
 }
 
 /**
- * The steps of purchase orders and transfers that move goods or supply (DESIGN §5 step 7): a ship
- * notice makes the goods inbound supply by their expected date, a receipt posts them to the ledger at
- * the receiving location in the same transaction as the document changes, and a transfer's shipment
- * takes them out of the sending location and puts them in transit to the other.
+ * The steps of purchase orders that move goods or supply (DESIGN §5 step 7): a ship notice makes the
+ * goods inbound supply by their expected date, and a receipt posts them to the ledger at the
+ * receiving location in the same transaction as the document changes. Transfers have their own steps
+ * (`replenishment-transfers.ts`), which also hold and commit stock at the origin.
  *
  * Inbound supply is replaced after the commit (the supply service keeps its own transaction). If the
  * hub stops in between, sending the same step again — answered `unchanged` — puts supply right.
@@ -86,22 +81,11 @@ export function createReplenishmentSupply(deps: ReplenishmentSupplyDeps) {
     });
   }
 
-  async function syncTransferSupply(t: Transfer): Promise<void> {
-    const lines = t.state === 'in_transit' ? transferQuantities(t, 'quantity').map((l) => ({ ...l, locationCode: t.toLocationCode, expectedAt: t.expectedArrivalAt })) : [];
-    await inventory.supply.replaceInboundSupply(transferSupplyReference(t), { kind: 'transfer', lines });
-  }
-
   const purchaseOrders: SupplyDocument<PurchaseOrder> = {
     name: 'purchase order',
     lock: procurement.lockPurchaseOrder,
     save: procurement.savePurchaseOrderIn,
     syncSupply: syncPurchaseOrderSupply,
-  };
-  const transfers: SupplyDocument<Transfer> = {
-    name: 'transfer',
-    lock: procurement.lockTransfer,
-    save: procurement.saveTransferIn,
-    syncSupply: syncTransferSupply,
   };
 
   /** Posts a step's movements inside its transaction; any refused movement fails the step whole. */
@@ -177,51 +161,6 @@ export function createReplenishmentSupply(deps: ReplenishmentSupplyDeps) {
           }));
           const what = after.state === 'received' ? 'received' : 'partially_received';
           return { posting: { movements, postedBy: `receipt ${input.receiptNumber}` }, event: purchaseOrderEvent(after, what, from) };
-        },
-      ),
-
-    /**
-     * A transfer leaves: on hand falls at the origin (`transfer_out`), the same units show in transit
-     * at the destination, and they are supply there by the expected arrival. The ledger refuses a
-     * shipment the origin does not hold (409 insufficient_stock).
-     */
-    shipTransfer: (id: string, expectedArrivalAt: string | undefined): Promise<StepAnswer<Transfer>> =>
-      runStep(
-        transfers,
-        id,
-        (t, nowIso) => shipTransfer(t, expectedArrivalAt, nowIso),
-        (t, after, from, nowMs) => {
-          const reference = transferSupplyReference(t);
-          const movements = transferQuantities(t, 'quantity').flatMap((l): CrossdockMovement[] => [
-            { sku: l.sku, locationCode: t.fromLocationCode, type: 'transfer_out', deltas: { onHand: -l.quantity }, reference, occurredAtMs: nowMs },
-            // The other half of the same move: the units are on their way to the destination.
-            { sku: l.sku, locationCode: t.toLocationCode, type: 'transfer_out', deltas: { inTransit: l.quantity }, reference, occurredAtMs: nowMs },
-          ]);
-          return { posting: { movements, postedBy: `shipment of transfer ${t.id}` }, event: transferEvent(after, from) };
-        },
-      ),
-
-    /**
-     * A transfer arrives: on hand rises at the destination by what arrived (`transfer_in`) and all
-     * that was shipped leaves in transit; what did not arrive is recorded on the lines as short.
-     */
-    receiveTransfer: (id: string, input: TransferReceiveInput): Promise<StepAnswer<Transfer>> =>
-      runStep(
-        transfers,
-        id,
-        (t, nowIso) => receiveTransfer(t, input, nowIso),
-        (t, after, from, nowMs) => {
-          const shipped = new Map(transferQuantities(t, 'quantity').map((l) => [l.sku, l.quantity]));
-          const reference = transferSupplyReference(t);
-          const movements = transferQuantities(after, 'receivedQuantity').map((l): CrossdockMovement => ({
-            sku: l.sku,
-            locationCode: t.toLocationCode,
-            type: 'transfer_in',
-            deltas: { onHand: l.quantity, inTransit: -(shipped.get(l.sku) ?? 0) },
-            reference,
-            occurredAtMs: nowMs,
-          }));
-          return { posting: { movements, postedBy: `receipt ${input.receiptNumber} of transfer ${t.id}` }, event: transferEvent(after, from) };
         },
       ),
   };

@@ -4,6 +4,8 @@ import { errorResponseSchema } from '../platform/http/error-handler.ts';
 import type { HttpApp } from '../platform/http/types.ts';
 import { skuSchema } from '../domains/shared/index.ts';
 import {
+  cancelBodySchema,
+  emptyBodySchema,
   idParamsSchema,
   purchaseOrderSchema,
   purchaseOrderStepSchema,
@@ -17,6 +19,7 @@ import {
 import type { BackorderAllocation } from './backorders.ts';
 import type { Replenishment } from './replenishment.ts';
 import type { ReplenishmentSupply } from './replenishment-supply.ts';
+import type { TransferSteps } from './replenishment-transfers.ts';
 
 const errors = { 400: errorResponseSchema, 401: errorResponseSchema, 403: errorResponseSchema, 404: errorResponseSchema } as const;
 const stepErrors = { ...errors, 409: errorResponseSchema, 422: errorResponseSchema } as const;
@@ -56,6 +59,7 @@ const attemptSchema = z.object({
 export interface ReplenishmentFlows {
   replenishment: Replenishment;
   supply: ReplenishmentSupply;
+  transfers: TransferSteps;
   backorders: BackorderAllocation;
 }
 
@@ -120,19 +124,56 @@ export function registerReplenishmentRoutes(app: HttpApp, flows: ReplenishmentFl
 
   const transferWrite = { access: access.roles('procurement', 'integration', 'warehouse') };
   app.post(
+    '/v1/transfers/:id/release',
+    {
+      config: transferWrite,
+      schema: {
+        tags: ['procurement'],
+        summary: 'Release a proposed transfer to the sending warehouse: its units are held at the origin until they leave; harmless to repeat',
+        description: '409 insufficient_stock, one detail per SKU × location, when the origin no longer has the units free.',
+        params: idParamsSchema,
+        body: emptyBodySchema,
+        response: { 200: transferStepSchema, ...stepErrors },
+      },
+    },
+    async (request) => {
+      const { result, document } = await flows.transfers.release(request.params.id);
+      return { result, transfer: document };
+    },
+  );
+
+  app.post(
+    '/v1/transfers/:id/cancel',
+    {
+      config: transferWrite,
+      schema: {
+        tags: ['procurement'],
+        summary: "Cancel a transfer that has not shipped: the origin's units are free again, and an order's lines are sourced anew; harmless to repeat",
+        params: idParamsSchema,
+        body: cancelBodySchema.nullish(),
+        response: { 200: transferStepSchema, ...stepErrors },
+      },
+    },
+    async (request) => {
+      const { result, document } = await flows.transfers.cancel(request.params.id, request.body?.reason);
+      return { result, transfer: document };
+    },
+  );
+
+  app.post(
     '/v1/transfers/:id/ship',
     {
       config: transferWrite,
       schema: {
         tags: ['procurement'],
-        summary: 'A released transfer leaves: on hand falls at the origin, the units are in transit and inbound at the destination; harmless to repeat',
+        summary: 'A released transfer leaves: its hold at the origin is used up as on hand falls there, and the units are in transit to the destination; harmless to repeat',
         params: idParamsSchema,
         body: transferShipBodySchema.nullish(),
         response: { 200: transferStepSchema, ...stepErrors },
       },
     },
     async (request) => {
-      const { result, document } = await flows.supply.shipTransfer(request.params.id, request.body?.expectedArrivalAt);
+      const { result, document } = await flows.transfers.ship(request.params.id, request.body?.expectedArrivalAt);
       return { result, transfer: document };
     },
   );
@@ -143,14 +184,14 @@ export function registerReplenishmentRoutes(app: HttpApp, flows: ReplenishmentFl
       config: transferWrite,
       schema: {
         tags: ['procurement'],
-        summary: 'A transfer arrives: on hand rises at the destination; the same receipt number again changes nothing',
+        summary: "A transfer arrives: on hand rises at the destination, and what an order waited for is reserved there for it; the same receipt number again changes nothing",
         params: idParamsSchema,
         body: transferReceiveBodySchema,
         response: { 200: transferStepSchema, ...stepErrors },
       },
     },
     async (request) => {
-      const { result, document } = await flows.supply.receiveTransfer(request.params.id, request.body);
+      const { result, document } = await flows.transfers.receive(request.params.id, request.body);
       return { result, transfer: document };
     },
   );

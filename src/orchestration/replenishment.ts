@@ -117,9 +117,11 @@ export function createReplenishment(deps: ReplenishmentDeps) {
       for (const po of openPos) for (const line of po.lines) if (positions.has(key(line.sku, po.locationCode))) positionAt(line.sku, po.locationCode).inbound += openLineQuantity(line);
       for (const t of openTransfers) {
         for (const line of t.lines) {
-          if (positions.has(key(line.sku, t.toLocationCode))) positionAt(line.sku, t.toLocationCode).inbound += line.quantity;
-          // Stock that has left is out of ATP already; stock still to leave is promised away.
-          if (t.state !== 'in_transit' && positions.has(key(line.sku, t.fromLocationCode))) positionAt(line.sku, t.fromLocationCode).outbound += line.quantity;
+          // Units travelling for an order are that order's: they bring the destination nothing to spare.
+          if (line.orderLineNumber === undefined && positions.has(key(line.sku, t.toLocationCode))) positionAt(line.sku, t.toLocationCode).inbound += line.quantity;
+          // Stock that has left is out of ATP already, and so is stock a released transfer holds; what
+          // a proposal would take is still in ATP, so it is counted as promised away.
+          if (t.state !== 'in_transit' && line.reservationId === undefined && positions.has(key(line.sku, t.fromLocationCode))) positionAt(line.sku, t.fromLocationCode).outbound += line.quantity;
         }
       }
       for (const p of positions.values()) p.atp = deps.inventory.availability.atp(p.sku, p.locationCode);

@@ -8,6 +8,10 @@ export const errorStatusByCode = {
   invalid_csv: 400,
   invalid_cursor: 400,
   unauthorized: 401,
+  /** A webhook whose signature is missing, malformed or made with none of its source's secrets. */
+  webhook_signature_invalid: 401,
+  /** A correctly signed webhook whose signed timestamp is outside the tolerance (a replay, or a clock far off). */
+  webhook_timestamp_expired: 401,
   forbidden: 403,
   not_found: 404,
   route_not_found: 404,
@@ -32,6 +36,12 @@ export const errorStatusByCode = {
   outside_return_window: 422,
   /** A return asks for more of a line than shipped less what other RMAs hold, or for a line that never shipped. */
   exceeds_returnable: 422,
+  /** The action is not one the exception's type allows, or no command is registered for it. */
+  action_not_allowed: 422,
+  /** A signed webhook whose topic its source is not configured to take. */
+  webhook_topic_unsupported: 422,
+  /** A webhook subscription URL that is not https, or is or resolves to a loopback, private, link-local or metadata address. */
+  webhook_target_refused: 422,
   rate_limited: 429,
   internal_error: 500,
   not_ready: 503,

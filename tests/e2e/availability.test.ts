@@ -112,6 +112,38 @@ test('safety stock and inbound supply through the API change ATP and ATP by date
   assert.equal(byTomorrow.network.atpByDate, 30);
 });
 
+test('inbound supply references with colons are written and read back, as is or percent-encoded; the hub keeps po: and transfer:', async () => {
+  const expectedAt = new Date(t.clock.now() + 7 * 86_400_000).toISOString();
+  const lines = [{ sku: 'SKU-3', locationCode: 'WEST', quantity: 4, expectedAt }];
+  const written = await send('PUT', '/v1/inventory/inbound-supply/PO:123:1', { kind: 'purchase_order', lines }, 'procurement');
+  assert.equal(written.statusCode, 200, written.body);
+  assert.equal(written.json().reference, 'PO:123:1');
+  for (const path of ['PO:123:1', 'PO%3A123%3A1', 'PO%3a123%3a1']) {
+    const read = await get(`/v1/inventory/inbound-supply/${path}`);
+    assert.equal(read.statusCode, 200, `${path}: ${read.body}`);
+    assert.deepEqual([read.json().reference, read.json().lines], ['PO:123:1', lines], path);
+  }
+  assert.equal((await get('/v1/inventory/inbound-supply/PO:123:2')).statusCode, 404, 'another line of the same order is another reference');
+
+  // The hub's own references, written by procurement for its purchase orders and transfers, read back too.
+  const supply = t.app.services.inventory.supply;
+  const transferReference = `transfer:${'0190a0b0-0000-7000-8000-000000000001'}`;
+  await supply.replaceInboundSupply('po:PO-000042', { kind: 'purchase_order', lines });
+  await supply.replaceInboundSupply(transferReference, { kind: 'transfer', lines });
+  assert.equal((await get('/v1/inventory/inbound-supply/po:PO-000042')).json().kind, 'purchase_order');
+  assert.equal((await get(`/v1/inventory/inbound-supply/${encodeURIComponent(transferReference)}`)).json().kind, 'transfer');
+  // ...and cannot be overwritten by a sender, whose write would be undone by the next purchase order step.
+  const taken = await send('PUT', '/v1/inventory/inbound-supply/po:PO-000042', { kind: 'purchase_order', lines: [] }, 'procurement');
+  assert.equal(taken.statusCode, 400);
+  assert.equal(taken.json().error.details[0].path, 'params.reference');
+  assert.equal((await get('/v1/inventory/inbound-supply/po:PO-000042')).statusCode, 200, 'still there');
+  const bad = await get('/v1/inventory/inbound-supply/PO%20123');
+  assert.deepEqual([bad.statusCode, bad.json().error.details[0].path], [400, 'params.reference']);
+
+  for (const reference of ['PO:123:1', 'po:PO-000042', transferReference]) await supply.replaceInboundSupply(reference, { kind: 'purchase_order', lines: [] });
+  assert.equal((await get('/v1/inventory/inbound-supply/PO:123:1')).statusCode, 404, 'an empty list removes the reference');
+});
+
 test('a basket answers every SKU, reporting unknown ones per entry; more than 500 is refused', async () => {
   const res = await send('POST', '/v1/availability/basket', { skus: ['SKU-1', 'NOPE', 'SKU-3'], channel: 'EDI' }, 'viewer');
   assert.equal(res.statusCode, 200, res.body);

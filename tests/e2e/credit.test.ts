@@ -24,6 +24,8 @@ before(async () => {
     await catalog.customers.create({ ...customer, code, creditLimitMinor: LIMIT_MINOR, openReceivablesMinor: RECEIVABLES_MINOR });
   }
   await catalog.customers.create({ ...customer, code: 'CRED-SUB', acceptsSubstitutions: true });
+  // Room for one order of 629.40 under 1,000.00, with nothing owed yet.
+  await catalog.customers.create({ ...customer, code: 'CRED-MEMO', creditLimitMinor: LIMIT_MINOR, openReceivablesMinor: 0 });
   // SKU-X has no stock of its own; its substitute SKU-2 has.
   const { gtin: _gtin, ...item } = sampleItem;
   await catalog.items.create({ ...item, sku: 'SKU-X', substitutes: ['SKU-2'] });
@@ -205,3 +207,119 @@ test('credit updates are validated and limited to finance and integration', asyn
 });
 
 const DAY = 86_400_000;
+
+/** Ships everything released of the order, as its warehouse confirms it; invoicing follows on the outbox. */
+async function shipInFull(orderId: string) {
+  for (const request of await t.app.services.fulfillment.listForOrder(orderId)) {
+    const res = await t.app.http.inject({
+      method: 'POST',
+      url: '/v1/shipments',
+      headers: t.as('warehouse'),
+      payload: { fulfillmentRequestId: request.id, shipmentNumber: `SHP-${request.id}`, shippedAt: iso(), lines: request.lines.map((l) => ({ lineNumber: l.lineNumber, quantity: l.quantity })) },
+    });
+    assert.equal(res.statusCode, 201, res.body);
+  }
+  await settle();
+}
+
+/** Takes back `quantity` of line 1 of a shipped order through an RMA, restocked; answers the credit memo. */
+async function returned(orderId: string, quantity: number) {
+  const call = (url: string, role: Parameters<TestApp['as']>[0], payload: unknown) => t.app.http.inject({ method: 'POST', url, headers: t.as(role), payload: payload as Record<string, unknown> });
+  const rma = await call('/v1/returns', 'customer_service', { orderId, lines: [{ lineNumber: 1, quantity, reasonCode: 'NOT_NEEDED' }] });
+  assert.equal(rma.statusCode, 201, rma.body);
+  const id = rma.json().return.id as string;
+  assert.equal((await call(`/v1/returns/${id}/receipt`, 'warehouse', { receiptNumber: `RCV-${id}`, lines: [{ lineNumber: 1, quantity }] })).statusCode, 200);
+  const disposed = await call(`/v1/returns/${id}/disposition`, 'warehouse', { lines: [{ lineNumber: 1, disposition: 'restock', quantity }] });
+  assert.equal(disposed.statusCode, 200, disposed.body);
+  assert.ok(disposed.json().creditMemo, 'the return is credited once everything is disposed of');
+  return disposed.json().creditMemo as { id: string; totalMinor: number; customerCode: string; currency: string; issuedAt: string };
+}
+
+const receivableEvents = async (code: string) =>
+  (await db().selectFrom('outbox_events').select(['type', 'data']).where('subject', '=', `customer:${code}`).orderBy('seq').execute())
+    .filter((e) => e.type === 'crossdock.customer.receivables_adjusted')
+    .map((e) => JSON.parse(e.data) as { documentType: string; amountMinor: number; openReceivablesMinor: number });
+
+test('an invoice raises open receivables and a credit memo lowers them, once each; a memo that makes room releases a held order', async () => {
+  const first = await submit('CRED-MEMO', 'CR-MEMO-1');
+  assert.deepEqual(first.holds, [], 'exposure 629.40 is within 1,000.00');
+  assert.equal((await getOrder(first.id)).state, 'released');
+  await shipInFull(first.id);
+  assert.equal((await getOrder(first.id)).state, 'invoiced');
+  assert.equal((await customer('CRED-MEMO')).openReceivablesMinor, ORDER_VALUE_MINOR, 'the invoice is owed until the ERP says otherwise');
+
+  // Owed 629.40 (no longer an open order, now a receivable) + this order 629.40 is over 1,000.00.
+  t.clock.advance(60_000);
+  const second = await heldOrder('CRED-MEMO', 'CR-MEMO-2');
+
+  // Half of the first order comes back: its memo of 314.70 leaves 314.70 + 629.40 = 944.10 of exposure.
+  const memo = await returned(first.id, 30);
+  assert.equal(memo.totalMinor, 30 * 1049);
+  await settle();
+  assert.equal((await customer('CRED-MEMO')).openReceivablesMinor, ORDER_VALUE_MINOR - memo.totalMinor);
+  const held = await getOrder(second.id);
+  assert.deepEqual(
+    held.holds.map((h: { id: string; resolution: string; resolvedBy: string }) => [h.id, h.resolution, h.resolvedBy]),
+    [[second.holdId, 'released', 'rule:credit']],
+    'the review after the memo released the hold',
+  );
+  assert.equal(held.state, 'released', 'and the order went on to allocation and release');
+  const decisions = (await t.app.http.inject({ method: 'GET', url: `/v1/decisions?kind=credit&subjectType=order&subjectId=${second.id}`, headers: t.as('viewer') })).json().items;
+  assert.deepEqual(decisions.map((d: { outcome: string; inputs: { exposureMinor: number } }) => [d.outcome, d.inputs.exposureMinor]), [['released', ORDER_VALUE_MINOR - memo.totalMinor + ORDER_VALUE_MINOR]]);
+
+  // The memo's event delivered again (at least once) counts nothing twice.
+  const receivables = t.app.services.orchestration.finance.receivables;
+  const again = { documentType: 'credit_memo' as const, documentId: memo.id, customerCode: 'CRED-MEMO', amountMinor: -memo.totalMinor, currency: memo.currency, occurredAtMs: Date.parse(memo.issuedAt) };
+  assert.equal(await receivables.adjust(again), 'duplicate');
+  assert.equal((await customer('CRED-MEMO')).openReceivablesMinor, ORDER_VALUE_MINOR - memo.totalMinor);
+  assert.deepEqual(
+    (await receivableEvents('CRED-MEMO')).map((e) => [e.documentType, e.amountMinor, e.openReceivablesMinor]),
+    [
+      ['invoice', ORDER_VALUE_MINOR, ORDER_VALUE_MINOR],
+      ['credit_memo', -memo.totalMinor, ORDER_VALUE_MINOR - memo.totalMinor],
+    ],
+    'each document announced once',
+  );
+});
+
+test("the ERP's figure stays authoritative: it replaces ours as of its time, and documents issued after that still count", async () => {
+  // CRED-MEMO owes 314.70: an invoice a minute before the memo. Its last event says when the memo was issued.
+  const [memo] = (await db().selectFrom('receivable_adjustments').select(['occurred_at', 'amount_minor']).where('customer_code', '=', 'CRED-MEMO').where('document_type', '=', 'credit_memo').execute());
+  assert.ok(memo);
+  const memoAtMs = Number(memo.occurred_at);
+  const at = (ms: number) => new Date(ms).toISOString();
+
+  // A figure as of before the memo cannot know of it: the memo still lowers it.
+  const before = await creditUpdate('CRED-MEMO', { openReceivablesMinor: 50_000, asOf: at(memoAtMs - 60_000), reference: 'ERP-MEMO-1' });
+  assert.equal(before.json().result, 'applied', before.body);
+  assert.equal((await customer('CRED-MEMO')).openReceivablesMinor, 50_000 + Number(memo.amount_minor));
+
+  // A figure as of after it includes it: the ERP's figure is taken as it is.
+  t.clock.advance(60_000);
+  const afterMemo = await creditUpdate('CRED-MEMO', { openReceivablesMinor: 20_000, asOf: iso(), reference: 'ERP-MEMO-2' });
+  assert.equal(afterMemo.json().result, 'applied', afterMemo.body);
+  assert.equal((await customer('CRED-MEMO')).openReceivablesMinor, 20_000);
+
+  // A document issued before that figure but heard of only now is in the figure already: counted nowhere.
+  const receivables = t.app.services.orchestration.finance.receivables;
+  const late = { documentType: 'invoice' as const, documentId: '01900000-0000-7000-8000-000000000001', customerCode: 'CRED-MEMO', amountMinor: 5_000, currency: 'USD', occurredAtMs: t.clock.now() - 30_000 };
+  assert.equal(await receivables.adjust(late), 'covered');
+  assert.equal((await customer('CRED-MEMO')).openReceivablesMinor, 20_000);
+  // One issued after it moves the figure.
+  t.clock.advance(1_000);
+  const fresh = { ...late, documentId: '01900000-0000-7000-8000-000000000002', occurredAtMs: t.clock.now() };
+  assert.equal(await receivables.adjust(fresh), 'counted');
+  assert.equal((await customer('CRED-MEMO')).openReceivablesMinor, 25_000);
+
+  // Racing a credit update: whichever commits first, the figure ends as the ERP's plus what was
+  // issued after its as-of time, and nothing issued before it.
+  t.clock.advance(1_000);
+  const asOfMs = t.clock.now();
+  const racing = await Promise.all([
+    creditUpdate('CRED-MEMO', { openReceivablesMinor: 70_000, asOf: at(asOfMs), reference: 'ERP-MEMO-3' }),
+    receivables.adjust({ ...late, documentId: '01900000-0000-7000-8000-000000000003', amountMinor: 700, occurredAtMs: asOfMs - 1 }),
+    receivables.adjust({ ...late, documentId: '01900000-0000-7000-8000-000000000004', amountMinor: 300, occurredAtMs: asOfMs + 1 }),
+  ]);
+  assert.equal(racing[0].json().result, 'applied', racing[0].body);
+  assert.equal((await customer('CRED-MEMO')).openReceivablesMinor, 70_300);
+});

@@ -17,8 +17,12 @@ test('kinds are listed with their defaults in force as version 0', async () => {
   const res = await call('GET', '/v1/policies', { as: 'viewer' });
   assert.equal(res.statusCode, 200, res.body);
   const items = res.json().items as Array<{ kind: string; description: string; active: { version: number; status: string } }>;
-  assert.deepEqual(items.map((i) => i.kind), ['credit', 'holds', 'invoicing', 'pricing', 'returns', 'short_ship', 'sourcing', 'substitution']);
+  assert.deepEqual(items.map((i) => i.kind), ['credit', 'exceptions', 'holds', 'invoicing', 'pricing', 'returns', 'short_ship', 'sourcing']);
   assert.ok(items.every((i) => i.active.version === 0 && i.active.status === 'default' && i.description));
+  // Substitutions have one home: when one needs approval is in sourcing, who approves and how soon in holds.
+  const removed = await call('GET', '/v1/policies/substitution/active', { as: 'viewer' });
+  assert.equal(removed.statusCode, 404);
+  assert.match(removed.json().error.message, /unknown policy kind "substitution"/);
   const active = await call('GET', '/v1/policies/holds/active', { as: 'warehouse' });
   assert.equal(active.statusCode, 200);
   assert.deepEqual(active.json(), { kind: 'holds', version: 0, status: 'default', document: holdsPolicy.defaults, activatedAt: null });
@@ -109,7 +113,7 @@ test('an unknown kind or version is a 404 naming the known kinds', async () => {
     const res = await call('GET', url, { as: 'viewer' });
     assert.equal(res.statusCode, 404, url);
     assert.equal(res.json().error.code, 'not_found');
-    assert.match(res.json().error.message, /unknown policy kind "nope"; known kinds: credit, holds, invoicing/);
+    assert.match(res.json().error.message, /unknown policy kind "nope"; known kinds: credit, exceptions, holds, invoicing/);
     assert.equal(res.json().error.details[0].path, 'params.kind');
   }
   const proposed = await call('POST', '/v1/policies/nope', { as: 'admin', body: { document: {} } });

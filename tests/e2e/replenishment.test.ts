@@ -112,11 +112,20 @@ test('a location with surplus gives a transfer instead; shipping and receiving i
 
   const early = await call('POST', `/v1/transfers/${transfer.id}/ship`, 'warehouse', {});
   assert.deepEqual([early.status, early.body.error.code], [409, 'invalid_state'], 'a proposal is released before it ships');
-  assert.equal((await call('POST', `/v1/transfers/${transfer.id}/release`, 'procurement', {})).body.transfer.state, 'released');
+  const released = await call('POST', `/v1/transfers/${transfer.id}/release`, 'procurement', {});
+  assert.equal(released.body.transfer.state, 'released', released.raw);
+  assert.deepEqual(await position('BOLT-2', 'DC-WEST'), { on_hand: 80, reserved: 30, in_transit: 0 }, 'a released transfer holds its units at the origin');
+  const hold = await call('GET', `/v1/reservations/${released.body.transfer.lines[0].reservationId}`, 'viewer');
+  assert.deepEqual([hold.body.orderId, hold.body.lineNumber, hold.body.locationCode, hold.body.quantity, hold.body.state], [transfer.id, 1, 'DC-WEST', 30, 'pending'], hold.raw);
+  assert.equal((await call('POST', `/v1/transfers/${transfer.id}/release`, 'procurement', {})).body.result, 'unchanged');
+  assert.equal((await position('BOLT-2', 'DC-WEST'))!.reserved, 30, 'releasing again holds nothing more');
+  const held = await run();
+  assert.deepEqual([forSku(held.transfers, 'BOLT-2'), forSku(held.purchaseOrders, 'BOLT-2')], [[], []], 'held units are not counted away twice');
   const shipped = await call('POST', `/v1/transfers/${transfer.id}/ship`, 'warehouse', {});
   assert.deepEqual([shipped.status, shipped.body.result, shipped.body.transfer.state], [200, 'changed', 'in_transit'], shipped.raw);
   assert.equal((await call('POST', `/v1/transfers/${transfer.id}/ship`, 'warehouse', {})).body.result, 'unchanged');
-  assert.deepEqual(await position('BOLT-2', 'DC-WEST'), { on_hand: 50, reserved: 0, in_transit: 0 });
+  assert.deepEqual(await position('BOLT-2', 'DC-WEST'), { on_hand: 50, reserved: 0, in_transit: 0 }, 'the hold is used up as the units leave');
+  assert.equal((await call('GET', `/v1/reservations/${released.body.transfer.lines[0].reservationId}`, 'viewer')).body.state, 'committed');
   assert.deepEqual(await position('BOLT-2', 'DC-EAST'), { on_hand: 0, reserved: 0, in_transit: 30 });
   assert.deepEqual(await atEast('BOLT-2', '2026-01-02'), { atp: 0, atpByDate: 0 });
   assert.deepEqual(await atEast('BOLT-2', '2026-01-03'), { atp: 0, atpByDate: 30 }, 'in transit counts by its expected arrival');
@@ -128,6 +137,40 @@ test('a location with surplus gives a transfer instead; shipping and receiving i
   assert.deepEqual(await atEast('BOLT-2', '2026-01-03'), { atp: 30, atpByDate: 30 }, 'no inbound is left');
   const types = (await t.testStore.store.db.selectFrom('outbox_events').select('type').where('subject', '=', `transfer:${transfer.id}`).orderBy('seq').execute()).map((e) => e.type);
   assert.deepEqual(types, ['crossdock.procurement.transfer_proposed', 'crossdock.procurement.transfer_released', 'crossdock.procurement.transfer_in_transit', 'crossdock.procurement.transfer_received']);
+});
+
+test('releasing a transfer needs its units free at the origin; cancelling it gives them back', async () => {
+  await wmsReceipt('BOLT-4', 'DC-EAST', 10);
+  const transferOf = async (id: string, quantity: number) => {
+    const now = new Date(t.clock.now()).toISOString();
+    const transfer = {
+      id,
+      fromLocationCode: 'DC-EAST',
+      toLocationCode: 'DC-WEST',
+      state: 'proposed' as const,
+      lines: [{ lineNumber: 1, sku: 'BOLT-4', quantity, receivedQuantity: 0 }],
+      expectedArrivalAt: now,
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+    };
+    await t.testStore.store.db.transaction().execute((tx) => t.app.services.procurement.insertProposalsIn(tx, { purchaseOrders: [], transfers: [transfer] }));
+    return transfer.id;
+  };
+  const tooMuch = await transferOf('019b7c3a-0000-7000-8000-0000000000a1', 11);
+  const refused = await call('POST', `/v1/transfers/${tooMuch}/release`, 'procurement', {});
+  assert.deepEqual([refused.status, refused.body.error.code, refused.body.error.details[0].path], [409, 'insufficient_stock', 'BOLT-4@DC-EAST'], refused.raw);
+  assert.equal((await call('GET', `/v1/transfers/${tooMuch}`, 'viewer')).body.state, 'proposed', 'a refused release changes nothing');
+
+  const fits = await transferOf('019b7c3a-0000-7000-8000-0000000000a2', 6);
+  await call('POST', `/v1/transfers/${fits}/release`, 'procurement', {});
+  assert.equal((await position('BOLT-4', 'DC-EAST'))!.reserved, 6);
+  const cancelled = await call('POST', `/v1/transfers/${fits}/cancel`, 'procurement', { reason: 'not needed' });
+  assert.deepEqual([cancelled.status, cancelled.body.transfer.state], [200, 'cancelled'], cancelled.raw);
+  assert.equal((await position('BOLT-4', 'DC-EAST'))!.reserved, 0, 'the hold is given back');
+  assert.equal((await call('GET', `/v1/reservations/${cancelled.body.transfer.lines[0].reservationId}`, 'viewer')).body.state, 'released');
+  assert.equal((await call('POST', `/v1/transfers/${fits}/cancel`, 'procurement', {})).body.result, 'unchanged');
+  assert.equal((await call('POST', `/v1/transfers/${tooMuch}/cancel`, 'procurement', {})).body.transfer.state, 'cancelled', 'a proposal holds nothing to give back');
 });
 
 test('a purchase order is sent, acknowledged, shipped (ATP by date sees it on its date, not before) and received once per receipt', async () => {

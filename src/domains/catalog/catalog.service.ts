@@ -24,6 +24,11 @@ export interface CatalogListQuery {
 export interface UpdateOptions {
   /** The version the caller last read (from If-Match); a newer stored version is a conflict. */
   expectedVersion?: number;
+  /**
+   * The transaction to write in, when the update must commit with the caller's other writes. On
+   * SQLite a caller inside a transaction must pass it: a read on another handle would wait forever.
+   */
+  executor?: Executor;
 }
 
 /** Create, replace, read and import one kind of master data. */
@@ -80,8 +85,8 @@ function createEntityService<K extends CatalogKind>(entity: CatalogEntity<K>, de
     throw new AppError('validation_failed', `${first!.path || '(document)'}: ${first!.message}`, outcome.problems);
   }
 
-  async function assertReferencesExist(doc: CatalogDocument<K>): Promise<void> {
-    const unknown = await unknownReferencesOf(db, entity.kind, [{ key: entity.keyOf(doc), references: entity.references(doc) }]);
+  async function assertReferencesExist(doc: CatalogDocument<K>, executor: Executor = db): Promise<void> {
+    const unknown = await unknownReferencesOf(executor, entity.kind, [{ key: entity.keyOf(doc), references: entity.references(doc) }]);
     if (unknown.length === 0) return;
     const details = unknown.map((ref) => ({ path: ref.path.join('.'), message: describeReference(ref), kind: ref.kind, key: ref.key }));
     throw new AppError('unknown_reference', `${details[0]!.path}: ${details[0]!.message}`, details);
@@ -118,7 +123,8 @@ function createEntityService<K extends CatalogKind>(entity: CatalogEntity<K>, de
           { path: entity.keyField, message: `must equal ${key}; keys cannot be changed` },
         ]);
       }
-      const current = await repo.findRow(db, entity.table, key);
+      const executor = options.executor ?? db;
+      const current = await repo.findRow(executor, entity.table, key);
       if (!current) throw notFound(key);
       const conflict = (storedVersion: number | undefined) =>
         new AppError('version_conflict', `${entity.label} ${key} has changed since version ${options.expectedVersion ?? current.version}; read it again`, [
@@ -128,11 +134,11 @@ function createEntityService<K extends CatalogKind>(entity: CatalogEntity<K>, de
         ]);
       if (options.expectedVersion !== undefined && options.expectedVersion !== current.version) throw conflict(current.version);
       if (JSON.stringify(doc) === current.data) return toRecord<K>(current);
-      await assertReferencesExist(doc);
+      await assertReferencesExist(doc, executor);
       const row = toRow(entity, doc, { created_at: current.created_at, updated_at: clock.now() }, current.version + 1);
-      if (!(await repo.updateRow(db, entity.table, row, current.version))) {
+      if (!(await repo.updateRow(executor, entity.table, row, current.version))) {
         // Another writer replaced the record between our read and our write.
-        throw conflict((await repo.findRow(db, entity.table, key))?.version);
+        throw conflict((await repo.findRow(executor, entity.table, key))?.version);
       }
       return toRecord<K>(row);
     },

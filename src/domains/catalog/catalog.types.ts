@@ -156,7 +156,7 @@ export const customerShape = z
     tradingPartnerCode: keySchema.optional(),
     /** The ERP's own credit hold flag; the hub holds orders while it is set. */
     erpCreditHold: z.boolean().default(false),
-    /** Open receivables as last reported by the ERP; negative when the customer has unapplied credit. */
+    /** Open receivables as the ERP last reported them, plus the hub's invoices less its credit memos since; negative when the customer has unapplied credit. */
     openReceivablesMinor: z.number().int().default(0),
     shipTos: z.array(shipToSchema).min(1).max(1_000),
   })

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { refusePartnerScopedKeys } from '../../platform/auth/partner-scope.ts';
 import { access } from '../../platform/auth/roles.ts';
 import { AppError } from '../../platform/errors.ts';
 import { errorResponseSchema } from '../../platform/http/error-handler.ts';
@@ -10,6 +11,9 @@ import { decisionSchema } from './decisions.types.ts';
 
 const tags = ['decisions'];
 const read = { access: access.anyRole };
+// Decisions name their subject but no trading partner, and their inputs hold customers' credit and
+// other partners' orders: a key scoped to a partner is refused until they can be filtered by one.
+const notForPartners = refusePartnerScopedKeys('the decision log');
 
 const listQuerySchema = z
   .object({
@@ -28,6 +32,7 @@ export function registerDecisionRoutes(app: HttpApp, decisions: DecisionService)
     '/v1/decisions',
     {
       config: read,
+      preHandler: notForPartners,
       schema: {
         tags,
         summary: 'Recorded decisions, newest first, with their reasons, inputs and policy version',
@@ -53,6 +58,7 @@ export function registerDecisionRoutes(app: HttpApp, decisions: DecisionService)
     '/v1/decisions/:id',
     {
       config: read,
+      preHandler: notForPartners,
       schema: {
         tags,
         summary: 'One recorded decision',

@@ -15,3 +15,19 @@ export const creditUpdateSchema = z
   })
   .strict();
 export type CreditUpdate = z.infer<typeof creditUpdateSchema>;
+
+/**
+ * How one of Crossdock's own documents moves a customer's open receivables: an invoice raises them
+ * by its total, a credit memo lowers them by its total. The ERP's next figure replaces the sum once
+ * it is as of a time after the document was issued.
+ */
+export interface ReceivableAdjustment {
+  documentType: 'invoice' | 'credit_memo';
+  documentId: string;
+  customerCode: string;
+  /** Signed minor units: positive for an invoice, negative for a credit memo. */
+  amountMinor: number;
+  currency: string;
+  /** When the document was issued, on the hub's clock. */
+  occurredAtMs: number;
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { refusePartnerScopedKeys } from '../../platform/auth/partner-scope.ts';
 import { access } from '../../platform/auth/roles.ts';
 import { errorResponseSchema } from '../../platform/http/error-handler.ts';
 import type { HttpApp } from '../../platform/http/types.ts';
@@ -9,6 +10,13 @@ import { availabilityQuerySchema, basketBodySchema, basketResponseSchema, BASKET
 
 const tags = ['inventory: availability'];
 const read = { access: access.anyRole };
+/**
+ * Availability carries no trading partner: an answer shows every channel's protections, network
+ * positions and the freshness of the hub's own sources, so a key scoped to a partner is refused
+ * (403) rather than shown other partners' channels. Fail closed until a partner's view exists
+ * (its own channels' ATP only).
+ */
+const notForPartners = refusePartnerScopedKeys('availability');
 const errors = { 400: errorResponseSchema, 401: errorResponseSchema, 403: errorResponseSchema } as const;
 
 const scopeOf = (query: { location?: string | undefined; channel?: string | undefined; date?: string | undefined }) => ({
@@ -30,6 +38,7 @@ export function registerAvailabilityRoutes(app: HttpApp, service: AvailabilitySe
     '/v1/availability/feed',
     {
       config: read,
+      preHandler: notForPartners,
       schema: {
         tags,
         summary: 'Change feed of availability, as Server-Sent Events, coalesced per SKU',
@@ -60,6 +69,7 @@ export function registerAvailabilityRoutes(app: HttpApp, service: AvailabilitySe
     '/v1/availability/:sku',
     {
       config: read,
+      preHandler: notForPartners,
       schema: {
         tags,
         summary: 'Availability of one SKU per location and over the network, for a channel and by a date',
@@ -78,6 +88,7 @@ export function registerAvailabilityRoutes(app: HttpApp, service: AvailabilitySe
     '/v1/availability/basket',
     {
       config: read,
+      preHandler: notForPartners,
       schema: {
         tags,
         summary: `Availability of up to ${BASKET_SKUS_MAX} SKUs at once`,

@@ -13,6 +13,42 @@ export interface AvailabilityChangedBatch {
   /** The highest ledger sequence the transaction wrote. */
   lastMovementSeq: number;
   skus: AvailabilityChangedData[];
+  /**
+   * For a batch of a source's own events (ingest): per source, how many movements it applied and how
+   * long after they happened at the source the hub accepted them. The process log's sync-latency KPI
+   * reads it; absent for the hub's own movements (reservations, shipments).
+   */
+  sources?: SourceSync[];
+}
+
+/** How late one source's movements in a batch reached the hub. */
+export interface SourceSync {
+  source: string;
+  movements: number;
+  /** Sum over the movements of (accepted − occurred at the source), in ms. */
+  latencyMsTotal: number;
+  latencyMsMax: number;
+}
+
+/** Per source, the sync figures of postings applied at `acceptedAtMs` (a movement from the future counts as 0 late). */
+export function sourceSyncOf(postings: ReadonlyArray<{ source: string; occurredAt: number }>, applied: (index: number) => boolean, acceptedAtMs: number): SourceSync[] {
+  const bySource = new Map<string, SourceSync>();
+  postings.forEach((p, i) => {
+    if (!applied(i)) return;
+    const latency = Math.max(0, acceptedAtMs - p.occurredAt);
+    const entry = bySource.get(p.source) ?? { source: p.source, movements: 0, latencyMsTotal: 0, latencyMsMax: 0 };
+    entry.movements++;
+    entry.latencyMsTotal += latency;
+    entry.latencyMsMax = Math.max(entry.latencyMsMax, latency);
+    bySource.set(p.source, entry);
+  });
+  return [...bySource.values()];
+}
+
+/** Adds a batch's sync figures to its availability announcement. */
+export function withSourceSync(events: NewEvent[], sources: readonly SourceSync[]): NewEvent[] {
+  if (sources.length === 0) return events;
+  return events.map((e) => (e.type === AVAILABILITY_CHANGED ? { ...e, data: { ...(e.data as AvailabilityChangedBatch), sources: [...sources] } } : e));
 }
 
 /** One SKU's entry in an availability_changed event. */

@@ -11,6 +11,7 @@ export { type SnapshotReport } from './snapshot.service.ts';
 export { INVENTORY_EVENTS_MESSAGE, INVENTORY_SNAPSHOT_MESSAGE } from './inventory.inbox.ts';
 export { type ReservationService } from './reservations.service.ts';
 export { type AvailabilityQuery, type AvailabilityService } from './availability.service.ts';
+export { type BasketEntry } from './availability.types.ts';
 export { type SupplyService } from './supply.service.ts';
 export { AVAILABILITY_CHANGED, AVAILABILITY_SUBJECT, type AvailabilityChangedBatch, type AvailabilityChangedData } from './feed.events.ts';
 export { CROSSDOCK_SOURCE, type CrossdockMovement, type CrossdockMovementType, type CrossdockMovements, type CrossdockPostingResult } from './crossdock-movements.ts';

@@ -12,6 +12,7 @@ import type { InventoryEvent } from './inventory.types.ts';
 import type { InventoryHeldEventRow, InventorySourceRow } from './inventory.tables.ts';
 import { postToLedger, type LedgerPosting, type PostingReport } from './ledger.posting.ts';
 import type { PositionChange, PositionChangeBus } from './position-changes.ts';
+import { sourceSyncOf, withSourceSync, type SourceSync } from './feed.events.ts';
 import { classify, expireGap, markApplied, markHeld, type SourceSequenceState } from './sequencing.rules.ts';
 
 export const GAP_TIMER_KIND = 'inventory.sequence-gap';
@@ -101,7 +102,7 @@ export function createIngestService(deps: IngestDeps) {
     postings: LedgerPosting[],
     allowNegativeOnHand: (locationCode: string) => boolean,
     hooks: CommitHooks,
-  ): Promise<{ report: PostingReport; changes: PositionChange[] }> {
+  ): Promise<{ report: PostingReport; changes: PositionChange[]; sync: SourceSync[] }> {
     const now = clock.now();
     const report = await postToLedger(tx, { kind, ids, now, allowNegativeOnHand }, postings);
     const reported = [...new Map(postings.map((p) => [`${p.source}\u0000${p.locationCode}`, { source: p.source, locationCode: p.locationCode }])).values()];
@@ -109,13 +110,13 @@ export function createIngestService(deps: IngestDeps) {
     if (deps.onSourcesReported) hooks.afterCommit(() => deps.onSourcesReported!(reported, now));
     const changes: PositionChange[] =
       report.lastMovementSeq === 0 ? [] : [...report.positions.values()].map((p) => ({ ...p, lastMovementSeq: report.lastMovementSeq, acceptedAtMs: now }));
-    return { report, changes };
+    return { report, changes, sync: sourceSyncOf(postings, (i) => report.outcomes[i]?.ok === true, now) };
   }
 
   /** Appends the announcements of changed positions (I8) and publishes them once committed. */
-  async function announce(tx: Tx, changes: readonly PositionChange[], hooks: CommitHooks): Promise<void> {
+  async function announce(tx: Tx, changes: readonly PositionChange[], hooks: CommitHooks, sync: readonly SourceSync[] = []): Promise<void> {
     if (changes.length === 0) return;
-    await deps.outbox.appendMany(tx, deps.announce(changes));
+    await deps.outbox.appendMany(tx, withSourceSync(deps.announce(changes), sync));
     hooks.afterCommit(() => deps.changes.publish(changes));
   }
 
@@ -203,7 +204,7 @@ export function createIngestService(deps: IngestDeps) {
       if (states.get(source)!.held.size === 0) continue;
       await deps.timers.schedule(tx, { kind: GAP_TIMER_KIND, key: `inventory-gap:${source}:${missingFrom}`, dueAt: now + deps.gapTimeoutMs, payload: { source } });
     }
-    await announce(tx, posted?.changes ?? [], hooks);
+    await announce(tx, posted?.changes ?? [], hooks, posted?.sync);
     // An event that was understood but breaks a rule (it would take stock negative) consumes its
     // sequence number: the source has moved on and a correction must come as a new event. It is
     // announced so the exceptions work can own it; the raw message stays in the inbox.

@@ -6,6 +6,7 @@ import {
   inboundSupplyBodySchema,
   inboundSupplyParamsSchema,
   inboundSupplySchema,
+  inboundSupplyWriteParamsSchema,
   safetyStockBodySchema,
   safetyStockParamsSchema,
   safetyStockSchema,
@@ -57,8 +58,9 @@ export function registerSupplyRoutes(app: HttpApp, supply: SupplyService): void 
         summary: 'Replace the open lines of a purchase order or transfer',
         description:
           'The lines sent are the whole of the reference: earlier lines not sent are removed, and an empty list removes the reference. ' +
-          'ATP by date counts each line from its expectedAt. 422 unknown_reference names each unknown SKU or location.',
-        params: inboundSupplyParamsSchema,
+          'ATP by date counts each line from its expectedAt. 422 unknown_reference names each unknown SKU or location. ' +
+          'A reference may contain colons (send it as is or percent-encoded); `po:` and `transfer:` references are the hub\'s own and cannot be written here.',
+        params: inboundSupplyWriteParamsSchema,
         body: inboundSupplyBodySchema,
         response: { 200: inboundSupplySchema, ...errors, 422: errorResponseSchema },
       },
@@ -73,7 +75,9 @@ export function registerSupplyRoutes(app: HttpApp, supply: SupplyService): void 
       schema: {
         tags,
         summary: 'The open lines of a purchase order or transfer',
-        description: '404 not_found when the reference has no open lines.',
+        description:
+          'Any reference, including the hub\'s own `po:<poNumber>` and `transfer:<id>`; colons may be sent as is or percent-encoded (`%3A`). ' +
+          '404 not_found when the reference has no open lines.',
         params: inboundSupplyParamsSchema,
         response: { 200: inboundSupplySchema, ...errors },
       },

@@ -1,9 +1,18 @@
+import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/store.ts';
 
 /** SQL only: order lines still waiting for stock, for backorder allocation in priority order. */
 
 /** Header states in which an order may still take stock for lines that wait (see order-allocation). */
 export const backorderWaitingStates = ['backordered', 'partially_allocated', 'released', 'partially_shipped'] as const;
+
+/**
+ * Units still to allocate: ordered > cancelled + allocated. Written exactly as the partial index
+ * `order_lines_waiting` (migration 0013) states it, so both stores read only waiting lines instead of
+ * every line the SKU ever had. Kysely does not bracket nested arithmetic, so the subtraction form
+ * (`ordered - (cancelled + allocated) > 0`) would silently lose its parentheses.
+ */
+const hasOpenQuantity = sql<boolean>`order_lines.ordered_quantity > order_lines.cancelled_quantity + order_lines.allocated_quantity`;
 
 export interface WaitingLineRow {
   order_id: string;
@@ -23,7 +32,7 @@ export function waitingLines(db: Executor, filter: { skus?: readonly string[] | 
     .innerJoin('orders', 'orders.id', 'order_lines.order_id')
     .select(['order_lines.order_id', 'order_lines.line_number', 'order_lines.sku', 'orders.document'])
     .where('orders.state', 'in', [...backorderWaitingStates])
-    .where((eb) => eb(eb('order_lines.ordered_quantity', '-', eb('order_lines.cancelled_quantity', '+', eb.ref('order_lines.allocated_quantity'))), '>', 0));
+    .where(hasOpenQuantity);
   if (filter.skus !== undefined) {
     if (filter.skus.length === 0) return Promise.resolve([]);
     q = q.where('order_lines.sku', 'in', [...filter.skus]);
@@ -41,7 +50,7 @@ export async function waitingSkus(db: Executor, skus: readonly string[]): Promis
     .distinct()
     .where('order_lines.sku', 'in', [...skus])
     .where('orders.state', 'in', [...backorderWaitingStates])
-    .where((eb) => eb(eb('order_lines.ordered_quantity', '-', eb('order_lines.cancelled_quantity', '+', eb.ref('order_lines.allocated_quantity'))), '>', 0))
+    .where(hasOpenQuantity)
     .execute();
   return rows.map((r) => r.sku);
 }

@@ -35,7 +35,10 @@ export function applyCancellation(order: Order, lineNumbers: readonly number[] |
     const remainder = openQuantity(line) - line.shippedQuantity;
     if (!chosen.has(line.lineNumber) || remainder <= 0) return line;
     changed.push({ lineNumber: line.lineNumber, cancelledQuantity: remainder, releasedQuantity: line.allocatedQuantity - line.shippedQuantity });
-    const next = { ...line, cancelledQuantity: line.cancelledQuantity + remainder, allocatedQuantity: line.shippedQuantity, backorderedQuantity: 0 };
+    // Units still on their way to the line's ship-from location no longer wait for it: the transfer
+    // arrives as plain stock there.
+    const { transfers: _inFlight, ...kept } = line;
+    const next = { ...kept, cancelledQuantity: line.cancelledQuantity + remainder, allocatedQuantity: line.shippedQuantity, backorderedQuantity: 0 };
     return { ...next, state: lineStateOf(next) };
   });
   if (changed.length === 0) return { ok: false, reason: 'nothing_to_cancel', message: `nothing of the chosen lines of order ${order.id} is left to cancel` };

@@ -19,4 +19,6 @@ export { applyClose, applyInvoice, applyInvoicedInFull, uninvoiced, type Invoice
 export { creditReleaseVerdict, openCreditHolds, resolveHold, type CreditPosition, type CreditReleaseVerdict, type HoldResolution, type HoldResolutionResult } from './holds.rules.ts';
 export { ordersOnCreditHold } from './holds.repo.ts';
 export { openOrdersValue } from './orders.repo.ts';
+export { partnerOrderSubject } from './partner.repo.ts';
 export { applyCancellation, type Cancellation, type CancellationRefusal } from './cancel.rules.ts';
+export { addLineTransfers, awaitedFrom, linesAwaitingTransfer, settleTransfer, transferOptions, type TransferSettlement, type TransferSite } from './transfer.rules.ts';

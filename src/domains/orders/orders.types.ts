@@ -127,6 +127,20 @@ export const orderIntakeSchema = z
   });
 export type OrderIntake = z.infer<typeof orderIntakeSchema>;
 
+/**
+ * Units of a line on their way between our locations (a transfer sourcing chose): they count as
+ * allocated, but the line is not released from `toLocationCode` until they arrive there.
+ */
+export const lineTransferSchema = z
+  .object({
+    transferId: idSchema,
+    fromLocationCode: codeSchema,
+    toLocationCode: codeSchema,
+    quantity: positiveQuantitySchema,
+  })
+  .strict();
+export type LineTransfer = z.infer<typeof lineTransferSchema>;
+
 /** Quantities per line keep I7 checkable: shipped ≤ allocated ≤ ordered, invoiced = shipped. */
 export const orderLineSchema = z
   .object({
@@ -145,6 +159,7 @@ export const orderLineSchema = z
     substituteForSku: skuSchema.optional(),
     requestedDate: dateSchema.optional(),
     promiseDate: dateSchema.optional(),
+    transfers: z.array(lineTransferSchema).optional().describe('Allocated units still on their way to the location the line ships from'),
   })
   .strict();
 export type OrderLine = z.infer<typeof orderLineSchema>;

@@ -192,6 +192,24 @@ const scenarios: Scenario[] = [
     reasons: ['transfer_misses_promise', 'backordered'],
   },
   {
+    name: 'among equally quick transfers, the one to a location the order already ships from',
+    input: order([
+      line(1, 5, [c('B', 5)]),
+      line(2, 5, [c('A', 0), c('B', 0)], {
+        transfers: [
+          { fromLocationCode: 'FAR', toLocationCode: 'A', atp: 20, confidence: 1 },
+          { fromLocationCode: 'FAR', toLocationCode: 'B', atp: 20, confidence: 1 },
+        ],
+      }),
+    ]),
+    policy: noComplete,
+    expect: [
+      { outcome: 'allocate', alloc: ['B:5'] },
+      { outcome: 'transfer', alloc: ['FAR:5'] },
+    ],
+    reasons: ['transfer_meets_promise'],
+  },
+  {
     name: 'transfers disabled by policy',
     input: order([line(1, 5, [c('A', 0)], { transfers: [{ fromLocationCode: 'FAR', toLocationCode: 'A', atp: 20, confidence: 1 }] })]),
     policy: { allowTransfers: false },
@@ -287,6 +305,18 @@ test('the scenarios cover every outcome and every reason code', () => {
   }
   assert.deepEqual(sourcingOutcomes.filter((o) => !outcomes.has(o)), []);
   assert.deepEqual(sourcingReasonCodes.filter((r) => !codes.has(r)), []);
+});
+
+test('a transfer goes where the order already ships from when that is as quick; a quicker one still wins', () => {
+  const transfers = (leadToA: number) => [
+    { fromLocationCode: 'FAR', toLocationCode: 'A', atp: 20, confidence: 1, leadTimeDays: leadToA },
+    { fromLocationCode: 'FAR', toLocationCode: 'B', atp: 20, confidence: 1, leadTimeDays: 2 },
+  ];
+  const input = (leadToA: number) => order([line(1, 5, [c('B', 5)]), line(2, 5, [c('A', 0), c('B', 0)], { transfers: transfers(leadToA) })]);
+  const same = decideSourcing(input(2), policy(noComplete), ref, now).lines[1]!;
+  assert.deepEqual([same.outcome, same.shipFrom, same.transfer?.toLocationCode], ['transfer', ['B'], 'B']);
+  const quicker = decideSourcing(input(1), policy(noComplete), ref, now).lines[1]!;
+  assert.deepEqual([quicker.outcome, quicker.shipFrom, quicker.transfer?.leadTimeDays], ['transfer', ['A'], 1]);
 });
 
 test('backorder priority: tier, promise urgency and order age', () => {

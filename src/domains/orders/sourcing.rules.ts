@@ -183,7 +183,9 @@ function decideLine(line: SourcingLineInput, ctx: LineContext): SourcingLinePlan
         notes.add('transfer_misses_promise', `a transfer from ${t.fromLocationCode} (${t.leadTimeDays} day(s)) arrives after the promise date`);
       else if (t.excluded && t.excluded !== 'insufficient_stock') notes.add(t.excluded, exclusionMessage(t.excluded, [t.fromLocationCode === t.toLocationCode ? t.toLocationCode : `${t.fromLocationCode}→${t.toLocationCode}`], ctx));
     }
-    const chosen = considered.find((t) => t.excluded === undefined);
+    // Among the quickest usable transfers, one to a location the order already ships from adds no shipment.
+    const usableTransfers = considered.filter((t) => t.excluded === undefined);
+    const chosen = usableTransfers.find((t) => t.leadTimeDays === usableTransfers[0]!.leadTimeDays && state.isUsed(t.toLocationCode)) ?? usableTransfers[0];
     if (chosen) {
       state.take(line.sku, chosen.fromLocationCode, qty);
       state.ship(chosen.toLocationCode);

@@ -7,6 +7,8 @@ import { definePolicyKind, type PolicyKind } from './policies.types.ts';
  * refused) and the defaults that apply until an administrator activates a version. Domains read
  * them through `PolicyService.activeOf(creditPolicy)` and record the version in their decisions.
  * Kinds owned elsewhere (sourcing, from the orders domain) are registered at composition time.
+ * Substitutions have no kind of their own: when a substitute needs approval is the sourcing policy's
+ * `substitution` section, and who owns the approval hold and its SLA is the `holds` policy's.
  */
 
 const ratio = (description: string) => z.number().min(0).max(1).describe(description);
@@ -34,18 +36,6 @@ export const pricingPolicy = definePolicyKind({
     holdSlaHours: slaHours('Hours customer service has to resolve a pricing hold before it is overdue'),
   }),
   defaults: { varianceToleranceRatio: 0.01, holdSlaHours: 8 },
-});
-
-export const substitutionPolicy = definePolicyKind({
-  kind: 'substitution',
-  description: 'When a substitute item may be shipped without a person approving it.',
-  schema: z.strictObject({
-    approvalBelowMarginRatio: ratio(
-      'A substitution whose gross margin ratio would fall below this needs approval; at or above it applies without a person',
-    ),
-    holdSlaHours: slaHours('Hours to approve or refuse a substitution before the hold is overdue'),
-  }),
-  defaults: { approvalBelowMarginRatio: 0.15, holdSlaHours: 4 },
 });
 
 const holdRouting = (what: string) =>
@@ -120,7 +110,6 @@ export const returnsPolicy = definePolicyKind({
 export const builtinPolicyKinds: readonly PolicyKind<any>[] = [
   creditPolicy,
   pricingPolicy,
-  substitutionPolicy,
   holdsPolicy,
   invoicingPolicy,
   shortShipPolicy,

@@ -16,5 +16,4 @@ export {
   pricingPolicy,
   returnsPolicy,
   shortShipPolicy,
-  substitutionPolicy,
 } from './builtin-kinds.ts';

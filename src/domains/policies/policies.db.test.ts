@@ -48,7 +48,7 @@ test(`defaults apply as version 0 until a version is activated (${testStoreKind}
   assert.equal(typed.document.credit.ownerRole, 'finance');
   assert.deepEqual(await policies.list('credit'), []);
   const summary = await policies.summary();
-  assert.deepEqual(summary.map((s) => s.kind), ['credit', 'holds', 'invoicing', 'pricing', 'returns', 'short_ship', 'substitution']);
+  assert.deepEqual(summary.map((s) => s.kind), ['credit', 'holds', 'invoicing', 'pricing', 'returns', 'short_ship']);
   assert.ok(summary.every((s) => s.active.version === 0 && s.description.length > 0));
 });
 

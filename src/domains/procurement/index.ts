@@ -6,11 +6,13 @@ export * from './procurement.types.ts';
 export type { ProcurementTables } from './procurement.tables.ts';
 export { purchaseOrderLifecycle, transferLifecycle, type PurchaseOrderEvent, type TransferEvent } from './procurement.lifecycle.ts';
 export {
+  cancelTransfer,
   expectedQuantity,
   inboundOf,
   openLineQuantity,
   receivePurchaseOrder,
   receiveTransfer,
+  releaseTransfer,
   shipPurchaseOrder,
   shipTransfer,
   transferQuantities,

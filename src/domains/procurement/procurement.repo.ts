@@ -102,9 +102,13 @@ export async function saveTransfer(tx: Tx, row: Pick<TransferRow, 'id' | 'state'
 
 export const transfersInStates = (db: Executor, states: readonly string[]) => db.selectFrom('transfers').selectAll().where('state', 'in', [...states]).orderBy('id').execute();
 
-export function listTransfers(db: Executor, f: { state?: string | undefined; fromLocationCode?: string | undefined; toLocationCode?: string | undefined; beforeId?: string | undefined; limit: number }) {
+export function listTransfers(
+  db: Executor,
+  f: { state?: string | undefined; fromLocationCode?: string | undefined; toLocationCode?: string | undefined; orderId?: string | undefined; beforeId?: string | undefined; limit: number },
+) {
   let q = db.selectFrom('transfers').selectAll();
   if (f.state !== undefined) q = q.where('state', '=', f.state);
+  if (f.orderId !== undefined) q = q.where('order_id', '=', f.orderId);
   if (f.fromLocationCode !== undefined) q = q.where('from_location_code', '=', f.fromLocationCode);
   if (f.toLocationCode !== undefined) q = q.where('to_location_code', '=', f.toLocationCode);
   if (f.beforeId !== undefined) q = q.where('id', '<', f.beforeId);

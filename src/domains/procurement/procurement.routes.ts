@@ -32,7 +32,10 @@ export const emptyBodySchema = z.object({}).strict().nullish();
 export const purchaseOrderStepSchema = z.object({ result: z.enum(stepResults).describe('unchanged: the step had already been taken'), purchaseOrder: purchaseOrderSchema });
 export const transferStepSchema = z.object({ result: z.enum(stepResults).describe('unchanged: the step had already been taken'), transfer: transferSchema });
 
-/** Parameters, purchase orders and transfers; ship and receive, which move goods, are orchestration's. */
+/**
+ * Parameters, purchase orders and reading transfers. A purchase order's ship and receive and every
+ * transfer step move goods, supply or reservations, so they are orchestration's routes.
+ */
 export function registerProcurementRoutes(app: HttpApp, procurement: ProcurementService): void {
   app.put(
     '/v1/replenishment/parameters/:sku/:locationCode',
@@ -145,27 +148,11 @@ export function registerProcurementRoutes(app: HttpApp, procurement: Procurement
       config: read,
       schema: {
         tags: ['procurement'],
-        summary: 'Transfers by state, origin or destination; newest first',
+        summary: 'Transfers by state, origin, destination or the order sourcing chose them for; newest first',
         querystring: transferQuerySchema,
         response: { 200: pageSchema(transferSchema), 400: errorResponseSchema },
       },
     },
     async (request) => procurement.listTransfers(request.query),
-  );
-
-  const transferWrite = { access: access.roles('procurement', 'integration', 'warehouse') };
-  const stepSchemaOfTransfer = (summary: string) => ({ tags: ['procurement'], summary, params: idParamsSchema, response: { 200: transferStepSchema, ...stepErrors } });
-  const transferAnswer = ({ result, document }: StepAnswer<Transfer>) => ({ result, transfer: document });
-
-  app.post(
-    '/v1/transfers/:id/release',
-    { config: transferWrite, schema: { ...stepSchemaOfTransfer('Release a proposed transfer to the sending warehouse; harmless to repeat'), body: emptyBodySchema } },
-    async (request) => transferAnswer(await procurement.release(request.params.id)),
-  );
-
-  app.post(
-    '/v1/transfers/:id/cancel',
-    { config: transferWrite, schema: { ...stepSchemaOfTransfer('Cancel a transfer that has not shipped; harmless to repeat'), body: cancelBodySchema.nullish() } },
-    async (request) => transferAnswer(await procurement.cancelTransfer(request.params.id, request.body?.reason)),
   );
 }

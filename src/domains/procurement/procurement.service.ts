@@ -8,7 +8,7 @@ import type { CatalogService } from '../catalog/index.ts';
 import { checkLifecycle } from '../orders/index.ts';
 import { purchaseOrderLifecycle, transferLifecycle } from './procurement.lifecycle.ts';
 import * as repo from './procurement.repo.ts';
-import { acknowledgePurchaseOrder, cancelPurchaseOrder, cancelTransfer, releaseTransfer, sendPurchaseOrder, type StepOutcome } from './procurement.rules.ts';
+import { acknowledgePurchaseOrder, cancelPurchaseOrder, sendPurchaseOrder, type StepOutcome } from './procurement.rules.ts';
 import type { PurchaseOrderRow, ReplenishmentParametersRow, TransferRow } from './procurement.tables.ts';
 import {
   openPurchaseOrderStates,
@@ -77,6 +77,7 @@ export const transferRow = (t: Transfer): TransferRow => ({
   from_location_code: t.fromLocationCode,
   to_location_code: t.toLocationCode,
   state: t.state,
+  order_id: t.orderId ?? null,
   expected_arrival_at: Date.parse(t.expectedArrivalAt),
   document: JSON.stringify(t),
   version: t.version,
@@ -117,9 +118,10 @@ export const documentNotFound = (what: 'purchase order' | 'transfer', id: string
 
 /**
  * Procurement: replenishment parameters, purchase orders and transfers. Steps that touch nothing but
- * the document (send, acknowledge, cancel, release) run here in one transaction with their event;
- * steps that move goods or supply (ship, receive) are orchestrated with inventory and use the
- * lock-and-save methods inside their own transaction.
+ * the document (a purchase order's send, acknowledge, cancel) run here in one transaction with their
+ * event; steps that move goods, supply or reservations (every transfer step, a purchase order's ship
+ * and receive) are orchestrated with inventory and use the lock-and-save methods inside their own
+ * transaction.
  */
 export function createProcurementService(deps: ProcurementDeps) {
   const { db, kind, clock, ids, catalog, outbox } = deps;
@@ -146,20 +148,6 @@ export function createProcurementService(deps: ProcurementDeps) {
       if (!outcome.changed) return { result: 'unchanged' as const, document: po };
       await service.savePurchaseOrderIn(tx, po, outcome.document);
       await outbox.appendMany(tx, [purchaseOrderEvent(outcome.document, what, outcome.from)]);
-      return { result: 'changed' as const, document: outcome.document };
-    });
-  }
-
-  async function stepTransfer(id: string, apply: (t: Transfer, nowIso: string) => StepOutcome<Transfer, string>): Promise<StepAnswer<Transfer>> {
-    const nowIso = isoTime(clock.now());
-    return db.transaction().execute(async (tx) => {
-      const t = await service.lockTransfer(tx, id);
-      if (!t) throw documentNotFound('transfer', id);
-      const outcome = apply(t, nowIso);
-      if (!outcome.ok) throw stepRefusal(outcome);
-      if (!outcome.changed) return { result: 'unchanged' as const, document: t };
-      await service.saveTransferIn(tx, t, outcome.document);
-      await outbox.appendMany(tx, [transferEvent(outcome.document, outcome.from)]);
       return { result: 'changed' as const, document: outcome.document };
     });
   }
@@ -249,8 +237,9 @@ export function createProcurementService(deps: ProcurementDeps) {
       });
     },
 
-    async getPurchaseOrder(id: string): Promise<PurchaseOrder> {
-      const row = await repo.findPurchaseOrder(db, id);
+    /** Inside another's transaction pass its `tx` (on SQLite the database outside it would wait forever). */
+    async getPurchaseOrder(id: string, executor: Executor = db): Promise<PurchaseOrder> {
+      const row = await repo.findPurchaseOrder(executor, id);
       if (!row) throw documentNotFound('purchase order', id);
       return parsePo(row);
     },
@@ -302,9 +291,6 @@ export function createProcurementService(deps: ProcurementDeps) {
       return (await repo.transfersInStates(executor, openTransferStates)).map(parseTransfer);
     },
 
-    release: (id: string) => stepTransfer(id, releaseTransfer),
-    cancelTransfer: (id: string, reason: string | undefined) => stepTransfer(id, (t, nowIso) => cancelTransfer(t, reason, nowIso)),
-
     async lockTransfer(tx: Tx, id: string): Promise<Transfer | undefined> {
       const row = await repo.lockTransfer(tx, kind, id);
       return row && parseTransfer(row);
@@ -314,6 +300,9 @@ export function createProcurementService(deps: ProcurementDeps) {
       const saved = await repo.saveTransfer(tx, transferRow(after), before.version);
       invariant(saved, `transfer ${before.id} changed under its row lock`);
     },
+
+    /** Stores new transfers inside the caller's transaction (sourcing's, with the order's allocation); the caller announces them. */
+    insertTransfersIn: (tx: Tx, transfers: readonly Transfer[]) => repo.insertTransfers(tx, transfers.map(transferRow)),
 
     // ------------------------------------------------------------ runs
 

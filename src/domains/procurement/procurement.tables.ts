@@ -36,6 +36,8 @@ export interface TransferRow {
   from_location_code: string;
   to_location_code: string;
   state: string;
+  /** The order sourcing chose the transfer for; null for replenishment's. */
+  order_id: string | null;
   expected_arrival_at: number;
   document: string;
   version: number;

@@ -67,10 +67,18 @@ export const transferSchema = z
     fromLocationCode: codeSchema,
     toLocationCode: codeSchema,
     state: z.enum(transferStates),
+    orderId: idSchema.optional().describe('The customer order sourcing chose this transfer for; absent when replenishment proposed it'),
     lines: z
       .array(
         z
-          .object({ lineNumber: lineNumberSchema, sku: skuSchema, quantity: positiveQuantitySchema, receivedQuantity: quantitySchema })
+          .object({
+            lineNumber: lineNumberSchema,
+            sku: skuSchema,
+            quantity: positiveQuantitySchema,
+            receivedQuantity: quantitySchema,
+            orderLineNumber: lineNumberSchema.optional().describe("The order's line the units are for, when the transfer serves an order"),
+            reservationId: idSchema.optional().describe('The reservation holding the units at the origin from release until they leave'),
+          })
           .strict(),
       )
       .min(1)
@@ -228,6 +236,7 @@ export const transferQuerySchema = z
     state: z.enum(transferStates).optional(),
     fromLocationCode: codeSchema.optional(),
     toLocationCode: codeSchema.optional(),
+    orderId: idSchema.optional().describe('Only transfers sourcing chose for this order'),
     limit: z.coerce.number().int().min(1).max(500).default(50),
     cursor: z.string().min(1).max(500).optional(),
   })

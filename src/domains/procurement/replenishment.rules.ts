@@ -24,9 +24,9 @@ export interface ReplenishmentPosition {
   locationCode: string;
   /** Available to promise now. */
   atp: number;
-  /** Units still to arrive on open purchase orders and transfers (proposals included). */
+  /** Units still to arrive on open purchase orders and transfers (proposals included), less units a transfer carries for an order. */
   inbound: number;
-  /** Units promised away on open transfers that have not left yet: not free to send elsewhere. */
+  /** Units open transfers will take that ATP still shows (proposals: a released transfer holds its units, so ATP is without them already). */
   outbound: number;
   /** Units of order lines waiting for supply that this location is to serve. */
   backordered: number;

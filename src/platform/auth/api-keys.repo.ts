@@ -29,3 +29,7 @@ export const revokeApiKey = async (db: Executor, id: string, revokedAt: number):
 
 export const touchApiKey = (db: Executor, id: string, usedAt: number) =>
   db.updateTable('api_keys').set({ last_used_at: usedAt }).where('id', '=', id).execute();
+
+/** The ids of every key scoped to the partner, revoked ones included. */
+export const keyIdsOfPartner = async (db: Executor, partnerCode: string): Promise<string[]> =>
+  (await db.selectFrom('api_keys').select('id').where('partner_code', '=', partnerCode).orderBy('id').execute()).map((r) => r.id);

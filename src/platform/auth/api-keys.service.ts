@@ -8,6 +8,7 @@ import type { ApiKeyRow } from '../db/platform.tables.ts';
 import { AppError } from '../errors.ts';
 import { roleSchema, type Principal, type Role } from './roles.ts';
 import * as repo from './api-keys.repo.ts';
+import { apiKeySource, ediSource } from './partner-scope.ts';
 
 /**
  * API keys look like `cdk_<id>_<secret>`. Only a SHA-256 of the secret is stored: the secret has
@@ -69,6 +70,11 @@ export interface ApiKeyService {
   /** Resolves a presented key to its principal, or null when unknown, malformed or revoked. */
   authenticate(presented: string): Promise<Principal | null>;
   countActive(): Promise<number>;
+  /**
+   * The inbox sources whose messages belong to a trading partner: its EDI source and the API source
+   * of every key scoped to it, revoked ones included (what they sent stays the partner's).
+   */
+  partnerInboxSources(partnerCode: string): Promise<[string, ...string[]]>;
 }
 
 interface VerifiedRow {
@@ -216,5 +222,6 @@ export function createApiKeyService(deps: {
     },
 
     countActive: () => repo.countActiveApiKeys(db),
+    partnerInboxSources: async (partnerCode) => [ediSource(partnerCode), ...(await repo.keyIdsOfPartner(db, partnerCode)).map(apiKeySource)],
   };
 }

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase, type Transaction } from 'kysely';
 import pg from 'pg';
+import { profiledStatement, statementProfileEnabled } from './statement-profile.ts';
 import type { Database } from '../../database.ts';
 
 export type StoreKind = 'sqlite' | 'postgres';
@@ -52,12 +53,14 @@ const STATEMENT_CACHE_SIZE = 2_000;
  */
 function withStatementCache(database: SQLite.Database): SqliteDatabase {
   const cache = new Map<string, SQLite.Statement>();
+  const profile = statementProfileEnabled();
+  const prepared = (text: string) => (profile ? profiledStatement(text, database.prepare(text)) : database.prepare(text));
   return {
     close: () => database.close(),
     prepare(text: string) {
       const cached = cache.get(text);
       if (cached && !cached.busy) return cached;
-      const statement = database.prepare(text);
+      const statement = prepared(text);
       if (!cached) {
         if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
         cache.set(text, statement);

@@ -74,6 +74,33 @@ test(`20 concurrent receives of one message make one row (${testStoreKind})`, as
   assert.equal(Number(count.n), 1);
 });
 
+test(`20 concurrent receive-and-process calls of one message apply it once (${testStoreKind})`, async () => {
+  // Receiving and processing share one transaction; the twins' effects must roll back with their rows.
+  const { inbox } = setup();
+  registerAdjust(inbox);
+  const results = await Promise.all(Array.from({ length: 20 }, (_, i) => inbox.receiveAndProcess(message('twin', `{"qty":${i + 1}}`))));
+  assert.equal(results.filter((r) => r.result === 'accepted').length, 1);
+  assert.equal(new Set(results.map((r) => r.message.id)).size, 1);
+  assert.ok(results.every((r) => r.message.status === 'processed'));
+  assert.deepEqual(await effectKeys(t.store.db), ['twin']);
+  const count = await t.store.db.selectFrom('inbox_messages').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  assert.equal(Number(count.n), 1);
+});
+
+test(`a message that fails on receipt is kept raw with the failure of its first attempt (${testStoreKind})`, async () => {
+  const { inbox } = setup();
+  registerAdjust(inbox);
+  const { result, message: stored } = await inbox.receiveAndProcess(message('bad', '{"quantity":3}'));
+  assert.equal(result, 'accepted');
+  assert.equal(stored.status, 'failed');
+  assert.equal(stored.attempts, 1);
+  assert.equal(stored.error?.code, 'validation_failed');
+  const reread = await inbox.get(stored.id);
+  assert.equal(reread.payload, '{"quantity":3}');
+  assert.equal(reread.status, 'failed');
+  assert.deepEqual(await effectKeys(t.store.db), []);
+});
+
 test(`the payload is kept byte for byte (${testStoreKind})`, async () => {
   const { inbox } = setup();
   const raw = 'ISA*00*          *00*~\r\nGS*PO*ÄÖÜ*€*  trailing  \t\n{"x": 1.50}\n';

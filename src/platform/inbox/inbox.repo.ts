@@ -72,6 +72,8 @@ export interface ListFilter {
   status?: string | undefined;
   source?: string | undefined;
   messageType?: string | undefined;
+  /** Only messages from these sources. */
+  sources?: readonly [string, ...string[]] | undefined;
   /** Rows older than this id (the list runs newest first). */
   beforeId?: string | undefined;
   limit: number;
@@ -105,6 +107,7 @@ export const listMessages = (db: Executor, filter: ListFilter) => {
   if (filter.status) query = query.where('status', '=', filter.status);
   if (filter.source) query = query.where('source', '=', filter.source);
   if (filter.messageType) query = query.where('message_type', '=', filter.messageType);
+  if (filter.sources) query = query.where('source', 'in', filter.sources);
   if (filter.beforeId) query = query.where('id', '<', filter.beforeId);
   return query.orderBy('id', 'desc').limit(filter.limit).execute();
 };

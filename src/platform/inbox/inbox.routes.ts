@@ -1,6 +1,10 @@
 import { z } from 'zod';
+import type { FastifyRequest } from 'fastify';
+import type { PartnerScope } from '../auth/partner-scope.ts';
 import { access } from '../auth/roles.ts';
+import { AppError } from '../errors.ts';
 import { errorResponseSchema } from '../http/error-handler.ts';
+import { principalOf } from '../http/access.ts';
 import type { HttpApp } from '../http/types.ts';
 import { pageQuerySchema, pageSchema } from '../pagination.ts';
 import type { InboxService } from './inbox.service.ts';
@@ -19,7 +23,28 @@ export const replayBodySchema = z
   })
   .strict();
 
-export function registerInboxRoutes(app: HttpApp, inbox: InboxService): void {
+/**
+ * `scope` names the messages of a trading partner: a key scoped to one lists only those, and any
+ * other message is, to it, a message that does not exist (404, as an unknown id).
+ */
+export function registerInboxRoutes(app: HttpApp, inbox: InboxService, scope: PartnerScope): void {
+  const sourcesOf = async (request: FastifyRequest) => {
+    const { partnerCode } = principalOf(request);
+    return partnerCode === null ? undefined : scope.inboxSources(partnerCode);
+  };
+  const hidden = (id: string) => new AppError('not_found', `inbox message ${id} does not exist`, [{ path: 'id', message: 'unknown message id' }]);
+  /** The message, or 404 when the caller may not see it. */
+  const visible = async (id: string, sources: readonly string[] | undefined) => {
+    const message = await inbox.get(id);
+    if (sources !== undefined && !sources.includes(message.source)) throw hidden(id);
+    return message;
+  };
+  /** Answers 404 for a message the caller may not see, before anything is done to it. */
+  const assertVisible = async (request: FastifyRequest, id: string) => {
+    const sources = await sourcesOf(request);
+    if (sources !== undefined) await visible(id, sources);
+  };
+
   app.get(
     '/v1/inbox',
     {
@@ -31,7 +56,7 @@ export function registerInboxRoutes(app: HttpApp, inbox: InboxService): void {
         response: { 200: pageSchema(inboxMessageSummarySchema), 400: errorResponseSchema },
       },
     },
-    async (request) => inbox.list(request.query),
+    async (request) => inbox.list({ ...request.query, sources: await sourcesOf(request) }),
   );
 
   app.get(
@@ -45,7 +70,7 @@ export function registerInboxRoutes(app: HttpApp, inbox: InboxService): void {
         response: { 200: inboxMessageSchema, 404: errorResponseSchema },
       },
     },
-    async (request) => inbox.get(request.params.id),
+    async (request) => visible(request.params.id, await sourcesOf(request)),
   );
 
   app.post(
@@ -64,7 +89,10 @@ export function registerInboxRoutes(app: HttpApp, inbox: InboxService): void {
         response: { 200: inboxMessageSchema, 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema },
       },
     },
-    async (request) => inbox.replay(request.params.id, request.body ?? {}),
+    async (request) => {
+      await assertVisible(request, request.params.id);
+      return inbox.replay(request.params.id, request.body ?? {});
+    },
   );
 
   app.post(
@@ -79,6 +107,9 @@ export function registerInboxRoutes(app: HttpApp, inbox: InboxService): void {
         response: { 200: inboxMessageSchema, 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema },
       },
     },
-    async (request) => inbox.discard(request.params.id, request.body.reason),
+    async (request) => {
+      await assertVisible(request, request.params.id);
+      return inbox.discard(request.params.id, request.body.reason);
+    },
   );
 }

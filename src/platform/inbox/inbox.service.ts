@@ -16,6 +16,7 @@ import { decideFailure } from './inbox.rules.ts';
 import {
   inboxStatuses,
   receiveInputSchema,
+  type InboxFailureObserver,
   type InboxHandler,
   type InboxMessage,
   type InboxMessageSummary,
@@ -44,6 +45,8 @@ export interface InboxService {
   /** Gives up on a failed or dead message, with the reason a person gives. */
   discard(id: string, reason: string): Promise<InboxMessage>;
   countByStatus(): Promise<Record<InboxStatus, number>>;
+  /** Registers an observer of failed and dead messages (see InboxFailureObserver), while the app is built. */
+  observeFailures(observer: InboxFailureObserver): void;
   start(): void;
   stop(): Promise<void>;
 }
@@ -95,6 +98,10 @@ const toMessage = (row: Selectable<InboxMessageRow>): InboxMessage => ({
 export function createInboxService(deps: InboxDeps): InboxService {
   const { db, clock, ids, random, config, metrics } = deps;
   const handlers = new Map<string, InboxHandler>();
+  const observers: InboxFailureObserver[] = [];
+  const notify = async (message: InboxMessage, how: 'failed' | 'processed' | 'discarded') => {
+    for (const observer of observers) await (how === 'failed' ? observer.failed(message) : observer.settled(message, how));
+  };
 
   const load = async (id: string): Promise<InboxMessage> => {
     const row = await repo.findMessage(db, id);
@@ -102,31 +109,32 @@ export function createInboxService(deps: InboxDeps): InboxService {
     return toMessage(row);
   };
 
+  const newRow = (parsed: ReturnType<typeof receiveInputSchema.parse>, now: number): Selectable<InboxMessageRow> => ({
+    id: ids.next(),
+    source: parsed.source,
+    dedupe_key: parsed.dedupeKey,
+    message_type: parsed.messageType,
+    content_type: parsed.contentType,
+    payload: parsed.payload,
+    original_payload: null,
+    received_at: now,
+    status: 'received',
+    attempts: 0,
+    next_attempt_at: now,
+    error_code: null,
+    error_message: null,
+    error_details: null,
+    outcome: null,
+    processed_at: null,
+    correlation_id: parsed.correlationId ?? null,
+    replay_count: 0,
+    discarded_at: null,
+    operator_note: null,
+  });
+
   const receive = async (input: ReceiveInput): Promise<ReceiveResult> => {
     const parsed = receiveInputSchema.parse(input);
-    const now = clock.now();
-    const row: Selectable<InboxMessageRow> = {
-      id: ids.next(),
-      source: parsed.source,
-      dedupe_key: parsed.dedupeKey,
-      message_type: parsed.messageType,
-      content_type: parsed.contentType,
-      payload: parsed.payload,
-      original_payload: null,
-      received_at: now,
-      status: 'received',
-      attempts: 0,
-      next_attempt_at: now,
-      error_code: null,
-      error_message: null,
-      error_details: null,
-      outcome: null,
-      processed_at: null,
-      correlation_id: parsed.correlationId ?? null,
-      replay_count: 0,
-      discarded_at: null,
-      operator_note: null,
-    };
+    const row = newRow(parsed, clock.now());
     try {
       await repo.insertMessage(db, row);
     } catch (error) {
@@ -148,6 +156,7 @@ export function createInboxService(deps: InboxDeps): InboxService {
     const now = clock.now();
     let attemptsMade = 0;
     let source = '';
+    let replayed = false;
     const commit = createCommitHooks();
     try {
       await db.transaction().execute(async (tx) => {
@@ -155,6 +164,7 @@ export function createInboxService(deps: InboxDeps): InboxService {
         if (!claimed) return;
         attemptsMade = claimed.attempts;
         source = claimed.source;
+        replayed = claimed.replay_count > 0;
         const handler = handlers.get(claimed.message_type);
         if (!handler) {
           throw new AppError('unprocessable', `no handler is registered for message type "${claimed.message_type}"`, [
@@ -165,24 +175,80 @@ export function createInboxService(deps: InboxDeps): InboxService {
         await repo.recordOutcome(tx, id, JSON.stringify(outcome ?? null));
       });
       commit.runAfterCommit();
+      if (attemptsMade > 0 && replayed) await notify(await load(id), 'processed');
       return attemptsMade === 0 ? null : 'processed';
     } catch (error) {
       // The transaction rolled back, effect and status together; record the attempt outside it.
       if (attemptsMade === 0) throw error;
-      const decision = decideFailure(error, attemptsMade, now, config, random);
-      const recorded = await repo.recordFailure(db, id, {
-        status: decision.status,
-        attempts: attemptsMade,
-        next_attempt_at: decision.nextAttemptAt,
-        error_code: decision.error.code,
-        error_message: decision.error.message,
-        error_details: JSON.stringify(decision.error.details),
-      });
-      if (!recorded) return null;
-      if (decision.status === 'received') metrics.inboxRetries.inc({ source });
-      if (decision.status === 'dead') metrics.inboxDeadLetters.inc({ source });
-      return decision.status;
+      const change = failureOf(error, attemptsMade, now);
+      if (!(await repo.recordFailure(db, id, change))) return null;
+      countFailure(change.status, source);
+      if (change.status !== 'received') await notify(await load(id), 'failed');
+      return change.status;
     }
+  };
+
+  /** The row change a failed attempt leaves. */
+  const failureOf = (error: unknown, attemptsMade: number, now: number): repo.FailureChange => {
+    const decision = decideFailure(error, attemptsMade, now, config, random);
+    return {
+      status: decision.status,
+      attempts: attemptsMade,
+      next_attempt_at: decision.nextAttemptAt,
+      error_code: decision.error.code,
+      error_message: decision.error.message,
+      error_details: JSON.stringify(decision.error.details),
+    };
+  };
+  const countFailure = (status: repo.FailureChange['status'], source: string) => {
+    if (status === 'received') metrics.inboxRetries.inc({ source });
+    if (status === 'dead') metrics.inboxDeadLetters.inc({ source });
+  };
+
+  /**
+   * Receiving and processing a new message in one transaction: its effect and its row, already
+   * processed, commit together, so intake costs one commit instead of two. The row is written last
+   * with its outcome, and the unique (source, dedupe key) constraint still decides: a repeat or a
+   * concurrent twin fails on it and rolls its effect back (the caller then answers `exists`). When
+   * the handler fails, its effect rolls back and the raw message is stored with the failure of this
+   * first attempt, exactly as the ordinary path would leave it, so a bad message is never lost.
+   */
+  const receiveAndProcessAtOnce = async (parsed: ReturnType<typeof receiveInputSchema.parse>, handler: InboxHandler): Promise<InboxMessage | null> => {
+    const now = clock.now();
+    const row = newRow(parsed, now);
+    const commit = createCommitHooks();
+    let handlerFailure: { error: unknown } | null = null;
+    try {
+      const processed = await db.transaction().execute(async (tx) => {
+        let outcome: unknown;
+        try {
+          outcome = await handler(tx, toMessage({ ...row, attempts: 1 }), commit.hooks);
+        } catch (error) {
+          handlerFailure = { error };
+          throw error;
+        }
+        const done: Selectable<InboxMessageRow> = { ...row, status: 'processed', attempts: 1, processed_at: now, next_attempt_at: null, outcome: JSON.stringify(outcome ?? null) };
+        await repo.insertMessage(tx, done);
+        return done;
+      });
+      commit.runAfterCommit();
+      return toMessage(processed);
+    } catch (error) {
+      if (!handlerFailure) {
+        if (isUniqueViolation(error)) return null;
+        throw error;
+      }
+    }
+    const failed: Selectable<InboxMessageRow> = { ...row, ...failureOf((handlerFailure as { error: unknown }).error, 1, now) };
+    try {
+      await repo.insertMessage(db, failed);
+    } catch (error) {
+      if (isUniqueViolation(error)) return null;
+      throw error;
+    }
+    countFailure(failed.status as repo.FailureChange['status'], row.source);
+    if (failed.status !== 'received') await notify(toMessage(failed), 'failed');
+    return toMessage(failed);
   };
 
   const processMessage = async (id: string): Promise<InboxMessage> => {
@@ -201,7 +267,11 @@ export function createInboxService(deps: InboxDeps): InboxService {
     receive,
 
     async receiveAndProcess(input) {
-      const received = await receive(input);
+      const parsed = receiveInputSchema.parse(input);
+      const handler = handlers.get(parsed.messageType);
+      const processed = handler ? await receiveAndProcessAtOnce(parsed, handler) : null;
+      if (processed) return { result: 'accepted', message: processed };
+      const received = await receive(parsed);
       if (received.result === 'exists') return received;
       return { result: 'accepted', message: await processMessage(received.message.id) };
     },
@@ -248,7 +318,13 @@ export function createInboxService(deps: InboxDeps): InboxService {
           { path: 'status', message: current.status },
         ]);
       }
-      return load(id);
+      const message = await load(id);
+      await notify(message, 'discarded');
+      return message;
+    },
+
+    observeFailures(observer) {
+      observers.push(observer);
     },
 
     async countByStatus() {

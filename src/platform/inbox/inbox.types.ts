@@ -87,11 +87,27 @@ export const listInboxQuerySchema = z.object({
   source: text(200).optional(),
   messageType: text(200).optional(),
 });
-export type ListInboxQuery = z.infer<typeof listInboxQuerySchema> & { limit: number; cursor?: string | undefined };
+export type ListInboxQuery = z.infer<typeof listInboxQuerySchema> & {
+  limit: number;
+  cursor?: string | undefined;
+  /** Only messages from these sources (a key scoped to a trading partner sees its own). */
+  sources?: readonly [string, ...string[]] | undefined;
+};
 
 export interface ProcessReport {
   processed: number;
   failed: number;
   retrying: number;
   dead: number;
+}
+
+/**
+ * Told, after the fact, when a message fails (rejected as invalid, or dead after its retries) and
+ * when a failed or dead message is settled: processed on a replay, or discarded. The exceptions flow
+ * uses it to raise and clear invalid orders and integration failures. An observer handles its own
+ * errors: the message's status is already recorded.
+ */
+export interface InboxFailureObserver {
+  failed(message: InboxMessage): Promise<void>;
+  settled(message: InboxMessage, how: 'processed' | 'discarded'): Promise<void>;
 }

@@ -3,6 +3,7 @@ export { registerInboxRoutes } from './inbox.routes.ts';
 export {
   inboxStatuses,
   type InboxStatus,
+  type InboxFailureObserver,
   type InboxHandler,
   type InboxMessage,
   type InboxMessageSummary,

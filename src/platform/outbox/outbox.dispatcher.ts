@@ -5,7 +5,7 @@ import type { Executor, StoreKind } from '../db/store.ts';
 import type { Metrics } from '../http/metrics.ts';
 import * as repo from './outbox.repo.ts';
 import { decideDeliveryFailure } from './outbox.rules.ts';
-import type { DispatchReport, EventEnvelope, Subscriber } from './outbox.types.ts';
+import type { DeadLetterObserver, DispatchReport, EventEnvelope, Subscriber } from './outbox.types.ts';
 import { toEnvelope } from './outbox.view.ts';
 
 export interface DispatcherDeps {
@@ -15,6 +15,8 @@ export interface DispatcherDeps {
   random: Random;
   config: Config['outbox'];
   metrics: Pick<Metrics, 'outboxRetries' | 'outboxDeadLetters'>;
+  /** Told of new dead letters and of dead letters delivered on a replay. */
+  observers?: readonly DeadLetterObserver[];
 }
 
 /**
@@ -42,7 +44,11 @@ export async function dispatchDue(deps: DispatcherDeps, subscribers: readonly Su
   // allSettled, not all: every subscriber's work must finish before the pinned connection and its
   // lock are given back, even when one of them failed.
   const run = async (db: Executor) => {
-    const results = await Promise.allSettled(subscribers.map((s) => dispatchSubscriber({ ...deps, db }, s, report)));
+    // One look at what is due first: most ticks find work for a few subscribers of many, and asking
+    // each of them in turn would cost a query per subscriber per tick.
+    const busy = new Set(await repo.subscribersWithDueDeliveries(db, deps.clock.now()));
+    const due = subscribers.filter((s) => busy.has(s.name));
+    const results = await Promise.allSettled(due.map((s) => dispatchSubscriber({ ...deps, db }, s, report)));
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) throw failure.reason;
   };
@@ -65,37 +71,53 @@ export async function dispatchDue(deps: DispatcherDeps, subscribers: readonly Su
 }
 
 async function dispatchSubscriber(deps: DispatcherDeps, subscriber: Subscriber, report: DispatchReport): Promise<void> {
-  const { db, clock, random, config, metrics } = deps;
-  const due = await repo.selectDueDeliveries(db, subscriber.name, clock.now(), config.batchSize);
+  const { db, clock } = deps;
+  const due = await repo.selectDueDeliveries(db, subscriber.name, clock.now(), deps.config.batchSize);
   // Subjects whose delivery failed in this tick: their later events wait for the retry.
   const heldSubjects = new Set<string>();
-  for (const delivery of due) {
-    if (heldSubjects.has(delivery.subject)) continue;
-    const attemptsMade = delivery.attempts + 1;
-    const event: EventEnvelope = toEnvelope({ ...delivery, id: delivery.event_id });
-    try {
-      await subscriber.deliver(event);
-    } catch (error) {
-      const now = clock.now();
-      const failure = decideDeliveryFailure(error, attemptsMade, now, config, random);
-      await repo.markFailed(db, delivery.id, {
-        status: failure.status,
-        attempts: attemptsMade,
-        next_attempt_at: failure.nextAttemptAt,
-        last_error: failure.lastError,
-        dead_at: failure.status === 'dead' ? now : null,
-      });
-      if (failure.status === 'dead') {
-        report.dead++;
-        metrics.outboxDeadLetters.inc({ subscriber: subscriber.name });
-      } else {
-        report.retrying++;
-        heldSubjects.add(delivery.subject);
-        metrics.outboxRetries.inc({ subscriber: subscriber.name });
-      }
-      continue;
+  const delivered: number[] = [];
+  try {
+    for (const delivery of due) {
+      if (heldSubjects.has(delivery.subject)) continue;
+      const result = await deliverOne(deps, subscriber, delivery, report);
+      if (result === 'delivered') delivered.push(delivery.id);
+      else if (result === 'retrying') heldSubjects.add(delivery.subject);
     }
-    await repo.markDelivered(db, delivery.id, attemptsMade, clock.now());
+  } finally {
+    // What was delivered is recorded even when the loop ended early (a database outage).
+    await repo.markDelivered(db, delivered, clock.now());
+  }
+  const replayed = due.filter((d) => d.replay_count > 0 && delivered.includes(d.id));
+  for (const observer of deps.observers ?? []) for (const d of replayed) await observer.settled(d.id, 'delivered', null);
+}
+
+/** Delivers one event; a failure is recorded at once as a retry (which holds its subject back) or a dead letter. */
+async function deliverOne(deps: DispatcherDeps, subscriber: Subscriber, delivery: repo.DeliveryWithEvent, report: DispatchReport): Promise<'delivered' | 'retrying' | 'dead'> {
+  const { db, clock, random, config, metrics } = deps;
+  const attemptsMade = delivery.attempts + 1;
+  const event: EventEnvelope = toEnvelope({ ...delivery, id: delivery.event_id });
+  try {
+    await subscriber.deliver(event);
     report.delivered++;
+    return 'delivered';
+  } catch (error) {
+    const now = clock.now();
+    const failure = decideDeliveryFailure(error, attemptsMade, now, config, random);
+    await repo.markFailed(db, delivery.id, {
+      status: failure.status,
+      attempts: attemptsMade,
+      next_attempt_at: failure.nextAttemptAt,
+      last_error: failure.lastError,
+      dead_at: failure.status === 'dead' ? now : null,
+    });
+    if (failure.status === 'dead') {
+      report.dead++;
+      metrics.outboxDeadLetters.inc({ subscriber: subscriber.name });
+      for (const observer of deps.observers ?? []) await observer.dead({ deliveryId: delivery.id, subscriber: subscriber.name, event, attempts: attemptsMade, lastError: failure.lastError });
+      return 'dead';
+    }
+    report.retrying++;
+    metrics.outboxRetries.inc({ subscriber: subscriber.name });
+    return 'retrying';
   }
 }

@@ -1,7 +1,8 @@
 import { chunks } from '../db/chunks.ts';
-import { sql, type Insertable } from 'kysely';
+import { sql, type Insertable, type SqlBool } from 'kysely';
 import type { Executor, Tx } from '../db/store.ts';
 import type { OutboxDeliveryRow, OutboxEventRow } from '../db/platform.tables.ts';
+import type { SubjectCondition } from '../auth/partner-scope.ts';
 
 /** SQL only: outbox events, their deliveries, and the PostgreSQL locks that order them. */
 
@@ -102,13 +103,28 @@ export const selectDueDeliveries = (db: Executor, subscriber: string, now: numbe
     .execute();
 export type DeliveryWithEvent = Awaited<ReturnType<typeof selectDueDeliveries>>[number];
 
-export const markDelivered = (db: Executor, id: number, attempts: number, now: number) =>
-  db
-    .updateTable('outbox_deliveries')
-    .set({ status: 'delivered', attempts, delivered_at: now, last_error: null })
-    .where('id', '=', id)
-    .where('status', '=', 'pending')
-    .execute();
+/** Subscribers with at least one pending delivery due now (read through the due index). */
+export const subscribersWithDueDeliveries = async (db: Executor, now: number): Promise<string[]> =>
+  (await db.selectFrom('outbox_deliveries').select('subscriber').distinct().where('status', '=', 'pending').where('next_attempt_at', '<=', now).execute()).map((r) => r.subscriber);
+
+/** Ids per statement when marking deliveries: well under either store's bound-parameter limit. */
+const MARK_DELIVERED_CHUNK = 500;
+
+/**
+ * Marks deliveries made in one tick, counting the attempt each took. One statement per few hundred
+ * instead of one commit per event: a crash before it runs re-delivers them, which at-least-once
+ * delivery and idempotent subscribers already allow.
+ */
+export async function markDelivered(db: Executor, ids: readonly number[], now: number): Promise<void> {
+  for (let i = 0; i < ids.length; i += MARK_DELIVERED_CHUNK) {
+    await db
+      .updateTable('outbox_deliveries')
+      .set((eb) => ({ status: 'delivered', attempts: eb('attempts', '+', 1), delivered_at: now, last_error: null }))
+      .where('id', 'in', ids.slice(i, i + MARK_DELIVERED_CHUNK))
+      .where('status', '=', 'pending')
+      .execute();
+  }
+}
 
 export const markFailed = (
   db: Executor,
@@ -153,14 +169,33 @@ export const discardDeadLetter = async (db: Executor, id: number, now: number, n
   return Number(result.numUpdatedRows) === 1;
 };
 
-export const readFeed = (db: Executor, filter: { after: number; typePrefix?: string | undefined; type?: string | undefined; subject?: string | undefined; limit: number }) => {
-  let query = db.selectFrom('outbox_events').selectAll().where('seq', '>', filter.after);
+export interface FeedFilter {
+  after: number;
+  typePrefix?: string | undefined;
+  type?: string | undefined;
+  subject?: string | undefined;
+  limit: number;
+}
+
+/** The feed's events after `after` in sequence order, filtered by type and subject; columns chosen by the caller. */
+const feedEvents = (db: Executor, filter: FeedFilter) => {
+  let query = db.selectFrom('outbox_events').where('seq', '>', filter.after);
   if (filter.type) query = query.where('type', '=', filter.type);
   // substr, not LIKE: a prefix may contain `_`, which LIKE would read as a wildcard.
   if (filter.typePrefix) query = query.where(sql<string>`substr(type, 1, ${sql.lit(filter.typePrefix.length)})`, '=', filter.typePrefix);
   if (filter.subject) query = query.where('subject', '=', filter.subject);
-  return query.orderBy('seq').limit(filter.limit).execute();
+  return query.orderBy('seq').limit(filter.limit);
 };
+
+export const readFeed = (db: Executor, filter: FeedFilter) => feedEvents(db, filter).selectAll().execute();
+
+/** For a reader who may see only some events: each event's sequence and whether `visible` holds for it. */
+export const scanFeed = (db: Executor, filter: FeedFilter, visible: SubjectCondition) =>
+  feedEvents(db, filter)
+    .select(['seq', sql<SqlBool>`${visible(sql.ref<string>('outbox_events.subject'))}`.as('visible')])
+    .execute();
+
+export const eventsBySeq = (db: Executor, seqs: readonly number[]) => db.selectFrom('outbox_events').selectAll().where('seq', 'in', seqs).orderBy('seq').execute();
 
 export const countDeliveriesByStatus = (db: Executor) =>
   db

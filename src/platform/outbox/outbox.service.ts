@@ -21,8 +21,11 @@ import {
   type FeedQuery,
   type NewEvent,
   type Subscriber,
+  type DeadLetterObserver,
 } from './outbox.types.ts';
 import { toDelivery, toEnvelope } from './outbox.view.ts';
+import { readScopedFeed } from './outbox.scoped-feed.ts';
+import type { SubjectCondition } from '../auth/partner-scope.ts';
 
 export interface OutboxService {
   /**
@@ -41,13 +44,18 @@ export interface OutboxService {
   appendMany(tx: Tx, events: readonly NewEvent[]): Promise<EventEnvelope[]>;
   /** One dispatcher tick; concurrent calls in one process share the tick in progress. */
   dispatchDue(): Promise<DispatchReport>;
-  /** Events in sequence order after `after`, for integrations that poll. */
-  readFeed(query: FeedQuery): Promise<FeedPage>;
+  /**
+   * Events in sequence order after `after`, for integrations that poll; with `visible`, only the
+   * events it holds for (a key scoped to a trading partner), `nextAfter` moving past the others.
+   */
+  readFeed(query: FeedQuery, visible?: SubjectCondition): Promise<FeedPage>;
   listDeadLetters(query: { subscriber?: string | undefined; limit: number; cursor?: string | undefined }): Promise<Page<Delivery>>;
   /** Puts a dead letter back to pending with a fresh attempt budget, deliverable at once. */
   replayDeadLetter(id: number, reason?: string): Promise<Delivery>;
   discardDeadLetter(id: number, reason: string): Promise<Delivery>;
   countDeliveriesByStatus(): Promise<Record<DeliveryStatus, number>>;
+  /** Registers an observer of dead letters (see DeadLetterObserver), while the app is built. */
+  observeDeadLetters(observer: DeadLetterObserver): void;
   start(): void;
   stop(): Promise<void>;
 }
@@ -67,6 +75,7 @@ export interface OutboxDeps {
 export function createOutboxService(deps: OutboxDeps): OutboxService {
   const { db, kind, clock, ids } = deps;
   const subscribers: Subscriber[] = [];
+  const observers: DeadLetterObserver[] = [];
   let registrationOpen = true;
   let poller: Poller | null = null;
 
@@ -83,7 +92,7 @@ export function createOutboxService(deps: OutboxDeps): OutboxService {
 
   const dispatchOnce = singleFlight(() => {
     registrationOpen = false;
-    return dispatchDue(deps, subscribers);
+    return dispatchDue({ ...deps, observers }, subscribers);
   });
 
   const loadDelivery = async (id: number): Promise<Delivery> => {
@@ -142,16 +151,18 @@ export function createOutboxService(deps: OutboxDeps): OutboxService {
 
     dispatchDue: dispatchOnce,
 
-    async readFeed(query) {
+    async readFeed(query, visible) {
       const pattern = query.type;
       const prefix = pattern?.endsWith('.*') ? pattern.slice(0, -1) : undefined;
-      const rows = await repo.readFeed(db, {
+      const filter: repo.FeedFilter = {
         after: query.after,
         type: pattern === undefined || pattern === '*' || prefix !== undefined ? undefined : pattern,
         typePrefix: prefix,
         subject: query.subject,
         limit: query.limit,
-      });
+      };
+      if (visible) return readScopedFeed(db, filter, visible);
+      const rows = await repo.readFeed(db, filter);
       const items = rows.map(toEnvelope);
       return { items, nextAfter: rows.length > 0 ? Number(rows[rows.length - 1]!.seq) : query.after };
     },
@@ -169,7 +180,12 @@ export function createOutboxService(deps: OutboxDeps): OutboxService {
 
     async discardDeadLetter(id, reason) {
       if (!(await repo.discardDeadLetter(db, id, clock.now(), reason))) throw notDead(await loadDelivery(id), 'discarded');
+      for (const observer of observers) await observer.settled(id, 'discarded', reason);
       return loadDelivery(id);
+    },
+
+    observeDeadLetters(observer) {
+      observers.push(observer);
     },
 
     async countDeliveriesByStatus() {

@@ -55,6 +55,25 @@ export interface NewEvent {
  *   deliver: async (event) => erpClient.postInvoice(event.data, { idempotencyKey: event.id }),
  * });
  */
+/** A dead letter as an observer is told of it. */
+export interface DeadLetterNotice {
+  deliveryId: number;
+  subscriber: string;
+  event: EventEnvelope;
+  attempts: number;
+  lastError: string;
+}
+
+/**
+ * Told, after the fact, when a delivery becomes a dead letter and when a dead letter is settled:
+ * delivered on a replay, or discarded. The exceptions flow uses it to raise and clear integration
+ * failures. An observer handles its own errors: the delivery's outcome is already recorded.
+ */
+export interface DeadLetterObserver {
+  dead(letter: DeadLetterNotice): Promise<void>;
+  settled(deliveryId: number, how: 'delivered' | 'discarded', note: string | null): Promise<void>;
+}
+
 export interface Subscriber {
   /** Stable name; deliveries are stored under it, so renaming a subscriber orphans its backlog. */
   name: string;

@@ -1,0 +1,166 @@
+import { z } from 'zod';
+import { access, roleSchema, type Role } from '../../platform/auth/roles.ts';
+import { AppError } from '../../platform/errors.ts';
+import { principalOf } from '../../platform/http/access.ts';
+import { errorResponseSchema } from '../../platform/http/error-handler.ts';
+import type { HttpApp } from '../../platform/http/types.ts';
+import { pageQuerySchema, pageSchema } from '../../platform/pagination.ts';
+import { idSchema } from '../shared/index.ts';
+import type { ExceptionService } from './exceptions.service.ts';
+import {
+  auditEntrySchema,
+  escalationStepSchema,
+  exceptionActionSchema,
+  exceptionSchema,
+  exceptionTypeSchema,
+  listExceptionsQuerySchema,
+  type ExceptionCaller,
+} from './exceptions.types.ts';
+
+const tags = ['exceptions'];
+/** Every role that can work an exception; whether it may work a given one depends on its queue, checked per exception. */
+const workers: Role[] = ['integration', 'customer_service', 'planner', 'warehouse', 'finance', 'procurement'];
+const idParams = z.object({ id: idSchema });
+const errors = { 400: errorResponseSchema, 403: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };
+
+const callerOf = (request: Parameters<typeof principalOf>[0]): ExceptionCaller => principalOf(request);
+
+const detailSchema = exceptionSchema.extend({ audit: z.array(auditEntrySchema).describe('The latest audit lines, oldest first; the whole trail is at /audit') });
+const changeAnswer = (results: [string, ...string[]]) => z.object({ result: z.enum(results), exception: exceptionSchema });
+const actionResultSchema = z.object({ outcome: z.string(), resolves: z.boolean(), message: z.string().optional(), data: z.record(z.string(), z.unknown()).optional() });
+
+const typeDefinitionSchema = z.object({
+  type: exceptionTypeSchema,
+  title: z.string(),
+  clearsWhen: z.string(),
+  ownerRole: roleSchema,
+  slaMinutes: z.number().int(),
+  escalation: z.array(escalationStepSchema),
+  basePriority: z.number().int(),
+  actions: z.array(exceptionActionSchema),
+});
+
+export function registerExceptionRoutes(app: HttpApp, exceptions: ExceptionService): void {
+  app.get(
+    '/v1/exceptions',
+    {
+      config: { access: access.anyRole },
+      schema: {
+        tags,
+        summary: 'A queue of exceptions: by role, type and state, sorted by priority, age or SLA due time',
+        description:
+          'queue=<role> lists what sits in that role’s queue (the role of each exception’s current escalation level). Without state, the live ' +
+          'exceptions (open and claimed). Keyset-paged: pass nextCursor as cursor with the same sort. A partner-scoped key sees only its partner’s.',
+        querystring: listExceptionsQuerySchema.extend(pageQuerySchema.shape).strict(),
+        response: { 200: pageSchema(exceptionSchema), 400: errorResponseSchema, 403: errorResponseSchema },
+      },
+    },
+    async (request) => {
+      const { subjectType, subjectId } = request.query;
+      if ((subjectType === undefined) !== (subjectId === undefined)) {
+        const missing = subjectType === undefined ? 'querystring.subjectType' : 'querystring.subjectId';
+        throw new AppError('validation_failed', `${missing}: required with ${missing.endsWith('Id') ? 'subjectType' : 'subjectId'}`, [{ path: missing, message: 'subjectType and subjectId go together' }]);
+      }
+      return exceptions.list(request.query, principalOf(request));
+    },
+  );
+
+  app.get(
+    '/v1/exception-types',
+    {
+      config: { access: access.anyRole },
+      schema: {
+        tags,
+        summary: 'The exception registry in force: owner role, SLA, escalation chain, base priority and actions of every type',
+        response: { 200: z.object({ policyVersion: z.number().int(), items: z.array(typeDefinitionSchema) }) },
+      },
+    },
+    async () => {
+      const { policyVersion, registry } = await exceptions.registry();
+      return { policyVersion, items: Object.values(registry).map((d) => ({ ...d, escalation: [...d.escalation], actions: [...d.actions] })) };
+    },
+  );
+
+  app.get(
+    '/v1/exceptions/:id',
+    {
+      config: { access: access.anyRole },
+      schema: { tags, summary: 'One exception with its context (summary, links, options) and latest audit lines', params: idParams, response: { 200: detailSchema, 400: errorResponseSchema, 404: errorResponseSchema } },
+    },
+    async (request) => exceptions.get(request.params.id, principalOf(request)),
+  );
+
+  app.get(
+    '/v1/exceptions/:id/audit',
+    {
+      config: { access: access.anyRole },
+      schema: {
+        tags,
+        summary: 'The audit trail of one exception, oldest first: who did what, when, before and after',
+        params: idParams,
+        querystring: pageQuerySchema.strict(),
+        response: { 200: pageSchema(auditEntrySchema), 400: errorResponseSchema, 404: errorResponseSchema },
+      },
+    },
+    async (request) => exceptions.audit(request.params.id, principalOf(request), request.query),
+  );
+
+  app.post(
+    '/v1/exceptions/:id/claim',
+    {
+      config: { access: access.roles(...workers) },
+      schema: {
+        tags,
+        summary: 'Take an exception for yourself (the role of its current level, or admin); claiming your own claim again changes nothing',
+        params: idParams,
+        body: z.object({}).strict().nullish().describe('No body, or an empty object'),
+        response: { 200: changeAnswer(['claimed', 'unchanged']), ...errors },
+      },
+    },
+    async (request) => exceptions.claim(request.params.id, callerOf(request)),
+  );
+
+  app.post(
+    '/v1/exceptions/:id/assign',
+    {
+      config: { access: access.roles(...workers) },
+      schema: {
+        tags,
+        summary: 'Assign an exception to a key or user name, or unassign it with null (the role of its current level, or admin)',
+        params: idParams,
+        body: z
+          .object({
+            assignee: z.string().trim().min(1).max(200).nullable().describe('The key or user name to assign to; null unassigns'),
+            reason: z.string().trim().min(1).max(500).optional(),
+          })
+          .strict(),
+        response: { 200: changeAnswer(['assigned', 'unassigned', 'unchanged']), ...errors },
+      },
+    },
+    async (request) => exceptions.assign(request.params.id, callerOf(request), request.body.assignee, request.body.reason ?? null),
+  );
+
+  app.post(
+    '/v1/exceptions/:id/actions/:action',
+    {
+      config: { access: access.roles(...workers), idempotency: { required: false } },
+      schema: {
+        tags,
+        summary: 'Act on an exception: run the domain command behind the action (allowed for its type, by the role of its current level or admin); the result is recorded',
+        description:
+          'resolve and dismiss need a reason. Other actions take their input as params (see docs/exceptions.md). An action whose command ' +
+          'clears the condition resolves the exception. 422 action_not_allowed when the type does not allow the action; 409 when it is closed.',
+        params: z.object({ id: idSchema, action: exceptionActionSchema }),
+        headers: z.object({ 'idempotency-key': z.string().max(200).optional().describe('Same key and body: the stored answer again') }).passthrough(),
+        body: z
+          .object({
+            reason: z.string().trim().min(1).max(500).optional().describe('Why; required for resolve and dismiss'),
+            params: z.record(z.string(), z.unknown()).optional().describe('The action’s input, e.g. a new promise date'),
+          })
+          .strict(),
+        response: { 200: z.object({ exception: exceptionSchema, result: actionResultSchema }), ...errors, 422: errorResponseSchema },
+      },
+    },
+    async (request) => exceptions.act(request.params.id, request.params.action, request.body, callerOf(request)),
+  );
+}

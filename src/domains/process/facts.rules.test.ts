@@ -1,0 +1,76 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CompactLog } from './compact-log.ts';
+import { FactStore, foldLog, loadFacts, storedFact, type FactTable, type StoredFact } from './facts.rules.ts';
+import { mapEvent } from './mapping.rules.ts';
+import { distributorScenario, segments, at } from './process.test-log.ts';
+
+const context = { segmentOf: (code: string) => segments[code] };
+
+/** Every fact of a store, keyed `type:id`. */
+function factsOf(store: FactStore): Map<string, StoredFact['document']> {
+  const out = new Map<string, StoredFact['document']>();
+  for (const table of Object.values(store.tables) as FactTable[]) {
+    for (let row = 0; row < table.rows; row++) if (!Number.isNaN(table.get(row, 0))) out.set(`${table.type}|${table.idOf(row)}`, storedFact(store, table, row).document);
+  }
+  return out;
+}
+
+/**
+ * The subscriber's way: each batch is folded into the stored facts of the objects it touches only,
+ * loaded from storage (here a map) and written back. It must end where one fold of the whole log ends.
+ */
+function foldInBatches(batchSizes: number[]): Map<string, StoredFact['document']> {
+  const envelopes = distributorScenario().envelopes;
+  const storage = new Map<string, StoredFact>();
+  let i = 0;
+  let b = 0;
+  while (i < envelopes.length) {
+    const size = batchSizes[b++ % batchSizes.length]!;
+    const log = new CompactLog();
+    for (const e of envelopes.slice(i, i + size)) log.append(mapEvent(e, context));
+    i += size;
+    const named = new Set(Array.from({ length: log.objects }, (_, o) => log.idOf(o)));
+    const wanted = [...storage.values()].filter((f) => named.has(f.id));
+    const store = loadFacts(wanted);
+    for (const table of Object.values(store.tables) as FactTable[]) table.trackDirty = true;
+    foldLog(log, store);
+    for (const table of Object.values(store.tables) as FactTable[]) {
+      for (const row of table.dirty) {
+        const fact = storedFact(store, table, row);
+        storage.set(`${fact.type}|${fact.id}`, fact);
+      }
+    }
+  }
+  return new Map([...storage.entries()].map(([k, f]) => [k, f.document]));
+}
+
+test('folding batch by batch through stored facts gives the facts of one fold of the whole log', () => {
+  const { facts } = distributorScenario().build();
+  const whole = factsOf(facts);
+  const sorted = (m: Map<string, unknown>) => [...m.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  for (const sizes of [[1], [3], [7, 2, 5], [1000]]) assert.deepEqual(sorted(foldInBatches(sizes)), sorted(whole), `batches of ${sizes.join(', ')}`);
+});
+
+test('an order’s milestones and counts, as folded', () => {
+  const { facts } = distributorScenario().build();
+  const o2 = factsOf(facts).get('order|order:O2')!;
+  assert.deepEqual(
+    [o2['receivedAt'], o2['releasedAt'], o2['shippedAt'], o2['invoicedAt'], o2['breachedAt'], o2['touchedAt']],
+    [at(1), at(7), at(24), at(26), at(22), at(1)],
+  );
+  assert.deepEqual([o2['channel'], o2['customer'], o2['segment'], o2['facility']], ['WEB', 'C2', 'standard', 'DC-WEST']);
+  assert.deepEqual([o2['lines'], o2['units'], o2['unitsShipped'], o2['unitsInvoiced'], o2['linesFilled'], o2['shipments'], o2['holds'], o2['exceptions']], [1, 4, 4, 4, 1, 2, 1, 1]);
+  const line = factsOf(facts).get('order_line|order_line:O2#1')!;
+  assert.deepEqual([line['ordered'], line['shipped'], line['backordered'], line['backorderSince'], line['backorderEnded']], [4, 4, 0, at(6), at(20)]);
+});
+
+test('the fold tells an observer each line’s running quantities, for the log’s attribute changes', () => {
+  const log = new CompactLog();
+  for (const e of distributorScenario().envelopes) log.append(mapEvent(e, context));
+  const seen: string[] = [];
+  foldLog(log, new FactStore(log), (_e, lineId, name, value) => {
+    if (lineId === 'order_line:O2#1') seen.push(`${name}=${value}`);
+  });
+  assert.deepEqual(seen, ['shippedQuantity=2', 'shippedQuantity=4']);
+});

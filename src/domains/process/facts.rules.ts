@@ -1,0 +1,578 @@
+import { CompactLog, Interner, kindCode } from './compact-log.ts';
+import { EVENT_MANUAL } from './process.types.ts';
+
+/**
+ * Per-object milestone facts, folded from the log in sequence order: when an order was received,
+ * released, shipped; how many of its lines shipped in full; when an exception was raised and closed.
+ * KPIs are pure functions of these facts (kpi.rules.ts). The subscriber folds each new batch into the
+ * stored facts of the objects it touches; a recompute folds the whole log into empty facts. Both run
+ * `foldLog` over a `CompactLog`, in sequence order, so they agree (tested).
+ *
+ * Values are numbers: times in epoch ms, counts, text as codes of the store's dictionary, and an
+ * order as its row in the order table (so no fact names an order by a string); NaN is "not known". A table keeps its rows one after another in one typed array (row-major), because the
+ * fold updates a few columns of one object per event: one object's columns then share a cache line or
+ * two, where one array per column would touch a line per column. Every table also has `firstAt` and
+ * `lastAt`, the times of the first and last event that changed the object's facts: every KPI's anchor
+ * time lies between them, which is what lets a KPI query read only the facts active in its window.
+ */
+/** `ref`: the row of an order in the same store (stored as the order's id). */
+export type ColumnKind = 'time' | 'count' | 'text' | 'ref';
+
+export const factSchemas = {
+  order: {
+    receivedAt: 'time', releasedAt: 'time', shippedAt: 'time', invoicedAt: 'time', closedAt: 'time', cancelledAt: 'time',
+    deliveredAt: 'time', breachedAt: 'time', touchedAt: 'time', channel: 'text', customer: 'text', segment: 'text', facility: 'text', lines: 'count',
+    units: 'count', unitsShipped: 'count', unitsInvoiced: 'count', linesFilled: 'count', shipments: 'count', holds: 'count', exceptions: 'count',
+    invoiceMismatches: 'count',
+  },
+  order_line: {
+    order: 'ref', ordered: 'count', shipped: 'count', cancelled: 'count', backordered: 'count',
+    backorderSince: 'time', backorderEnded: 'time',
+  },
+  shipment: { order: 'ref', facility: 'text', shippedAt: 'time', confirmedAt: 'time', shipByAt: 'time', units: 'count' },
+  fulfillment_request: { order: 'ref', facility: 'text', releasedAt: 'time', shipByAt: 'time' },
+  invoice: { order: 'ref', issuedAt: 'time', shipmentConfirmedAt: 'time', units: 'count' },
+  purchase_order: { supplier: 'text', facility: 'text', sentAt: 'time', acknowledgedAt: 'time' },
+  exception: {
+    order: 'ref', facility: 'text', type: 'text', stage: 'text', rootCause: 'text', owner: 'text', queue: 'text', source: 'text',
+    raisedAt: 'time', slaDueAt: 'time', breachedAt: 'time', closedAt: 'time',
+  },
+} as const satisfies Record<string, Record<string, ColumnKind>>;
+
+export type FactType = keyof typeof factSchemas;
+export const factTypes = Object.keys(factSchemas) as FactType[];
+export const isFactType = (type: string): type is FactType => type in factSchemas;
+
+export type ColumnOf<T extends FactType> = keyof (typeof factSchemas)[T] | 'firstAt' | 'lastAt';
+
+/** Each table's column offsets within a row: `firstAt` 0, `lastAt` 1, then the schema's columns in order. */
+export const columns = Object.fromEntries(
+  factTypes.map((type) => [type, Object.fromEntries(['firstAt', 'lastAt', ...Object.keys(factSchemas[type])].map((name, i) => [name, i]))]),
+) as unknown as { readonly [T in FactType]: Readonly<Record<ColumnOf<T>, number>> };
+
+/**
+ * One type's facts. A table is either aligned with a log (a recompute: row n is the n-th object of its
+ * type in the log, so folding needs no lookup) or indexed by object id (facts loaded from storage,
+ * which the subscriber folds a batch into, and which KPI queries read).
+ */
+export class FactTable<T extends FactType = FactType> {
+  readonly type: T;
+  readonly names: string[];
+  readonly kinds: ColumnKind[];
+  readonly stride: number;
+  rows = 0;
+  /** Aligned tables: the log whose objects of this type the rows are. */
+  readonly source: CompactLog | null;
+  private readonly typeCode: number;
+  /** Indexed tables: row → object id, and object id → row. */
+  private readonly ids: string[] = [];
+  readonly index: Map<string, number> | null;
+  /** Row-major values: column c of row r is `data[r * stride + c]`. */
+  data: Float64Array;
+  /** Rows an event changed, for the incremental path to write back. */
+  readonly dirty = new Set<number>();
+  trackDirty = false;
+
+  constructor(type: T, capacity: number, source: CompactLog | null) {
+    this.type = type;
+    const schema = factSchemas[type] as Record<string, ColumnKind>;
+    this.names = ['firstAt', 'lastAt', ...Object.keys(schema)];
+    this.kinds = ['time', 'time', ...Object.values(schema)];
+    this.stride = this.names.length;
+    this.source = source;
+    this.typeCode = source ? source.strings.intern(type) : -1;
+    this.index = source ? null : new Map();
+    this.data = new Float64Array(Math.max(capacity, 4) * this.stride).fill(Number.NaN);
+    if (source) this.ensureRows(source.countOfType(this.typeCode));
+  }
+
+  get(row: number, column: number): number {
+    return this.data[row * this.stride + column]!;
+  }
+
+  set(row: number, column: number, value: number): void {
+    this.data[row * this.stride + column] = value;
+  }
+
+  /** Keeps the earliest time (NaN counts as none). */
+  min(row: number, column: number, value: number): void {
+    const i = row * this.stride + column;
+    if (!(this.data[i]! <= value)) this.data[i] = value;
+  }
+
+  /** Keeps the latest time (NaN counts as none). */
+  max(row: number, column: number, value: number): void {
+    const i = row * this.stride + column;
+    if (!(this.data[i]! >= value)) this.data[i] = value;
+  }
+
+  /** Adds to a count (NaN counts as 0). */
+  add(row: number, column: number, value: number): number {
+    const i = row * this.stride + column;
+    const next = Number.isNaN(this.data[i]!) ? value : this.data[i]! + value;
+    this.data[i] = next;
+    return next;
+  }
+
+  /** Indexed tables: the row of an object, created (all NaN) when it has none. */
+  rowFor(id: string): number {
+    const found = this.index!.get(id);
+    if (found !== undefined) return found;
+    const row = this.rows;
+    this.ensureRows(row + 1);
+    this.ids[row] = id;
+    this.index!.set(id, row);
+    return row;
+  }
+
+  /** Aligned tables: the row of the object with this ordinal (the log may have grown since). */
+  alignedRow(ordinal: number): number {
+    if (ordinal >= this.rows) this.ensureRows(ordinal + 1);
+    return ordinal;
+  }
+
+  idOf(row: number): string {
+    return this.source ? this.source.idOf(this.source.objectOf(this.typeCode, row)) : this.ids[row]!;
+  }
+
+  private ensureRows(rows: number): void {
+    if (rows * this.stride > this.data.length) {
+      const next = new Float64Array(Math.max(rows * this.stride, this.data.length * 2)).fill(Number.NaN);
+      next.set(this.data);
+      this.data = next;
+    }
+    if (rows > this.rows) this.rows = rows;
+  }
+}
+
+/** Facts of every type, with one text dictionary; aligned with `source` when given (a recompute). */
+export class FactStore {
+  readonly texts = new Interner();
+  readonly tables: { [T in FactType]: FactTable<T> };
+
+  constructor(source: CompactLog | null = null, capacities: Partial<Record<FactType, number>> = {}) {
+    this.tables = Object.fromEntries(factTypes.map((t) => [t, new FactTable(t, capacities[t] ?? 16, source)])) as { [T in FactType]: FactTable<T> };
+  }
+
+  text(code: number): string | undefined {
+    return Number.isNaN(code) ? undefined : this.texts.values[code];
+  }
+}
+
+/** A fact row as stored: its document is the columns by name (times in ms, text as text, NaN as null). */
+export interface StoredFact {
+  type: FactType;
+  id: string;
+  document: Record<string, number | string | null>;
+}
+
+export function loadFacts(rows: readonly StoredFact[], extraCapacity = 16): FactStore {
+  const counts: Partial<Record<FactType, number>> = {};
+  for (const r of rows) counts[r.type] = (counts[r.type] ?? 0) + 1;
+  const store = new FactStore(null, Object.fromEntries(factTypes.map((t) => [t, (counts[t] ?? 0) + extraCapacity])));
+  const orders = store.tables.order;
+  for (const r of rows) {
+    const table = store.tables[r.type] as FactTable;
+    const row = table.rowFor(r.id);
+    table.names.forEach((name, i) => {
+      const value = r.document[name];
+      if (value === null || value === undefined) return;
+      const kind = table.kinds[i];
+      // An order not loaded with its lines gets an empty row: found by id, counted by no KPI, never written back.
+      table.set(row, i, kind === 'text' ? store.texts.intern(String(value)) : kind === 'ref' ? orders.rowFor(String(value)) : Number(value));
+    });
+  }
+  return store;
+}
+
+export function storedFact(store: FactStore, table: FactTable, row: number): StoredFact {
+  const document: Record<string, number | string | null> = {};
+  table.names.forEach((name, i) => {
+    const v = table.get(row, i);
+    const kind = table.kinds[i];
+    document[name] = Number.isNaN(v) ? null : kind === 'text' ? store.texts.values[v]! : kind === 'ref' ? store.tables.order.idOf(v) : v;
+  });
+  return { type: table.type, id: table.idOf(row), document };
+}
+
+/** Whether a fact is still open (counts in instant KPIs whatever its last event's time). */
+export function factIsOpen(table: FactTable, row: number): boolean {
+  const at = (name: string) => table.get(row, table.names.indexOf(name));
+  switch (table.type) {
+    case 'order':
+      return !Number.isNaN(at('receivedAt')) && Number.isNaN(at('shippedAt')) && Number.isNaN(at('cancelledAt'));
+    case 'order_line':
+      return at('backordered') > 0;
+    case 'exception':
+      return !Number.isNaN(at('raisedAt')) && Number.isNaN(at('closedAt'));
+    default:
+      return false;
+  }
+}
+
+/** How an exception type maps to the lifecycle stage it stops (the `stage` slice of exception KPIs). */
+export const exceptionStages: Readonly<Record<string, string>> = {
+  credit_hold: 'intake',
+  invalid_order: 'intake',
+  pricing_variance: 'intake',
+  stock_shortage: 'allocation',
+  substitution_approval: 'allocation',
+  short_shipment: 'shipment',
+  shipment_delay: 'delivery',
+  invoice_mismatch: 'invoicing',
+  integration_failure: 'integration',
+  inventory_drift: 'inventory',
+  sequence_gap: 'inventory',
+  adjustment_anomaly: 'inventory',
+  supplier_delay: 'procurement',
+  return_inspection: 'returns',
+};
+
+/** Told when a line's running quantity changes, so the incremental path can log it as an attribute change. */
+export type LineObserver = (eventIndex: number, lineId: string, name: 'shippedQuantity' | 'cancelledQuantity', value: number) => void;
+
+const OC = columns.order;
+const LC = columns.order_line;
+const SC = columns.shipment;
+const RC = columns.fulfillment_request;
+const IC = columns.invoice;
+const PC = columns.purchase_order;
+const XC = columns.exception;
+
+/**
+ * Folds events `[from, to)` of the log into the facts, in order. Idempotence is the caller's: each
+ * event must be folded once (the subscriber folds only events it newly logged). A store aligned with
+ * a log folds only that log.
+ */
+export function foldLog(log: CompactLog, store: FactStore, observer?: LineObserver, from = 0, to = log.events): void {
+  const s = log.strings;
+  const T = {
+    order: s.intern('order'),
+    line: s.intern('order_line'),
+    shipment: s.intern('shipment'),
+    request: s.intern('fulfillment_request'),
+    invoice: s.intern('invoice'),
+    po: s.intern('purchase_order'),
+    exception: s.intern('exception'),
+    location: s.intern('location'),
+    channel: s.intern('channel'),
+    customer: s.intern('customer'),
+    supplier: s.intern('supplier'),
+  };
+  const Q = {
+    line: s.intern('line'),
+    shipped: s.intern('shipped'),
+    invoiced: s.intern('invoiced'),
+    cancelled: s.intern('cancelled'),
+    bills: s.intern('bills'),
+  };
+  const N = {
+    segment: s.intern('segment'),
+    backordered: s.intern('backorderedQuantity'),
+    shipByAt: s.intern('shipByAt'),
+    shippedAt: s.intern('shippedAt'),
+    type: s.intern('type'),
+    stage: s.intern('stage'),
+    rootCause: s.intern('rootCause'),
+    ownerRole: s.intern('ownerRole'),
+    queueRole: s.intern('queueRole'),
+    slaDueAt: s.intern('slaDueAt'),
+    slaBreachedAt: s.intern('slaBreachedAt'),
+    source: s.intern('source'),
+  };
+  const { order: O, order_line: L, shipment: S, fulfillment_request: R, invoice: I, purchase_order: P, exception: X } = store.tables;
+  if (O.source !== null && O.source !== log) throw new Error('invariant violated: facts aligned with one log cannot fold another');
+  const aligned = O.source !== null;
+  // Indexed stores: each object's row, found by id once per fold.
+  const objRow = aligned ? new Int32Array(0) : new Int32Array(log.objects).fill(-1);
+  const texts = store.texts;
+  // Text codes of master-data objects' keys (a channel, a location), looked up once per object: per
+  // type, by the object's ordinal (master data is small; orders and lines never get here).
+  const textCodes: Int32Array[] = [];
+  const textOf = (r: number) => {
+    const type = relType[r]!;
+    const ordinal = relOrdinal[r]!;
+    let codes = textCodes[type];
+    if (codes === undefined || ordinal >= codes.length) {
+      const grown = new Int32Array(Math.max(64, log.countOfType(type))).fill(-1);
+      if (codes) grown.set(codes);
+      textCodes[type] = codes = grown;
+    }
+    if (codes[ordinal]! < 0) codes[ordinal] = texts.intern(log.keyOf(relObject[r]!));
+    return codes[ordinal]!;
+  };
+  const { relStart, relObject, relType, relOrdinal, relQualifier, relQuantity, chgStart, chgObject, chgName, chgNumber, chgText } = log;
+
+  /** The row of the object of relation r, created on first sight; `firstAt`/`lastAt` move with every event that changes it. */
+  const touch = (table: FactTable, r: number, t: number): number => {
+    let row: number;
+    if (aligned) row = table.alignedRow(relOrdinal[r]!);
+    else {
+      row = objRow[relObject[r]!]!;
+      if (row < 0) objRow[relObject[r]!] = row = table.rowFor(log.idOf(relObject[r]!));
+    }
+    table.min(row, 0, t);
+    table.max(row, 1, t);
+    if (table.trackDirty) table.dirty.add(row);
+    return row;
+  };
+  /** The event's relation to an object, or -1. */
+  const relationOf = (e: number, objectIndex: number): number => {
+    for (let r = relStart[e]!, end = relStart[e + 1]!; r < end; r++) if (relObject[r] === objectIndex) return r;
+    return -1;
+  };
+  /** The event's first relation to an object of the type, or -1. */
+  const firstOfType = (e: number, type: number): number => {
+    for (let r = relStart[e]!, end = relStart[e + 1]!; r < end; r++) if (relType[r] === type) return r;
+    return -1;
+  };
+  const changeOf = (e: number, objectIndex: number, name: number): number => {
+    for (let c = chgStart[e]!, end = chgStart[e + 1]!; c < end; c++) if (chgObject[c] === objectIndex && chgName[c] === name) return c;
+    return -1;
+  };
+  const textChange = (e: number, r: number, name: number): number => {
+    const c = changeOf(e, relObject[r]!, name);
+    return c < 0 || chgText[c]! < 0 ? Number.NaN : texts.intern(s.values[chgText[c]!]!);
+  };
+  const numberChange = (e: number, r: number, name: number): number => {
+    const c = changeOf(e, relObject[r]!, name);
+    return c < 0 ? Number.NaN : chgNumber[c]!;
+  };
+  const setKnown = (table: FactTable, row: number, column: number, value: number) => {
+    if (!Number.isNaN(value)) table.set(row, column, value);
+  };
+  const lineRow = (r: number, order: number, t: number): number => {
+    const row = touch(L, r, t);
+    if (order >= 0 && Number.isNaN(L.get(row, LC.order))) L.set(row, LC.order, order);
+    return row;
+  };
+  const setBackorder = (row: number, quantity: number, t: number) => {
+    const current = L.get(row, LC.backordered);
+    const before = Number.isNaN(current) ? 0 : current;
+    if (quantity > 0 && before === 0) {
+      L.set(row, LC.backorderSince, t);
+      L.set(row, LC.backorderEnded, Number.NaN);
+    } else if (quantity === 0 && before > 0) {
+      L.set(row, LC.backorderEnded, t);
+    }
+    L.set(row, LC.backordered, quantity);
+  };
+  const observe = (e: number, row: number, name: Parameters<LineObserver>[2], value: number) => observer?.(e, L.idOf(row), name, value);
+
+  // Kind codes as locals: a switch over object properties would load each case's property per event.
+  const {
+    none: kNone,
+    order_received: kOrderReceived,
+    hold_placed: kHoldPlaced,
+    allocation: kAllocation,
+    release_requested: kReleaseRequested,
+    order_released: kOrderReleased,
+    shipment_confirmed: kShipmentConfirmed,
+    order_shipped: kOrderShipped,
+    order_cancelled: kOrderCancelled,
+    lines_cancelled: kLinesCancelled,
+    order_delivered: kOrderDelivered,
+    promise_breached: kPromiseBreached,
+    invoice_issued: kInvoiceIssued,
+    order_invoiced: kOrderInvoiced,
+    order_closed: kOrderClosed,
+    po_event: kPoEvent,
+    po_sent: kPoSent,
+    po_acknowledged: kPoAcknowledged,
+    exception_raised: kExceptionRaised,
+    exception_changed: kExceptionChanged,
+    exception_closed: kExceptionClosed,
+  } = kindCode;
+  const time = log.time;
+  const kinds = log.kind;
+  const flags = log.flags;
+
+  for (let e = from; e < to; e++) {
+    const t = time[e]!;
+    const kind = kinds[e]!;
+    // Most events (reservations, carrier scans, transfers) change no fact: skip them unless a person acted.
+    if (kind === kNone && (flags[e]! & EVENT_MANUAL) === 0) continue;
+    // The event's order; the objects a kind changes are touched where it changes them.
+    const orderRel = firstOfType(e, T.order);
+    const o = orderRel >= 0 ? touch(O, orderRel, t) : -1;
+    // The order, as the facts of its lines, shipments, invoices and exceptions name it (NaN: none).
+    const orderRef = o >= 0 ? o : Number.NaN;
+    // A person acting on an order counts against touchless processing, whatever the event.
+    if (o >= 0 && (flags[e]! & EVENT_MANUAL) !== 0) O.min(o, OC.touchedAt, t);
+
+    switch (kind) {
+      case kOrderReceived: {
+        if (o < 0) break;
+        O.min(o, OC.receivedAt, t);
+        let lines = 0;
+        let units = 0;
+        for (let r = relStart[e]!, end = relStart[e + 1]!; r < end; r++) {
+          const type = relType[r]!;
+          if (type === T.channel) O.set(o, OC.channel, textOf(r));
+          else if (type === T.customer) {
+            O.set(o, OC.customer, textOf(r));
+            setKnown(O, o, OC.segment, textChange(e, r, N.segment));
+          } else if (type === T.line && relQualifier[r] === Q.line) {
+            const row = lineRow(r, o, t);
+            const q = relQuantity[r]!;
+            L.set(row, LC.ordered, q);
+            lines++;
+            units += q;
+          }
+        }
+        O.set(o, OC.lines, lines);
+        O.set(o, OC.units, units);
+        break;
+      }
+      case kHoldPlaced:
+        if (o < 0) break;
+        O.add(o, OC.holds, 1);
+        O.min(o, OC.touchedAt, t);
+        break;
+      case kAllocation:
+        // What stays backordered is the line fact an allocation changes (units allocated count for no KPI).
+        for (let c = chgStart[e]!, end = chgStart[e + 1]!; c < end; c++) {
+          if (chgName[c] !== N.backordered) continue;
+          const r = relationOf(e, chgObject[c]!);
+          if (r >= 0 && relType[r] === T.line) setBackorder(lineRow(r, o, t), chgNumber[c]!, t);
+        }
+        break;
+      case kReleaseRequested: {
+        const request = firstOfType(e, T.request);
+        if (request < 0) break;
+        const row = touch(R, request, t);
+        const location = firstOfType(e, T.location);
+        R.min(row, RC.releasedAt, t);
+        setKnown(R, row, RC.order, orderRef);
+        if (location >= 0) R.set(row, RC.facility, textOf(location));
+        setKnown(R, row, RC.shipByAt, numberChange(e, request, N.shipByAt));
+        // An order's facility is where its first release went.
+        if (o >= 0 && location >= 0 && Number.isNaN(O.get(o, OC.facility))) O.set(o, OC.facility, textOf(location));
+        break;
+      }
+      case kOrderReleased:
+        if (o >= 0) O.min(o, OC.releasedAt, t);
+        break;
+      case kShipmentConfirmed: {
+        const shipment = firstOfType(e, T.shipment);
+        if (shipment < 0) break;
+        const row = touch(S, shipment, t);
+        const request = firstOfType(e, T.request);
+        const location = firstOfType(e, T.location);
+        S.min(row, SC.confirmedAt, t);
+        setKnown(S, row, SC.order, orderRef);
+        if (location >= 0) S.set(row, SC.facility, textOf(location));
+        setKnown(S, row, SC.shippedAt, numberChange(e, shipment, N.shippedAt));
+        if (request >= 0) S.set(row, SC.shipByAt, R.get(touch(R, request, t), RC.shipByAt));
+        let units = 0;
+        for (let r = relStart[e]!, end = relStart[e + 1]!; r < end; r++) {
+          if (relType[r] !== T.line || relQualifier[r] !== Q.shipped) continue;
+          const q = relQuantity[r]!;
+          const line = lineRow(r, o, t);
+          const shipped = L.add(line, LC.shipped, q);
+          units += q;
+          observe(e, line, 'shippedQuantity', shipped);
+          const ordered = L.get(line, LC.ordered);
+          if (o >= 0 && shipped - q < ordered && shipped >= ordered) O.add(o, OC.linesFilled, 1);
+        }
+        S.add(row, SC.units, units);
+        if (o >= 0) {
+          O.add(o, OC.unitsShipped, units);
+          if (units > 0) O.add(o, OC.shipments, 1);
+        }
+        break;
+      }
+      case kOrderShipped:
+        if (o >= 0) O.min(o, OC.shippedAt, t);
+        break;
+      case kOrderCancelled:
+      case kLinesCancelled:
+        if (o >= 0 && kind === kOrderCancelled) O.min(o, OC.cancelledAt, t);
+        for (let r = relStart[e]!, end = relStart[e + 1]!; r < end; r++) {
+          if (relType[r] !== T.line || relQualifier[r] !== Q.cancelled) continue;
+          const row = lineRow(r, o, t);
+          observe(e, row, 'cancelledQuantity', L.add(row, LC.cancelled, relQuantity[r]!));
+          // Cancelling a line cancels its unshipped rest, backorder included.
+          setBackorder(row, 0, t);
+        }
+        break;
+      case kOrderDelivered:
+        if (o >= 0) O.min(o, OC.deliveredAt, t);
+        break;
+      case kPromiseBreached:
+        if (o >= 0) O.min(o, OC.breachedAt, t);
+        break;
+      case kInvoiceIssued: {
+        const invoice = firstOfType(e, T.invoice);
+        if (invoice < 0) break;
+        const row = touch(I, invoice, t);
+        I.min(row, IC.issuedAt, t);
+        setKnown(I, row, IC.order, orderRef);
+        let units = 0;
+        for (let r = relStart[e]!, end = relStart[e + 1]!; r < end; r++) {
+          const type = relType[r]!;
+          if (type === T.shipment && relQualifier[r] === Q.bills) {
+            const confirmedAt = S.get(touch(S, r, t), SC.confirmedAt);
+            if (!Number.isNaN(confirmedAt)) I.max(row, IC.shipmentConfirmedAt, confirmedAt);
+          } else if (type === T.line && relQualifier[r] === Q.invoiced) {
+            units += relQuantity[r]!;
+          }
+        }
+        I.add(row, IC.units, units);
+        if (o >= 0) O.add(o, OC.unitsInvoiced, units);
+        break;
+      }
+      case kOrderInvoiced:
+        if (o >= 0) O.min(o, OC.invoicedAt, t);
+        break;
+      case kOrderClosed:
+        if (o >= 0) O.min(o, OC.closedAt, t);
+        break;
+      case kPoEvent:
+      case kPoSent:
+      case kPoAcknowledged: {
+        const po = firstOfType(e, T.po);
+        if (po < 0) break;
+        const row = touch(P, po, t);
+        const supplier = firstOfType(e, T.supplier);
+        const location = firstOfType(e, T.location);
+        if (supplier >= 0) P.set(row, PC.supplier, textOf(supplier));
+        if (location >= 0) P.set(row, PC.facility, textOf(location));
+        if (kind === kPoSent) P.min(row, PC.sentAt, t);
+        if (kind === kPoAcknowledged) P.min(row, PC.acknowledgedAt, t);
+        break;
+      }
+      case kExceptionRaised:
+      case kExceptionChanged:
+      case kExceptionClosed: {
+        const exception = firstOfType(e, T.exception);
+        if (exception < 0) break;
+        const row = touch(X, exception, t);
+        setKnown(X, row, XC.type, textChange(e, exception, N.type));
+        setKnown(X, row, XC.stage, textChange(e, exception, N.stage));
+        setKnown(X, row, XC.rootCause, textChange(e, exception, N.rootCause));
+        setKnown(X, row, XC.owner, textChange(e, exception, N.ownerRole));
+        setKnown(X, row, XC.queue, textChange(e, exception, N.queueRole));
+        setKnown(X, row, XC.source, textChange(e, exception, N.source));
+        setKnown(X, row, XC.slaDueAt, numberChange(e, exception, N.slaDueAt));
+        const breached = numberChange(e, exception, N.slaBreachedAt);
+        if (!Number.isNaN(breached)) X.min(row, XC.breachedAt, breached);
+        const location = firstOfType(e, T.location);
+        if (location >= 0 && Number.isNaN(X.get(row, XC.facility))) X.set(row, XC.facility, textOf(location));
+        if (Number.isNaN(X.get(row, XC.order))) setKnown(X, row, XC.order, orderRef);
+        if (kind === kExceptionRaised && Number.isNaN(X.get(row, XC.raisedAt))) {
+          X.set(row, XC.raisedAt, t);
+          if (o >= 0) {
+            O.add(o, OC.exceptions, 1);
+            O.min(o, OC.touchedAt, t);
+            if (X.get(row, XC.type) === texts.find('invoice_mismatch')) O.add(o, OC.invoiceMismatches, 1);
+          }
+        }
+        if (kind === kExceptionClosed) X.min(row, XC.closedAt, t);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+}

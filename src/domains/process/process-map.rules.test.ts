@@ -1,0 +1,85 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CompactLog } from './compact-log.ts';
+import { computeProcessMap, processMapOfLog, type TraceInput } from './process-map.rules.ts';
+
+const HOUR = 3_600_000;
+
+/** Traces as [object, activity, hour]; each row is its own event unless `event` says otherwise. */
+function traces(rows: Array<[number, string, number, number?]>): TraceInput {
+  const activities: string[] = [];
+  const code = (a: string) => (activities.includes(a) ? activities.indexOf(a) : activities.push(a) - 1);
+  return {
+    entries: rows.length,
+    object: Int32Array.from(rows.map((r) => r[0])),
+    activity: Int32Array.from(rows.map((r) => code(r[1]))),
+    time: Float64Array.from(rows.map((r) => r[2] * HOUR)),
+    event: Int32Array.from(rows.map((r, i) => r[3] ?? i)),
+    objects: Math.max(...rows.map((r) => r[0])) + 1,
+    activities,
+  };
+}
+
+/**
+ * Four objects: A a(0h) b(1h) c(4h); B a(0h) b(3h) c(4h); C a(0h) c(10h); D a(0h) b(2h) c(3h).
+ * a→b waits 1, 3, 2 h: median (rank 2 of 3) 2 h, p90 (rank 3) 3 h, total 6 h. b→c waits 3, 1, 1 h:
+ * median 1 h, p90 3 h, total 5 h. a→c waits 10 h once.
+ */
+const fourObjects = traces([
+  [0, 'a', 0], [1, 'a', 0], [2, 'a', 0], [3, 'a', 0],
+  [0, 'b', 1], [3, 'b', 2], [1, 'b', 3], [3, 'c', 3],
+  [0, 'c', 4], [1, 'c', 4], [2, 'c', 10],
+]);
+
+test('directly-follows edges with counts and median, p90, mean and total waits', () => {
+  const map = computeProcessMap(fourObjects, { rank: 'p90', limit: 10 });
+  assert.deepEqual([map.objects, map.events], [4, 11]);
+  assert.deepEqual(map.edges.map((e) => [e.from, e.to, e.count, e.medianWaitHours, e.p90WaitHours, e.meanWaitHours, e.totalWaitHours]), [
+    ['a', 'b', 3, 2, 3, 2, 6],
+    ['b', 'c', 3, 1, 3, 5 / 3, 5],
+    ['a', 'c', 1, 10, 10, 10, 10],
+  ]);
+  assert.deepEqual(map.activities, [
+    { name: 'a', count: 4, starts: 4, ends: 0 },
+    { name: 'c', count: 4, starts: 0, ends: 4 },
+    { name: 'b', count: 3, starts: 0, ends: 0 },
+  ]);
+});
+
+test('bottlenecks ranked by p90 or by total wait', () => {
+  const byP90 = computeProcessMap(fourObjects, { rank: 'p90', limit: 2 });
+  assert.deepEqual(byP90.bottlenecks.map((e) => `${e.from}→${e.to}`), ['a→c', 'a→b']);
+  const byTotal = computeProcessMap(fourObjects, { rank: 'total', limit: 3 });
+  assert.deepEqual(byTotal.bottlenecks.map((e) => `${e.from}→${e.to}`), ['a→c', 'a→b', 'b→c']);
+});
+
+test('variants: the distinct traces, most common first, with their share of objects', () => {
+  const map = computeProcessMap(fourObjects, { rank: 'p90', limit: 10 });
+  assert.deepEqual(map.variants, [
+    { activities: ['a', 'b', 'c'], count: 3, share: 0.75 },
+    { activities: ['a', 'c'], count: 1, share: 0.25 },
+  ]);
+  assert.equal(computeProcessMap(fourObjects, { rank: 'p90', limit: 1 }).variants.length, 1);
+});
+
+test('an event that names an object twice is one step of its trace', () => {
+  const map = computeProcessMap(traces([[0, 'a', 0, 0], [0, 'a', 0, 0], [0, 'b', 2, 1]]), { rank: 'p90', limit: 5 });
+  assert.deepEqual(map.edges.map((e) => [e.from, e.to, e.count]), [['a', 'b', 1]]);
+  assert.deepEqual(map.variants[0]!.activities, ['a', 'b']);
+});
+
+test('the map straight from a log in columns: only the type asked for, only in the window', () => {
+  const log = new CompactLog();
+  const add = (seq: number, hour: number, activity: string, objects: Array<[string, string]>) => {
+    log.beginEvent(seq, hour * HOUR, log.strings.intern(activity), 0, 0, -1);
+    for (const [id, type] of objects) log.addRelation(log.object(id, type), log.strings.intern('q'), Number.NaN);
+  };
+  add(1, 0, 'received', [['order:1', 'order'], ['customer:C', 'customer']]);
+  add(2, 1, 'released', [['order:1', 'order']]);
+  add(3, 5, 'shipped', [['order:1', 'order']]);
+  add(4, 9, 'shipped', [['order:2', 'order']]);
+  const map = processMapOfLog(log, 'order', 0, 8 * HOUR, { rank: 'p90', limit: 5 });
+  assert.deepEqual([map.objects, map.events], [1, 3]);
+  assert.deepEqual(map.variants[0]!.activities, ['received', 'released', 'shipped']);
+  assert.deepEqual(map.edges.map((e) => [e.from, e.to, e.totalWaitHours]), [['received', 'released', 1], ['released', 'shipped', 4]]);
+});

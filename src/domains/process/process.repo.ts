@@ -1,0 +1,240 @@
+import { sql, type Insertable } from 'kysely';
+import { chunks } from '../../platform/db/chunks.ts';
+import type { Executor, StoreKind, Tx } from '../../platform/db/store.ts';
+import type { ProcessEventObjectRow, ProcessEventRow, ProcessFactRow, ProcessObjectChangeRow, ProcessObjectLinkRow, ProcessObjectRow } from './process.tables.ts';
+
+/** SQL only: the process log, its facts and its cursor. */
+
+const CURSOR = 'log';
+
+export async function readCursor(db: Executor): Promise<number> {
+  const row = await db.selectFrom('process_cursor').select('last_seq').where('name', '=', CURSOR).executeTakeFirst();
+  return Number(row?.last_seq ?? 0);
+}
+
+/** The cursor, locked until the transaction ends (PostgreSQL): one ingester at a time, in sequence order. */
+export async function lockCursor(tx: Tx, kind: StoreKind): Promise<number> {
+  let query = tx.selectFrom('process_cursor').select('last_seq').where('name', '=', CURSOR);
+  if (kind === 'postgres') query = query.forUpdate();
+  const row = await query.executeTakeFirst();
+  if (row) return Number(row.last_seq);
+  await tx.insertInto('process_cursor').values({ name: CURSOR, last_seq: 0, updated_at: 0 }).onConflict((oc) => oc.column('name').doNothing()).execute();
+  return lockCursor(tx, kind);
+}
+
+export const setCursor = (tx: Tx, lastSeq: number, now: number) => tx.updateTable('process_cursor').set({ last_seq: lastSeq, updated_at: now }).where('name', '=', CURSOR).execute();
+
+/** Inserts events not logged yet; answers the sequences actually inserted (a duplicate is skipped). */
+export async function insertEvents(tx: Tx, rows: ReadonlyArray<Insertable<ProcessEventRow>>): Promise<Set<number>> {
+  const inserted = new Set<number>();
+  for (const chunk of chunks(rows, 200)) {
+    const result = await tx.insertInto('process_events').values(chunk).onConflict((oc) => oc.column('seq').doNothing()).returning('seq').execute();
+    for (const r of result) inserted.add(Number(r.seq));
+  }
+  return inserted;
+}
+
+export async function insertEventObjects(tx: Tx, rows: ReadonlyArray<ProcessEventObjectRow>): Promise<void> {
+  for (const chunk of chunks(rows, 400)) await tx.insertInto('process_event_objects').values(chunk).onConflict((oc) => oc.doNothing()).execute();
+}
+
+export async function insertObjects(tx: Tx, rows: ReadonlyArray<ProcessObjectRow>): Promise<void> {
+  for (const chunk of chunks(rows, 400)) await tx.insertInto('process_objects').values(chunk).onConflict((oc) => oc.column('id').doNothing()).execute();
+}
+
+export async function insertChanges(tx: Tx, rows: ReadonlyArray<ProcessObjectChangeRow>): Promise<void> {
+  for (const chunk of chunks(rows, 400)) await tx.insertInto('process_object_changes').values(chunk).onConflict((oc) => oc.doNothing()).execute();
+}
+
+export async function insertLinks(tx: Tx, rows: ReadonlyArray<ProcessObjectLinkRow>): Promise<void> {
+  for (const chunk of chunks(rows, 400)) await tx.insertInto('process_object_links').values(chunk).onConflict((oc) => oc.doNothing()).execute();
+}
+
+/** The stored facts of the given objects, by type. */
+export async function findFacts(db: Executor, keys: ReadonlyMap<string, readonly string[]>): Promise<ProcessFactRow[]> {
+  const out: ProcessFactRow[] = [];
+  for (const [type, ids] of keys) {
+    for (const chunk of chunks(ids, 400)) {
+      out.push(...(await db.selectFrom('process_facts').selectAll().where('object_type', '=', type).where('object_id', 'in', chunk).execute()));
+    }
+  }
+  return out;
+}
+
+export async function upsertFacts(tx: Tx, rows: ReadonlyArray<ProcessFactRow>): Promise<void> {
+  for (const chunk of chunks(rows, 300)) {
+    await tx
+      .insertInto('process_facts')
+      .values(chunk)
+      .onConflict((oc) =>
+        oc.columns(['object_type', 'object_id']).doUpdateSet((eb) => ({
+          active_from: eb.ref('excluded.active_from'),
+          active_to: eb.ref('excluded.active_to'),
+          open: eb.ref('excluded.open'),
+          document: eb.ref('excluded.document'),
+        })),
+      )
+      .execute();
+  }
+}
+
+export async function replaceFacts(tx: Tx, rows: ReadonlyArray<ProcessFactRow>): Promise<void> {
+  await tx.deleteFrom('process_facts').execute();
+  for (const chunk of chunks(rows, 300)) await tx.insertInto('process_facts').values(chunk).execute();
+}
+
+/** The facts that can count in a window: active in it, or still open. */
+export const factsInWindow = (db: Executor, types: readonly string[], fromMs: number, toMs: number) =>
+  db
+    .selectFrom('process_facts')
+    .select(['object_type', 'object_id', 'document'])
+    .where('object_type', 'in', types)
+    .where('active_from', '<', toMs)
+    .where((eb) => eb.or([eb('open', '=', 1), eb('active_to', '>=', fromMs)]))
+    .execute();
+
+/** Events in a window that took in a message or failed one (the event-counted KPIs). */
+export const integrationEvents = (db: Executor, fromMs: number, toMs: number) =>
+  db
+    .selectFrom('process_events')
+    .select(['seq', 'activity', 'kind', 'time', 'flags', 'integration_source'])
+    .where('flags', '>=', 2)
+    .where('time', '>=', fromMs)
+    .where('time', '<', toMs)
+    .orderBy('seq')
+    .execute();
+
+/** A page of the log in sequence order, for a recompute: events after `afterSeq`, up to `upToSeq`. */
+export const eventsPage = (db: Executor, afterSeq: number, upToSeq: number, limit: number) =>
+  db
+    .selectFrom('process_events')
+    .select(['seq', 'activity', 'kind', 'time', 'flags', 'integration_source'])
+    .where('seq', '>', afterSeq)
+    .where('seq', '<=', upToSeq)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+
+/** Relations of the events with sequences in [first, last], in sequence order. */
+export const relationsBetween = (db: Executor, first: number, last: number) =>
+  db
+    .selectFrom('process_event_objects')
+    .select(['event_seq', 'object_id', 'object_type', 'qualifier', 'quantity'])
+    .where('event_seq', '>=', first)
+    .where('event_seq', '<=', last)
+    .orderBy('event_seq')
+    .execute();
+
+/** Attribute changes of the events with sequences in [first, last], with their objects' types. */
+export const changesBetween = (db: Executor, first: number, last: number) =>
+  db
+    .selectFrom('process_object_changes as c')
+    .innerJoin('process_objects as o', 'o.id', 'c.object_id')
+    .select(['c.event_seq', 'c.object_id', 'o.type as object_type', 'c.name', 'c.value'])
+    .where('c.event_seq', '>=', first)
+    .where('c.event_seq', '<=', last)
+    .orderBy('c.event_seq')
+    .execute();
+
+export async function relationsOf(db: Executor, seqs: readonly number[]) {
+  const out: Array<Pick<ProcessEventObjectRow, 'event_seq' | 'object_id' | 'object_type' | 'qualifier' | 'quantity'>> = [];
+  for (const chunk of chunks(seqs, 400)) {
+    out.push(...(await db.selectFrom('process_event_objects').select(['event_seq', 'object_id', 'object_type', 'qualifier', 'quantity']).where('event_seq', 'in', chunk).execute()));
+  }
+  return out;
+}
+
+export async function changesOf(db: Executor, seqs: readonly number[]) {
+  const out: Array<{ event_seq: number; object_id: string; object_type: string; name: string; value: string }> = [];
+  for (const chunk of chunks(seqs, 400)) {
+    out.push(
+      ...(await db
+        .selectFrom('process_object_changes as c')
+        .innerJoin('process_objects as o', 'o.id', 'c.object_id')
+        .select(['c.event_seq', 'c.object_id', 'o.type as object_type', 'c.name', 'c.value'])
+        .where('c.event_seq', 'in', chunk)
+        .execute()),
+    );
+  }
+  return out;
+}
+
+/** Every object of a type's part in the events of a window, in log order: the traces of a process map. */
+export const tracesOf = (db: Executor, objectType: string, fromMs: number, toMs: number) =>
+  db
+    .selectFrom('process_event_objects as r')
+    .innerJoin('process_events as e', 'e.seq', 'r.event_seq')
+    .select(['r.event_seq', 'r.object_id', 'e.activity', 'e.time'])
+    .where('r.object_type', '=', objectType)
+    .where('e.time', '>=', fromMs)
+    .where('e.time', '<', toMs)
+    .orderBy('r.event_seq')
+    .execute();
+
+export interface ExportFilter {
+  fromMs: number;
+  toMs: number;
+  objectTypes: readonly string[] | undefined;
+}
+
+/** A page of the events an export holds: in the window and, with a type filter, related to an object of those types. */
+export const exportEvents = (db: Executor, filter: ExportFilter, afterSeq: number, limit: number) => {
+  let query = db
+    .selectFrom('process_events as e')
+    .select(['e.seq', 'e.id', 'e.activity', 'e.time', 'e.attributes'])
+    .where('e.seq', '>', afterSeq)
+    .where('e.time', '>=', filter.fromMs)
+    .where('e.time', '<', filter.toMs);
+  if (filter.objectTypes) {
+    const types = filter.objectTypes;
+    query = query.where(({ exists, selectFrom }) => exists(selectFrom('process_event_objects as r').select('r.event_seq').whereRef('r.event_seq', '=', 'e.seq').where('r.object_type', 'in', types)));
+  }
+  return query.orderBy('e.seq').limit(limit).execute();
+};
+
+/** The objects an export holds: those its events relate to (of the chosen types), by id. */
+export const exportObjects = (db: Executor, filter: ExportFilter) => {
+  let query = db
+    .selectFrom('process_event_objects as r')
+    .innerJoin('process_events as e', 'e.seq', 'r.event_seq')
+    .select(['r.object_id', 'r.object_type'])
+    .distinct()
+    .where('e.time', '>=', filter.fromMs)
+    .where('e.time', '<', filter.toMs);
+  if (filter.objectTypes) query = query.where('r.object_type', 'in', filter.objectTypes);
+  return query.orderBy('r.object_id').execute();
+};
+
+/** Attribute changes of objects up to `toMs`, oldest first per object. */
+export async function changesOfObjects(db: Executor, ids: readonly string[], toMs: number) {
+  const out: Array<{ object_id: string; name: string; value: string; time: number; event_seq: number }> = [];
+  for (const chunk of chunks(ids, 400)) {
+    out.push(
+      ...(await db
+        .selectFrom('process_object_changes')
+        .select(['object_id', 'name', 'value', 'time', 'event_seq'])
+        .where('object_id', 'in', chunk)
+        .where('time', '<', toMs)
+        .orderBy('object_id')
+        .orderBy('event_seq')
+        .orderBy('name')
+        .execute()),
+    );
+  }
+  return out;
+}
+
+export async function linksOfObjects(db: Executor, ids: readonly string[]) {
+  const out: ProcessObjectLinkRow[] = [];
+  for (const chunk of chunks(ids, 400)) {
+    out.push(...(await db.selectFrom('process_object_links').selectAll().where('object_id', 'in', chunk).orderBy('object_id').orderBy('target_id').orderBy('qualifier').execute()));
+  }
+  return out;
+}
+
+/** Row counts of the log, for the recompute's report. */
+export async function logCounts(db: Executor): Promise<{ events: number; objects: number; facts: number }> {
+  const count = async (table: 'process_events' | 'process_objects' | 'process_facts') =>
+    Number((await db.selectFrom(table).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()).n);
+  return { events: await count('process_events'), objects: await count('process_objects'), facts: await count('process_facts') };
+}

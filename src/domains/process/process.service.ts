@@ -1,0 +1,438 @@
+import type { Clock } from '../../platform/clock.ts';
+import type { Executor, StoreKind, Tx } from '../../platform/db/store.ts';
+import { AppError } from '../../platform/errors.ts';
+import type { EventEnvelope, OutboxService, Subscriber } from '../../platform/outbox/index.ts';
+import type { CatalogService } from '../catalog/index.ts';
+import { CompactLog, kindCode } from './compact-log.ts';
+import { FactStore, factIsOpen, foldLog, isFactType, loadFacts, storedFact, type FactTable, type FactType, type StoredFact } from './facts.rules.ts';
+import { bucketsOf, computeKpis, eventKpis, kpiByName, kpiFactTypes, unsupportedDimension } from './kpi.rules.ts';
+import { mapEvent, type MappingContext } from './mapping.rules.ts';
+import { OcelDeclarations, ocelEvent, ocelObject } from './ocel.rules.ts';
+import { computeProcessMap, type TraceInput } from './process-map.rules.ts';
+import * as repo from './process.repo.ts';
+import type { ProcessEventObjectRow, ProcessFactRow, ProcessObjectChangeRow } from './process.tables.ts';
+import { kpiNames, type AttributeValue, type EventKind, type KpiAnswer, type KpiDimension, type KpiInterval, type KpiName, type LoggedEvent, type ProcessMap, type RecomputeReport } from './process.types.ts';
+
+export interface ProcessDeps {
+  db: Executor;
+  kind: StoreKind;
+  clock: Clock;
+  outbox: OutboxService;
+  catalog: CatalogService;
+}
+
+/** How many outbox events one ingest transaction takes in. */
+const PAGE = 500;
+/** Events per page when a recompute reads the whole log. */
+const RECOMPUTE_PAGE = 5_000;
+const DAY_MS = 86_400_000;
+/** A KPI series longer than this is refused: a year of hours is plenty. */
+const MAX_BUCKETS = 9_000;
+
+const parseValue = (json: string): AttributeValue => JSON.parse(json) as AttributeValue;
+
+export function createProcessService(deps: ProcessDeps) {
+  const { db, kind, clock, outbox, catalog } = deps;
+  /** The highest sequence known to be logged, so most deliveries return without a query. */
+  let knownSeq = 0;
+  /** Ingests and recomputes in this process run one at a time, in order. */
+  let chain: Promise<unknown> = Promise.resolve();
+  const serialised = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = chain.then(work, work);
+    chain = next.catch(() => undefined);
+    return next;
+  };
+
+  async function mappingContext(envelopes: readonly EventEnvelope[]): Promise<MappingContext> {
+    const codes = new Set<string>();
+    for (const e of envelopes) {
+      if (e.type !== 'crossdock.order.received') continue;
+      const code = (e.data as { order?: { customerCode?: unknown } } | null)?.order?.customerCode;
+      if (typeof code === 'string') codes.add(code);
+    }
+    const customers = codes.size > 0 ? await catalog.customers.getMany([...codes]) : new Map();
+    return { segmentOf: (code) => customers.get(code)?.tier };
+  }
+
+  const eventRow = (e: LoggedEvent) => ({
+    seq: e.seq,
+    id: e.id,
+    type: e.type,
+    activity: e.activity,
+    kind: e.kind,
+    time: e.timeMs,
+    flags: e.flags,
+    integration_source: e.integrationSource,
+    attributes: JSON.stringify(e.attributes),
+  });
+
+  /** Writes the log rows of events newly logged (their relations, objects, changes and links). */
+  async function writeLog(tx: Tx, events: readonly LoggedEvent[]): Promise<LoggedEvent[]> {
+    const inserted = await repo.insertEvents(tx, events.map(eventRow));
+    const fresh = events.filter((e) => inserted.has(e.seq));
+    const relations: ProcessEventObjectRow[] = [];
+    const objects = new Map<string, { id: string; type: string; first_seq: number }>();
+    const changes: ProcessObjectChangeRow[] = [];
+    const links = new Map<string, { object_id: string; target_id: string; qualifier: string }>();
+    for (const e of fresh) {
+      for (const r of e.relations) {
+        relations.push({ event_seq: e.seq, object_id: r.objectId, object_type: r.objectType, qualifier: r.qualifier, quantity: r.quantity ?? null });
+        if (!objects.has(r.objectId)) objects.set(r.objectId, { id: r.objectId, type: r.objectType, first_seq: e.seq });
+      }
+      for (const c of e.changes) {
+        changes.push({ object_id: c.objectId, event_seq: e.seq, name: c.name, value: JSON.stringify(c.value), time: e.timeMs });
+        if (!objects.has(c.objectId)) objects.set(c.objectId, { id: c.objectId, type: c.objectType, first_seq: e.seq });
+      }
+      for (const l of e.links) {
+        links.set(`${l.objectId}\u0000${l.targetId}\u0000${l.qualifier}`, { object_id: l.objectId, target_id: l.targetId, qualifier: l.qualifier });
+        if (!objects.has(l.objectId)) objects.set(l.objectId, { id: l.objectId, type: l.objectType, first_seq: e.seq });
+        if (!objects.has(l.targetId)) objects.set(l.targetId, { id: l.targetId, type: l.targetType, first_seq: e.seq });
+      }
+    }
+    await repo.insertObjects(tx, [...objects.values()]);
+    await repo.insertEventObjects(tx, relations);
+    await repo.insertChanges(tx, changes);
+    await repo.insertLinks(tx, [...links.values()]);
+    return fresh;
+  }
+
+  const factRow = (store: FactStore, table: FactTable, row: number): ProcessFactRow => {
+    const fact = storedFact(store, table, row);
+    return {
+      object_type: fact.type,
+      object_id: fact.id,
+      active_from: Number(fact.document['firstAt'] ?? 0),
+      active_to: Number(fact.document['lastAt'] ?? 0),
+      open: factIsOpen(table, row) ? 1 : 0,
+      document: JSON.stringify(fact.document),
+    };
+  };
+
+  const toStored = (rows: ReadonlyArray<Pick<ProcessFactRow, 'object_type' | 'object_id' | 'document'>>): StoredFact[] =>
+    rows.filter((r) => isFactType(r.object_type)).map((r) => ({ type: r.object_type as FactType, id: r.object_id, document: JSON.parse(r.document) as StoredFact['document'] }));
+
+  /**
+   * Takes in one page of the outbox feed: maps it, logs what is new, folds it into the facts of the
+   * objects it touches, and moves the cursor, in one transaction. The cursor's lock keeps ingesters
+   * (the subscriber on each node, a recompute) from folding the same events or out of order.
+   */
+  async function ingestPage(envelopes: readonly EventEnvelope[]): Promise<number> {
+    const context = await mappingContext(envelopes);
+    const logged = envelopes.map((e) => mapEvent(e, context));
+    return db.transaction().execute(async (tx) => {
+      const cursor = await repo.lockCursor(tx, kind);
+      const pending = logged.filter((e) => e.seq > cursor);
+      if (pending.length === 0) return cursor;
+      const fresh = await writeLog(tx, pending);
+      const log = new CompactLog();
+      for (const e of fresh) log.append(e);
+      // The stored facts of every object the page names: the fold changes no other.
+      const keys = new Map<string, string[]>();
+      for (let i = 0; i < log.objects; i++) {
+        const type = log.typeOf(i);
+        if (!isFactType(type)) continue;
+        const ids = keys.get(type);
+        if (ids) ids.push(log.idOf(i));
+        else keys.set(type, [log.idOf(i)]);
+      }
+      const store = loadFacts(toStored(await repo.findFacts(tx, keys)));
+      for (const table of Object.values(store.tables)) table.trackDirty = true;
+      // A line's running quantities are logged as its attribute changes, as the fold works them out.
+      const derived: ProcessObjectChangeRow[] = [];
+      foldLog(log, store, (e, lineId, name, value) => derived.push({ object_id: lineId, event_seq: log.seq[e]!, name, value: JSON.stringify(value), time: log.time[e]! }));
+      await repo.insertChanges(tx, derived);
+      const facts: ProcessFactRow[] = [];
+      for (const table of Object.values(store.tables) as FactTable[]) for (const row of table.dirty) facts.push(factRow(store, table, row));
+      await repo.upsertFacts(tx, facts);
+      const last = pending[pending.length - 1]!.seq;
+      await repo.setCursor(tx, last, clock.now());
+      return last;
+    });
+  }
+
+  /** Takes in the feed until the log holds `targetSeq` (or, with none, until nothing is left). */
+  async function catchUp(targetSeq = Number.POSITIVE_INFINITY): Promise<number> {
+    let cursor = await repo.readCursor(db);
+    while (cursor < targetSeq) {
+      const page = await outbox.readFeed({ after: cursor, limit: PAGE });
+      if (page.items.length === 0) {
+        if (targetSeq === Number.POSITIVE_INFINITY) break;
+        throw new Error(`process log: event ${targetSeq} is not in the feed after ${cursor} yet`);
+      }
+      cursor = Math.max(await ingestPage(page.items), page.nextAfter);
+    }
+    knownSeq = Math.max(knownSeq, cursor);
+    return cursor;
+  }
+
+  /**
+   * The outbox subscriber: every domain event reaches the log at least once. A delivery whose event
+   * is already logged returns at once; otherwise the log catches up with the feed up to it, in pages,
+   * so a burst of events costs a few transactions rather than one per event, and the facts are
+   * always folded in sequence order, as a recompute folds them.
+   */
+  const subscriber: Subscriber = {
+    name: 'process.log',
+    types: '*',
+    deliver: async (event) => {
+      const seq = Number(event.sequence);
+      if (seq <= knownSeq) return;
+      await serialised(() => catchUp(seq));
+    },
+  };
+
+  /** Reads the log `(afterSeq, upToSeq]` into columns. */
+  async function readLog(executor: Executor, log: CompactLog, afterSeq: number, upToSeq: number): Promise<void> {
+    let after = afterSeq;
+    for (;;) {
+      const events = await repo.eventsPage(executor, after, upToSeq, RECOMPUTE_PAGE);
+      if (events.length === 0) return;
+      const first = Number(events[0]!.seq);
+      const last = Number(events[events.length - 1]!.seq);
+      appendRows(log, events, await repo.relationsBetween(executor, first, last), await repo.changesBetween(executor, first, last));
+      after = last;
+    }
+  }
+
+  function appendRows(
+    log: CompactLog,
+    events: Awaited<ReturnType<typeof repo.eventsPage>>,
+    relations: ReadonlyArray<Pick<ProcessEventObjectRow, 'event_seq' | 'object_id' | 'object_type' | 'qualifier' | 'quantity'>>,
+    changes: ReadonlyArray<{ event_seq: number; object_id: string; object_type: string; name: string; value: string }>,
+  ): void {
+    const bySeq = <T extends { event_seq: number }>(rows: readonly T[]) => {
+      const map = new Map<number, T[]>();
+      for (const r of rows) {
+        const seq = Number(r.event_seq);
+        const list = map.get(seq);
+        if (list) list.push(r);
+        else map.set(seq, [r]);
+      }
+      return map;
+    };
+    const relationsBySeq = bySeq(relations);
+    const changesBySeq = bySeq(changes);
+    for (const e of events) {
+      const seq = Number(e.seq);
+      log.beginEvent(seq, Number(e.time), log.strings.intern(e.activity), kindCode[e.kind as EventKind] ?? 0, Number(e.flags), e.integration_source === null ? -1 : log.strings.intern(e.integration_source));
+      for (const r of relationsBySeq.get(seq) ?? []) log.addRelation(log.object(r.object_id, r.object_type), log.strings.intern(r.qualifier), r.quantity === null ? Number.NaN : Number(r.quantity));
+      for (const c of changesBySeq.get(seq) ?? []) log.addChangeValue(log.object(c.object_id, c.object_type), c.name, parseValue(c.value));
+    }
+  }
+
+  /** Takes in the whole feed from its start, logging what is missing (no folding: a recompute follows). */
+  async function backfill(): Promise<number> {
+    let after = 0;
+    let added = 0;
+    for (;;) {
+      const page = await outbox.readFeed({ after, limit: PAGE });
+      if (page.items.length === 0) break;
+      const context = await mappingContext(page.items);
+      const logged = page.items.map((e) => mapEvent(e, context));
+      added += await db.transaction().execute(async (tx) => {
+        const cursor = await repo.lockCursor(tx, kind);
+        const fresh = await writeLog(tx, logged);
+        const last = logged[logged.length - 1]!.seq;
+        if (last > cursor) await repo.setCursor(tx, last, clock.now());
+        return fresh.length;
+      });
+      after = page.nextAfter;
+    }
+    return added;
+  }
+
+  /**
+   * Rebuilds every fact from the log: read in columns, folded from empty, and swapped in for the
+   * stored facts in one transaction. Events logged meanwhile are read and folded inside that
+   * transaction under the cursor's lock, so nothing is missed or folded twice.
+   */
+  function recompute(options: { backfill?: boolean } = {}): Promise<RecomputeReport> {
+    return serialised(async () => {
+      const started = performance.now();
+      const backfilled = options.backfill ? await backfill() : 0;
+      const log = new CompactLog();
+      const upTo = await repo.readCursor(db);
+      await readLog(db, log, 0, upTo);
+      const lastSeq = await db.transaction().execute(async (tx) => {
+        const cursor = await repo.lockCursor(tx, kind);
+        if (cursor > upTo) await readLog(tx, log, upTo, cursor);
+        const store = new FactStore(log);
+        foldLog(log, store);
+        // Rows are every object of the type in the log; those no event changed have no facts.
+        const rows: ProcessFactRow[] = [];
+        for (const table of Object.values(store.tables) as FactTable[]) for (let row = 0; row < table.rows; row++) if (!Number.isNaN(table.get(row, 0))) rows.push(factRow(store, table, row));
+        await repo.replaceFacts(tx, rows);
+        return cursor;
+      });
+      knownSeq = Math.max(knownSeq, lastSeq);
+      const counts = await repo.logCounts(db);
+      return { ...counts, backfilled, lastSeq, elapsedMs: Math.round(performance.now() - started) };
+    });
+  }
+
+  /**
+   * A query's window. Without `to` it ends now, and the end is made exclusive just after now so that
+   * events stamped this very millisecond count; ages are then measured at now.
+   */
+  function windowOf(query: { from?: string | undefined; to?: string | undefined }, defaultFromMs?: number): { fromMs: number; toMs: number; instantMs: number } {
+    const now = clock.now();
+    const toMs = query.to === undefined ? now + 1 : Date.parse(query.to);
+    const instantMs = query.to === undefined ? now : toMs;
+    const fromMs = query.from === undefined ? (defaultFromMs ?? instantMs - 30 * DAY_MS) : Date.parse(query.from);
+    if (!(fromMs < toMs)) throw new AppError('validation_failed', 'querystring.from: must be before to', [{ path: 'querystring.from', message: 'must be before to' }]);
+    return { fromMs, toMs, instantMs };
+  }
+
+  /** Loads what the KPIs read for a window: the facts active in it, and its integration events. */
+  async function kpiInput(kpis: readonly KpiName[], fromMs: number, toMs: number) {
+    const types = [...new Set(kpis.flatMap((k) => kpiFactTypes[k]))];
+    const facts = loadFacts(toStored(types.length > 0 ? await repo.factsInWindow(db, types, fromMs, toMs) : []));
+    const events = new CompactLog();
+    if (kpis.some((k) => eventKpis.has(k))) {
+      const rows = await repo.integrationEvents(db, fromMs, toMs);
+      const seqs = rows.map((r) => Number(r.seq));
+      appendRows(events, rows, await repo.relationsOf(db, seqs), await repo.changesOf(db, seqs));
+    }
+    return { facts, events };
+  }
+
+  async function kpis(query: { kpi?: KpiName | undefined; from?: string | undefined; to?: string | undefined; by?: KpiDimension | undefined; interval?: KpiInterval | undefined }): Promise<KpiAnswer> {
+    const { fromMs, toMs, instantMs } = windowOf(query);
+    const names = query.kpi ? [query.kpi] : [...kpiNames];
+    if (query.kpi) {
+      const refused = unsupportedDimension(query.kpi, query.by);
+      if (refused) throw new AppError('validation_failed', `querystring.by: ${refused}`, [{ path: 'querystring.by', message: refused }]);
+    }
+    if (query.interval && bucketsOf(fromMs, toMs, query.interval).length > MAX_BUCKETS) {
+      const message = `the window holds more than ${MAX_BUCKETS} ${query.interval}s; narrow it or use a longer interval`;
+      throw new AppError('validation_failed', `querystring.interval: ${message}`, [{ path: 'querystring.interval', message }]);
+    }
+    const input = await kpiInput(names, fromMs, toMs);
+    // Asked for every KPI with a slice, each KPI that has the dimension is sliced; the others are not.
+    const results = names.flatMap((name) => computeKpis(input, { kpis: [name], fromMs, toMs, instantMs, interval: query.interval, by: kpiByName.get(name)!.dimensions.includes(query.by!) ? query.by : undefined }));
+    return {
+      from: new Date(fromMs).toISOString(),
+      to: new Date(instantMs).toISOString(),
+      ...(query.by !== undefined && { by: query.by }),
+      ...(query.interval !== undefined && { interval: query.interval }),
+      kpis: results,
+    };
+  }
+
+  async function processMap(query: { objectType: string; from?: string | undefined; to?: string | undefined; rank: 'p90' | 'total'; limit: number }): Promise<ProcessMap> {
+    const { fromMs, toMs, instantMs } = windowOf(query);
+    const rows = await repo.tracesOf(db, query.objectType, fromMs, toMs);
+    const objects = new Map<string, number>();
+    const activityIndex = new Map<string, number>();
+    const eventIndex = new Map<number, number>();
+    const input: TraceInput = {
+      entries: rows.length,
+      object: new Int32Array(rows.length),
+      activity: new Int32Array(rows.length),
+      time: new Float64Array(rows.length),
+      event: new Int32Array(rows.length),
+      objects: 0,
+      activities: [],
+    };
+    const activities: string[] = [];
+    rows.forEach((r, i) => {
+      let o = objects.get(r.object_id);
+      if (o === undefined) objects.set(r.object_id, (o = objects.size));
+      let a = activityIndex.get(r.activity);
+      if (a === undefined) {
+        activityIndex.set(r.activity, (a = activities.length));
+        activities.push(r.activity);
+      }
+      let e = eventIndex.get(Number(r.event_seq));
+      if (e === undefined) eventIndex.set(Number(r.event_seq), (e = eventIndex.size));
+      input.object[i] = o;
+      input.activity[i] = a;
+      input.time[i] = Number(r.time);
+      input.event[i] = e;
+    });
+    const map = computeProcessMap({ ...input, objects: objects.size, activities }, { rank: query.rank, limit: query.limit });
+    return { objectType: query.objectType, from: new Date(fromMs).toISOString(), to: new Date(instantMs).toISOString(), ...map };
+  }
+
+  /**
+   * The log as one OCEL 2.0 JSON document, streamed in pieces: events page by page, then the objects
+   * they relate to with their attribute changes and links, then the event and object types seen (a
+   * JSON object's keys have no order, so the declarations can come last and be exact).
+   */
+  async function* exportOcel(query: { from?: string | undefined; to?: string | undefined; objectTypes?: string | undefined }): AsyncGenerator<string> {
+    const { fromMs, toMs } = windowOf(query, 0);
+    const filter: repo.ExportFilter = { fromMs, toMs, objectTypes: query.objectTypes?.split(',') };
+    const keep = (type: string) => filter.objectTypes === undefined || filter.objectTypes.includes(type);
+    const declarations = new OcelDeclarations();
+    yield '{"events":[';
+    let after = -1;
+    let first = true;
+    for (;;) {
+      const events = await repo.exportEvents(db, filter, after, PAGE);
+      if (events.length === 0) break;
+      const relations = await repo.relationsOf(db, events.map((e) => Number(e.seq)));
+      const bySeq = new Map<number, Array<{ objectId: string; qualifier: string }>>();
+      for (const r of relations) {
+        if (!keep(r.object_type)) continue;
+        const list = bySeq.get(Number(r.event_seq)) ?? [];
+        list.push({ objectId: r.object_id, qualifier: r.qualifier });
+        bySeq.set(Number(r.event_seq), list);
+      }
+      const chunk: string[] = [];
+      for (const e of events) {
+        const attributes = JSON.parse(e.attributes) as Record<string, AttributeValue>;
+        declarations.event(e.activity, attributes);
+        const relationships = (bySeq.get(Number(e.seq)) ?? []).sort((a, b) => (a.objectId < b.objectId ? -1 : a.objectId > b.objectId ? 1 : a.qualifier < b.qualifier ? -1 : 1));
+        chunk.push(JSON.stringify(ocelEvent({ id: e.id, activity: e.activity, timeMs: Number(e.time), attributes, relationships })));
+      }
+      yield (first ? '' : ',') + chunk.join(',');
+      first = false;
+      after = Number(events[events.length - 1]!.seq);
+    }
+    yield '],"objects":[';
+    const objects = await repo.exportObjects(db, filter);
+    const exported = new Set(objects.map((o) => o.object_id));
+    first = true;
+    for (let i = 0; i < objects.length; i += PAGE) {
+      const page = objects.slice(i, i + PAGE);
+      const ids = page.map((o) => o.object_id);
+      const changes = await repo.changesOfObjects(db, ids, toMs);
+      const links = await repo.linksOfObjects(db, ids);
+      const changesOf = new Map<string, Array<{ name: string; value: AttributeValue; timeMs: number }>>();
+      for (const c of changes) {
+        const list = changesOf.get(c.object_id) ?? [];
+        list.push({ name: c.name, value: parseValue(c.value), timeMs: Number(c.time) });
+        changesOf.set(c.object_id, list);
+      }
+      const linksOf = new Map<string, Array<{ objectId: string; qualifier: string }>>();
+      for (const l of links) {
+        // A link is exported only when its target is in the export too, so no reference dangles.
+        if (!exported.has(l.target_id)) continue;
+        const list = linksOf.get(l.object_id) ?? [];
+        list.push({ objectId: l.target_id, qualifier: l.qualifier });
+        linksOf.set(l.object_id, list);
+      }
+      const chunk = page.map((o) => {
+        const objectChanges = changesOf.get(o.object_id) ?? [];
+        declarations.object(o.object_type);
+        for (const c of objectChanges) declarations.object(o.object_type, c.name, c.value);
+        return JSON.stringify(ocelObject({ id: o.object_id, type: o.object_type, changes: objectChanges, links: linksOf.get(o.object_id) ?? [] }));
+      });
+      yield (first ? '' : ',') + chunk.join(',');
+      first = false;
+    }
+    yield `],"eventTypes":${JSON.stringify(declarations.eventTypes())},"objectTypes":${JSON.stringify(declarations.objectTypes())}}`;
+  }
+
+  return {
+    subscriber,
+    /** Takes in every event the feed holds beyond the log's cursor (tests, the CLI, a node that starts). */
+    catchUp: () => serialised(() => catchUp()),
+    recompute,
+    kpis,
+    processMap,
+    exportOcel,
+  };
+}
+
+export type ProcessService = ReturnType<typeof createProcessService>;

@@ -1,0 +1,20 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { selectNearestRank } from './stats.rules.ts';
+
+test('selection finds the value of nearest rank ⌈p·n⌉, as sorting would', () => {
+  fc.assert(
+    fc.property(fc.array(fc.integer({ min: -50, max: 50 }), { minLength: 1, maxLength: 200 }), fc.constantFrom(0.01, 0.5, 0.9, 0.99, 1), (list, p) => {
+      const sorted = [...list].sort((a, b) => a - b);
+      const expected = sorted[Math.max(1, Math.ceil(p * list.length)) - 1];
+      assert.equal(selectNearestRank(Float64Array.from(list), 0, list.length, p), expected);
+    }),
+  );
+});
+
+test('selection within a slice leaves the rest of the array alone', () => {
+  const values = Float64Array.from([9, 9, 3, 1, 2, 9, 9]);
+  assert.equal(selectNearestRank(values, 2, 5, 0.5), 2);
+  assert.deepEqual([values[0], values[1], values[5], values[6]], [9, 9, 9, 9]);
+});

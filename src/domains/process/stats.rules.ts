@@ -1,0 +1,39 @@
+/**
+ * Order statistics shared by the KPIs and the process map. Percentiles are by nearest rank: the
+ * p-quantile of n sorted values is the value at rank ⌈p·n⌉ (1-based), so it is always one of the
+ * values and a hand-built test can name it.
+ *
+ * The value of nearest rank ⌈p·n⌉ among `values[from, to)` is found by selection in O(n) rather than
+ * by sorting (a million cycle times take milliseconds); the range is reordered in place.
+ */
+export function selectNearestRank(values: Float64Array, from: number, to: number, p: number): number {
+  const n = to - from;
+  const k = from + Math.max(1, Math.ceil(p * n)) - 1;
+  let left = from;
+  let right = to - 1;
+  while (right > left) {
+    // Median of three as the pivot keeps sorted and reversed runs from going quadratic.
+    const mid = (left + right) >>> 1;
+    const a = values[left]!;
+    const b = values[mid]!;
+    const c = values[right]!;
+    const pivot = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while (values[i]! < pivot) i++;
+      while (values[j]! > pivot) j--;
+      if (i <= j) {
+        const swap = values[i]!;
+        values[i] = values[j]!;
+        values[j] = swap;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) right = j;
+    else if (k >= i) left = i;
+    else return values[k]!;
+  }
+  return values[k]!;
+}
