@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { checkLedgerInvariants } from '../../src/domains/inventory/reservations.test-invariants.ts';
-import { lineQuantityProblem, orderLifecycle, type Order, type OrderState } from '../../src/domains/orders/index.ts';
+import { lineQuantityProblem, orderLifecycle, reachableFrom, type Order, type OrderState } from '../../src/domains/orders/index.ts';
 
 /**
  * Property tests of DESIGN §10 over whole orders, through the HTTP API on the real store: random
@@ -49,17 +49,7 @@ const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('tick' as const), hours: fc.integer({ min: 1, max: 30 }) }) },
 );
 
-/** States reachable from each state along the table, itself included. */
-const reachable = new Map<string, Set<string>>();
-for (const from of orderLifecycle.states) {
-  const seen = new Set<string>([from]);
-  const queue = [from];
-  while (queue.length > 0) {
-    const s = queue.shift()!;
-    for (const t of orderLifecycle.transitions) if (t.from === s && !seen.has(t.to)) (seen.add(t.to), queue.push(t.to));
-  }
-  reachable.set(from, seen);
-}
+const reachable = new Map(orderLifecycle.states.map((from) => [from as string, reachableFrom(orderLifecycle, from)]));
 
 let t: TestApp;
 let run = 0;

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { sampleWestLocation, seedSampleCatalog } from '../fixtures/catalog.ts';
 import { checkLedgerInvariants } from '../../src/domains/inventory/reservations.test-invariants.ts';
-import { lineQuantityProblem, orderLifecycle, type Order, type OrderState } from '../../src/domains/orders/index.ts';
+import { lineQuantityProblem, orderLifecycle, reachableFrom, type Order, type OrderState } from '../../src/domains/orders/index.ts';
 import type { Transfer } from '../../src/domains/procurement/index.ts';
 import type { Role } from '../../src/platform/auth/roles.ts';
 
@@ -44,16 +44,7 @@ const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('shipRequest' as const), pick: fc.nat() }) },
 );
 
-const reachable = new Map<string, Set<string>>();
-for (const from of orderLifecycle.states) {
-  const seen = new Set<string>([from]);
-  const queue = [from];
-  while (queue.length > 0) {
-    const s = queue.shift()!;
-    for (const tr of orderLifecycle.transitions) if (tr.from === s && !seen.has(tr.to)) (seen.add(tr.to), queue.push(tr.to));
-  }
-  reachable.set(from, seen);
-}
+const reachable = new Map(orderLifecycle.states.map((from) => [from as string, reachableFrom(orderLifecycle, from)]));
 
 let t: TestApp;
 let run = 0;

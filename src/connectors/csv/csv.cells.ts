@@ -41,6 +41,22 @@ export interface ReadRow {
 
 export const normalizeHeader = (header: string): string => header.toLowerCase().replace(/[^a-z0-9]/g, '');
 
+/**
+ * Starts reading a CSV's rows: takes the header row and checks it against the columns. On a header
+ * that cannot be read, `layout` is null and the source is already closed, so nothing more is read.
+ */
+export async function openCsvRows(
+  records: AsyncIterable<CsvRecord>,
+  specs: readonly CsvColumnSpec[],
+  defaults: Readonly<Record<string, string>>,
+): Promise<{ rows: AsyncIterator<CsvRecord>; layout: HeaderLayout | null; problems: CsvProblem[] }> {
+  const rows = records[Symbol.asyncIterator]();
+  const first = await rows.next();
+  const header = readHeader(first.done ? undefined : first.value, specs, defaults);
+  if (!header.layout) await rows.return?.();
+  return { rows, ...header };
+}
+
 const at = (record: Pick<CsvRecord, 'row' | 'line'>) => ({ row: record.row, line: record.line });
 
 /** The header row against the documented columns: unknown, duplicate and missing columns are file problems. */

@@ -1,5 +1,5 @@
 import { inventoryEventSchema } from '../../domains/inventory/index.ts';
-import { readHeader, readRow, type CsvColumnSpec } from './csv.cells.ts';
+import { openCsvRows, readRow, type CsvColumnSpec } from './csv.cells.ts';
 import { headersByPath } from './csv.grouping.ts';
 import type { CsvRecord } from './csv.reader.ts';
 import type { CsvOptions, CsvProblem, RowRef } from './csv.types.ts';
@@ -36,15 +36,9 @@ export interface CsvEventBatch {
 export type CsvEventsItem = { kind: 'batch'; batch: CsvEventBatch } | { kind: 'problem'; problem: CsvProblem };
 
 export async function* inventoryEventsFromCsv(records: AsyncIterable<CsvRecord>, options: CsvOptions & { batchSize: number }): AsyncGenerator<CsvEventsItem> {
-  const iterator = records[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  const header = readHeader(first.done ? undefined : first.value, inventoryEventCsvColumns, options.defaults);
-  for (const problem of header.problems) yield { kind: 'problem', problem };
-  const layout = header.layout;
-  if (!layout) {
-    await iterator.return?.();
-    return;
-  }
+  const { rows: iterator, layout, problems } = await openCsvRows(records, inventoryEventCsvColumns, options.defaults);
+  for (const problem of problems) yield { kind: 'problem', problem };
+  if (!layout) return;
   const headers = headersByPath(layout, inventoryEventCsvColumns);
   const locateIn = (rows: readonly RowRef[]) => (path: string | undefined) => {
     const [root, index, field] = (path ?? '').split('.');

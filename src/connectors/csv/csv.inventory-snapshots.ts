@@ -1,5 +1,5 @@
 import { inventorySnapshotSchema } from '../../domains/inventory/index.ts';
-import { readHeader, readRow, type CsvColumnSpec } from './csv.cells.ts';
+import { openCsvRows, readRow, type CsvColumnSpec } from './csv.cells.ts';
 import { headersByPath, issueProblem, locateInGroup, RowGroup } from './csv.grouping.ts';
 import { ProblemList } from './csv.problems.ts';
 import type { CsvRecord } from './csv.reader.ts';
@@ -40,15 +40,9 @@ export interface CsvSnapshot {
 
 export async function snapshotsFromCsv(records: AsyncIterable<CsvRecord>, options: CsvOptions): Promise<{ snapshots: CsvSnapshot[]; problems: ProblemList }> {
   const problems = new ProblemList();
-  const iterator = records[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  const header = readHeader(first.done ? undefined : first.value, allColumns, options.defaults);
-  problems.add(...header.problems);
-  const layout = header.layout;
-  if (!layout) {
-    await iterator.return?.();
-    return { snapshots: [], problems };
-  }
+  const { rows: iterator, layout, problems: headerProblems } = await openCsvRows(records, allColumns, options.defaults);
+  problems.add(...headerProblems);
+  if (!layout) return { snapshots: [], problems };
   const headers = headersByPath(layout, inventorySnapshotCsvColumns);
   const countHeaders = headersByPath(layout, inventorySnapshotCountCsvColumns);
 

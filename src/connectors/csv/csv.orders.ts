@@ -1,5 +1,5 @@
 import { orderIntakeSchema } from '../../domains/orders/index.ts';
-import { readHeader, readRow, setPath, type CsvColumnSpec } from './csv.cells.ts';
+import { openCsvRows, readRow, setPath, type CsvColumnSpec } from './csv.cells.ts';
 import { headersByPath, issueProblem, locateInGroup, RowGroup } from './csv.grouping.ts';
 import { ProblemList } from './csv.problems.ts';
 import type { CsvRecord } from './csv.reader.ts';
@@ -71,15 +71,9 @@ export interface CsvOrdersResult {
  */
 export async function ordersFromCsv(records: AsyncIterable<CsvRecord>, options: CsvOptions): Promise<CsvOrdersResult> {
   const problems = new ProblemList();
-  const iterator = records[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  const header = readHeader(first.done ? undefined : first.value, allColumns, options.defaults);
-  problems.add(...header.problems);
-  const layout = header.layout;
-  if (!layout) {
-    await iterator.return?.();
-    return { orders: [], problems };
-  }
+  const { rows: iterator, layout, problems: headerProblems } = await openCsvRows(records, allColumns, options.defaults);
+  problems.add(...headerProblems);
+  if (!layout) return { orders: [], problems };
   const headers = headersByPath(layout, orderCsvColumns);
   const lineHeaders = headersByPath(layout, orderLineCsvColumns);
 

@@ -77,6 +77,22 @@ export function tryTransition<S extends string, E extends string, C>(
   return firstRefusal!;
 }
 
+/** The states a path along the table reaches from `from`, `from` itself included. */
+export function reachableFrom<S extends string, E extends string, C>(lifecycle: Lifecycle<S, E, C>, from: string): Set<string> {
+  const reached = new Set<string>([from]);
+  const queue: string[] = [from];
+  while (queue.length > 0) {
+    const state = queue.shift()!;
+    for (const t of lifecycle.transitions) {
+      if (t.from === state && !reached.has(t.to)) {
+        reached.add(t.to);
+        queue.push(t.to);
+      }
+    }
+  }
+  return reached;
+}
+
 /**
  * Problems with a table: states it names but does not declare, states no path reaches from the
  * initial one, non-terminal states with no way out, and terminal states with a way out. Run at start;
@@ -91,17 +107,7 @@ export function checkLifecycle<S extends string, E extends string, C>(lifecycle:
   if (!declared.has(lifecycle.initial)) problems.push(`${lifecycle.name}: initial state ${lifecycle.initial} is not declared`);
   for (const s of lifecycle.terminal) if (!declared.has(s)) problems.push(`${lifecycle.name}: terminal state ${s} is not declared`);
 
-  const reached = new Set<string>([lifecycle.initial]);
-  const queue: string[] = [lifecycle.initial];
-  while (queue.length > 0) {
-    const state = queue.shift()!;
-    for (const t of lifecycle.transitions) {
-      if (t.from === state && !reached.has(t.to)) {
-        reached.add(t.to);
-        queue.push(t.to);
-      }
-    }
-  }
+  const reached = reachableFrom(lifecycle, lifecycle.initial);
   for (const s of lifecycle.states) if (!reached.has(s)) problems.push(`${lifecycle.name}: state ${s} cannot be reached from ${lifecycle.initial}`);
   for (const s of lifecycle.states) {
     const outgoing = lifecycle.transitions.some((t) => t.from === s);
