@@ -1,11 +1,11 @@
 import type { CatalogService, TradingPartner } from '../../domains/catalog/index.ts';
-import { ORDER_INTAKE_MESSAGE } from '../../domains/orders/index.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Executor } from '../../platform/db/store.ts';
-import type { FileParseItem, FileProblem, IncomingFile } from '../files/index.ts';
+import type { FileParseItem, IncomingFile } from '../files/index.ts';
 import { readX12, type X12GroupHeader, type X12InterchangeSummary, type X12Issue, type X12TransactionSet } from '../x12/index.ts';
 import { ackPolicyOf, acceptedSet, interchangeKeyOf, partnerInterchangeKey } from './partner.rules.ts';
-import { mapPo850 } from './po850.mapper.ts';
+import { inboundSets } from './inbound-sets.ts';
+import { problem } from './inbound.support.ts';
 import * as repo from './edi.repo.ts';
 import type { EdiOutbound } from './edi.outbound.ts';
 import { trackFunctionalAck } from './edi.acks.ts';
@@ -19,15 +19,9 @@ import { trackFunctionalAck } from './edi.acks.ts';
  * received from the partner is reported as a duplicate and not taken in.
  */
 
-export interface EdiInboundDeps {
-  db: Executor;
-  clock: Clock;
-  catalog: CatalogService;
-  outbound: EdiOutbound;
-}
+export type { EdiInboundDeps } from './inbound.support.ts';
+import type { EdiInboundDeps } from './inbound.support.ts';
 
-const JSON_TYPE = 'application/json';
-const problem = (p: FileProblem): FileParseItem => ({ kind: 'problem', problem: p });
 const issueProblem = (issue: X12Issue): FileParseItem =>
   problem({ ...(issue.segmentPosition === null ? {} : { line: issue.segmentPosition }), code: issue.code, message: where(issue) + issue.message });
 const where = (issue: X12Issue) =>
@@ -99,46 +93,16 @@ async function* takeInterchange(deps: EdiInboundDeps, file: IncomingFile, partne
       if (!tracked.ok) yield problem({ line: 1, code: 'ack_unmatched', message: `${label}, ${set.id} ${set.controlNumber}: ${tracked.message}` });
       continue;
     }
-    if (set.id !== '850') {
+    const inbound = inboundSets[set.id];
+    if (!inbound) {
       yield problem({ code: 'set_not_supported', message: `${label}, set ${set.controlNumber}: transaction set ${set.id} is not taken in yet` });
       continue;
     }
-    if (!partner.x12.documents.includes('850')) {
-      yield problem({ code: 'document_not_enabled', message: `${label}, set ${set.controlNumber}: ${partner.code} is not set up to send 850 purchase orders` });
+    if (!partner.x12.documents.includes(inbound.document)) {
+      yield problem({ code: 'document_not_enabled', message: `${label}, set ${set.controlNumber}: ${partner.code} is not set up to send ${set.id} ${inbound.name}` });
       continue;
     }
-    yield* takePurchaseOrder(deps, partner, label, set);
+    yield* inbound.take(deps, partner, label, set);
   }
 }
 
-async function* takePurchaseOrder(deps: EdiInboundDeps, partner: TradingPartner, label: string, set: X12TransactionSet): AsyncGenerator<FileParseItem> {
-  const customers = await deps.catalog.customers.list({ filters: { tradingPartnerCode: partner.code }, limit: 2 });
-  const customer = customers.items[0];
-  if (!customer) {
-    yield problem({ code: 'unknown_customer', message: `${label}, set ${set.controlNumber}: no customer has trading partner ${partner.code}` });
-    return;
-  }
-  const channels = await deps.catalog.channels.getMany(customer.channels);
-  const channel = customer.channels.find((code) => channels.get(code)?.type === 'edi') ?? customer.channels[0]!;
-  const mapped = mapPo850(set.segments, { partnerCode: partner.code, customerCode: customer.code, channel, shipToCodes: customer.shipTos.map((s) => s.code) });
-  if (!mapped.ok) {
-    for (const p of mapped.problems) yield problem({ ...(p.segmentPosition === null ? {} : { line: p.segmentPosition }), code: p.code, message: `${label}, set ${set.controlNumber}: ${p.message}` });
-    return;
-  }
-  const po1Positions = set.segments.filter((s) => s.id === 'PO1').map((s) => s.setPosition ?? 1);
-  yield {
-    kind: 'message',
-    message: {
-      // The part names the purchase order, so the same PO sent again is the same inbox message.
-      part: `po:${mapped.poNumber}`,
-      messageType: ORDER_INTAKE_MESSAGE,
-      contentType: JSON_TYPE,
-      payload: JSON.stringify(mapped.intake),
-      label: `850 PO ${mapped.poNumber} (${label}, set ${set.controlNumber})`,
-      locate: (path) => {
-        const line = /^lines\.(\d+)/.exec(path ?? '');
-        return { line: line ? (po1Positions[Number(line[1])] ?? 1) : 1 };
-      },
-    },
-  };
-}

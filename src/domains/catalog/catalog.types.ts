@@ -220,6 +220,7 @@ export const tradingPartnerRoles = ['customer', 'supplier', 'third_party_logisti
 export const x12Versions = ['004010', '005010'] as const;
 /** Transaction sets a partner can exchange; acknowledgements (997, 999, TA1) are set by policy instead. */
 export const x12Documents = ['810', '846', '850', '855', '856', '940', '944', '945'] as const;
+export type X12Document = (typeof x12Documents)[number];
 export const acknowledgementPolicies = ['none', '997', '999'] as const;
 
 /** Characters allowed in interchange and group ids: never a delimiter an X12 envelope could use. */
