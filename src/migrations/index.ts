@@ -21,4 +21,25 @@ import { processMigration } from './0019-process.ts';
 import { ediMigration } from './0020-edi.ts';
 
 /** Every migration, in the order it applies. Names sort in the same order. */
-export const allMigrations: readonly StoreMigration[] = [platformMigration, catalogMigration, inventoryMigration, policiesMigration, idempotencyMigration, ordersMigration, decisionsMigration, fulfillmentMigration, shipmentsMigration, invoicesMigration, returnsMigration, procurementMigration, orderThroughputMigration, exceptionsMigration, orderTransfersMigration, receivablesMigration, webhooksMigration, filesMigration, processMigration, ediMigration];
+export const allMigrations: readonly StoreMigration[] = [
+  ] = [platformMigration,
+  catalogMigration,
+  inventoryMigration,
+  policiesMigration,
+  idempotencyMigration,
+  ordersMigration,
+  decisionsMigration,
+  fulfillmentMigration,
+  shipmentsMigration,
+  invoicesMigration,
+  returnsMigration,
+  procurementMigration,
+  orderThroughputMigration,
+  exceptionsMigration,
+  orderTransfersMigration,
+  receivablesMigration,
+  webhooksMigration,
+  filesMigration,
+  processMigration,
+  ediMigration,
+];
