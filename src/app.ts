@@ -31,7 +31,8 @@ import { createExceptionService, registerExceptionRoutes, type ExceptionService 
 import { createWebhooksModule, registerInboundWebhookRoutes, registerWebhookRoutes, type WebhooksModule } from './connectors/webhooks/index.ts';
 import { registerShopifyInboxHandlers } from './connectors/shopify/index.ts';
 import { createFileConnector, registerFileRoutes, type FileConnector } from './connectors/files/index.ts';
-import { createEdiConnector, type EdiConnector } from './connectors/edi/index.ts';
+import { createEdiConnector, registerEdiAvailabilityRoutes, type EdiConnector } from './connectors/edi/index.ts';
+import { createIntegrationConsole, registerConsoleRoutes } from './connectors/console/index.ts';
 import { createProcessService, registerProcessRoutes, type ProcessService } from './domains/process/index.ts';
 
 export interface AppDeps {
@@ -151,7 +152,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     }),
     fulfillment: createFulfillmentService({ db, ids }),
     procurement: createProcurementService({ db, kind: store.kind, clock, ids, catalog: platform.catalog, outbox: platform.outbox }),
-    exceptions: createExceptionService({ db, kind: store.kind, clock, ids, outbox: platform.outbox, timers: platform.timers, policies: platform.policies }),
+    exceptions: createExceptionService({ db, kind: store.kind, clock, ids, outbox: platform.outbox, timers: platform.timers, policies: platform.policies, metrics }),
     orders: createOrdersModule({ db, kind: store.kind, clock, ids, catalog: platform.catalog, inbox: platform.inbox, outbox: platform.outbox, policies: platform.policies }),
     process: createProcessService({ db, kind: store.kind, clock, outbox: platform.outbox, catalog: platform.catalog }),
   };
@@ -201,7 +202,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     },
   };
   // The EDI connector registers its parser with the file connector, so it is built right after it.
-  const edi = createEdiConnector({ db, clock, catalog: services.catalog, files: services.files, orders: services.orders.store, outbox: services.outbox, folders: config.files.folders });
+  const edi = createEdiConnector({ db, clock, catalog: services.catalog, files: services.files, orders: services.orders.store, outbox: services.outbox, folders: config.files.folders, self: config.edi.self, inbox: services.inbox, shipments: services.orchestration.shipment, fulfillment: services.fulfillment, procurement: services.procurement, replenishment: services.orchestration.replenishment, atp: services.inventory.availability.atp });
   registerShopifyInboxHandlers({ inbox: services.inbox, catalog: services.catalog, intake: services.orders.intake, orderDefaultsFor: services.webhooks.orderDefaultsFor });
 
   installErrorHandling(http);
@@ -237,7 +238,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   registerWebhookRoutes(http, services.webhooks);
   registerInboundWebhookRoutes(http, services.webhooks.inbound, config.webhooks);
   registerFileRoutes(http, services.files);
+  registerEdiAvailabilityRoutes(http, services.edi.availability);
   registerProcessRoutes(http, services.process);
+  registerConsoleRoutes(http, createIntegrationConsole({ db, clock, webhooks: services.webhooks, files: services.files, folderPartner: (name) => config.files.folders.find((f) => f.name === name)?.partnerCode ?? null }), partnerScope);
 
   // ATP is read from memory, so the projection is loaded before the first request can arrive.
   await services.inventory.availability.load();

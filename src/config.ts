@@ -48,6 +48,12 @@ export const configSchema = z
         attemptsMax: z.number().int().min(1).max(100).default(8),
         retryDelayMsBase: z.number().int().min(1).default(1_000),
         retryDelayMsMax: z.number().int().min(1).default(15 * 60_000),
+        /**
+         * Subscribers with due work are served side by side in a tick (the default), or one after
+         * another in registration order: a seeded simulation on PostgreSQL needs the same order of
+         * appended events on every run, and parallel subscribers interleave by network timing.
+         */
+        subscribersInParallel: z.boolean().default(true),
       })
       .strict()
       .prefault({}),
@@ -100,6 +106,22 @@ export const configSchema = z
     webhooks: webhooksConfigSchema,
     /** Watched folders for CSV and X12 files; see docs/files.md. */
     files: filesConfigSchema,
+    /** EDI with trading partners; see docs/edi.md. */
+    edi: z
+      .object({
+        /**
+         * Our own ISA qualifier and id on the documents we start, as `{ qualifier, id }` or `QQ:ID`
+         * (how the environment gives it): what partners configure as the sender they expect.
+         */
+        self: z
+          .preprocess(
+            (value) => (typeof value === 'string' && value.includes(':') ? { qualifier: value.slice(0, value.indexOf(':')), id: value.slice(value.indexOf(':') + 1) } : value),
+            z.object({ qualifier: z.string().regex(/^[A-Z0-9]{2}$/, 'a two-character ISA qualifier such as ZZ'), id: z.string().regex(/^[ -~]{1,15}$/, 'an ISA id of 1–15 printable characters').refine((id) => id.trim() === id, 'no leading or trailing spaces') }, { error: 'expected QUALIFIER:ID such as ZZ:MYCOMPANY, or { "qualifier", "id" }' }).strict(),
+          )
+          .default({ qualifier: 'ZZ', id: 'CROSSDOCK' }),
+      })
+      .strict()
+      .prefault({}),
     log: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -131,6 +153,7 @@ export const configEnvVars: ReadonlyArray<{ env: string; path: string; kind: Env
   { env: 'CROSSDOCK_INBOX_POLL_INTERVAL_MS', path: 'inbox.pollIntervalMs', kind: 'int' },
   { env: 'CROSSDOCK_TIMERS_POLL_INTERVAL_MS', path: 'timers.pollIntervalMs', kind: 'int' },
   { env: 'CROSSDOCK_LOG_LEVEL', path: 'log.level', kind: 'string' },
+  { env: 'CROSSDOCK_EDI_SELF', path: 'edi.self', kind: 'string' },
 ];
 
 export class ConfigError extends Error {

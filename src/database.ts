@@ -18,9 +18,10 @@ import type { WebhookTables } from './connectors/webhooks/webhooks.tables.ts';
 import type { FileTables } from './connectors/files/files.tables.ts';
 import type { ProcessTables } from './domains/process/process.tables.ts';
 import type { EdiTables } from './connectors/edi/edi.tables.ts';
+import type { InboxAuditTables } from './platform/inbox/inbox.tables.ts';
 
 /**
  * Every table the hub owns, for Kysely's typing. Each domain declares its own row types; this file
  * only joins them, and only as types.
  */
-export interface Database extends PlatformTables, CatalogTables, InventoryTables, PolicyTables, OrderTables, FulfillmentTables, IdempotencyTables, DecisionTables, ShipmentTables, InvoiceTables, CreditTables, ProcurementTables, ReturnTables, CreditMemoTables, ExceptionTables, ReceivableTables, WebhookTables, FileTables, ProcessTables, EdiTables {}
+export interface Database extends PlatformTables, CatalogTables, InventoryTables, PolicyTables, OrderTables, FulfillmentTables, IdempotencyTables, DecisionTables, ShipmentTables, InvoiceTables, CreditTables, ProcurementTables, ReturnTables, CreditMemoTables, ExceptionTables, ReceivableTables, WebhookTables, FileTables, ProcessTables, EdiTables, InboxAuditTables {}

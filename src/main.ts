@@ -7,6 +7,10 @@ import { startCommand } from './cli/start.ts';
 import { keysCommand } from './cli/keys.ts';
 import { importCommand } from './cli/import.ts';
 import { processCommand } from './cli/process.ts';
+import { demoCommand } from './cli/demo.ts';
+import { simulateCommand } from './cli/simulate.ts';
+import { simulateCheckCommand } from './cli/simulate-check.ts';
+import { baselineCommand } from './cli/baseline.ts';
 import { describeStore, openRuntime } from './cli/runtime.ts';
 
 const usage = `Crossdock — orchestration hub for wholesale distributors
@@ -15,6 +19,10 @@ usage: crossdock [--config FILE] <command> [options]
 
 commands:
   start                      run the hub (the default when no command is given)
+  demo                       run the hub with a simulated distributor network on an accelerated clock (npm start)
+  simulate --seed N --days D one seeded, deterministic run of the simulated network; prints a summary and the event log hash
+  simulate-check [--seed N]  the seeded fault-injection check over many seeds, or one seed replayed exactly
+  baseline --seed N --days D the same seeded demand through a disconnected model and through the hub, side by side
   migrate                    bring the database schema up to date and exit
   keys create|list|revoke    manage API keys (see \`crossdock keys\`)
   import <kind> <file>       bulk upsert master data from a .csv or .json file
@@ -57,6 +65,14 @@ async function main(argv: string[]): Promise<void> {
       return importCommand(config, commandArgs);
     case 'process':
       return processCommand(config, commandArgs);
+    case 'demo':
+      return demoCommand(config, commandArgs);
+    case 'simulate':
+      return simulateCommand(commandArgs);
+    case 'simulate-check':
+      return simulateCheckCommand(commandArgs);
+    case 'baseline':
+      return baselineCommand(commandArgs);
     default:
       void rest;
       throw new CliError(`unknown command "${command}"\n\n${usage}`);

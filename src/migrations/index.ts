@@ -19,10 +19,13 @@ import { webhooksMigration } from './0017-webhooks.ts';
 import { filesMigration } from './0018-files.ts';
 import { processMigration } from './0019-process.ts';
 import { ediMigration } from './0020-edi.ts';
+import { integrationsConsoleMigration } from './0023-integrations-console.ts';
+import { reconciliationClearingMigration } from './0024-reconciliation-clearing.ts';
+import { outboxDispatchMigration } from './0027-outbox-dispatch.ts';
 
 /** Every migration, in the order it applies. Names sort in the same order. */
 export const allMigrations: readonly StoreMigration[] = [
-  ] = [platformMigration,
+  platformMigration,
   catalogMigration,
   inventoryMigration,
   policiesMigration,
@@ -42,4 +45,7 @@ export const allMigrations: readonly StoreMigration[] = [
   filesMigration,
   processMigration,
   ediMigration,
+  integrationsConsoleMigration,
+  reconciliationClearingMigration,
+  outboxDispatchMigration,
 ];

@@ -6,6 +6,7 @@ import type { InboxService } from '../platform/inbox/index.ts';
 import type { OutboxService } from '../platform/outbox/index.ts';
 import type { TimerService } from '../platform/timers/index.ts';
 import type { ActionContext, ActionResult, CrossdockException, ExceptionService } from '../domains/exceptions/index.ts';
+import type { FulfillmentService } from '../domains/fulfillment/index.ts';
 import type { OrdersModule } from '../domains/orders/index.ts';
 import { dateSchema } from '../domains/shared/index.ts';
 import { waitingQuantity } from './exceptions-orders.rules.ts';
@@ -18,6 +19,7 @@ export interface ExceptionActionDeps {
   db: Executor;
   clock: Clock;
   orders: OrdersModule;
+  fulfillment: FulfillmentService;
   outbox: OutboxService;
   inbox: InboxService;
   timers: TimerService;

@@ -2,7 +2,7 @@ import type { Executor } from '../platform/db/store.ts';
 import type { InboxMessage, InboxService } from '../platform/inbox/index.ts';
 import type { DeadLetterNotice, NewEvent, OutboxService } from '../platform/outbox/index.ts';
 import type { CatalogService } from '../domains/catalog/index.ts';
-import type { ExceptionService, ExceptionType, ObjectRef, RaiseInput } from '../domains/exceptions/index.ts';
+import type { CrossdockException, ExceptionService, ExceptionType, ObjectRef, RaiseInput } from '../domains/exceptions/index.ts';
 import type { OrdersModule } from '../domains/orders/index.ts';
 import { orderEventIntents, type ExceptionIntent } from './exceptions-orders.rules.ts';
 
@@ -113,13 +113,26 @@ export function deadLetterRaise(letter: DeadLetterNotice): RaiseInput {
 export function createExceptionRaising(deps: ExceptionRaisingDeps) {
   const { exceptions } = deps;
 
-  /** Carries out intents in one transaction; reads first which ones have anything to do, outside it. */
+  /**
+   * Carries out intents in one transaction; reads first which ones have anything to do, outside it.
+   * The live exceptions are read once per subject, not once per intent: an order event asks about
+   * a dozen types of the same order, and nearly always none is live.
+   */
   async function apply(intents: readonly ExceptionIntent[]): Promise<void> {
     const needed: ExceptionIntent[] = [];
+    const liveBySubject = new Map<string, Promise<Map<ExceptionType, CrossdockException>>>();
+    const liveOf = (subject: ObjectRef): Promise<Map<ExceptionType, CrossdockException>> => {
+      const key = `${subject.type}:${subject.id}`;
+      const known = liveBySubject.get(key);
+      if (known) return known;
+      const found = exceptions.liveOfSubject(subject).then((live) => new Map(live.map((e) => [e.type, e])));
+      liveBySubject.set(key, found);
+      return found;
+    };
     for (const intent of intents) {
       const type: ExceptionType = intent.kind === 'raise' ? intent.input.type : intent.type;
       const subject: ObjectRef = intent.kind === 'raise' ? intent.input.subject : intent.subject;
-      const live = await exceptions.findLive(type, subject);
+      const live = (await liveOf(subject)).get(type);
       if (intent.kind === 'resolve' ? live !== undefined : !(live && intent.input.dedupeKey !== undefined && live.lastRaiseKey === intent.input.dedupeKey)) needed.push(intent);
     }
     if (needed.length === 0) return;

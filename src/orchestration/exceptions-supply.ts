@@ -26,7 +26,9 @@ export const poDueTimerKey = (poId: string, expectedDate: string) => `po-due:${p
 /** Inventory, returns and procurement events after which supply exceptions are looked at again. */
 export const supplyExceptionEventTypes = [
   'crossdock.inventory.drift_detected',
+  'crossdock.inventory.drift_cleared',
   'crossdock.inventory.sequence_gap',
+  'crossdock.inventory.gap_filled',
   'crossdock.inventory.event_rejected',
   'crossdock.return.received',
   'crossdock.return.inspected',
@@ -191,8 +193,18 @@ export function createExceptionSupply(deps: ExceptionSupplyDeps) {
     switch (event.type) {
       case 'crossdock.inventory.drift_detected':
         return raising.apply([{ kind: 'raise', input: driftRaise(data as unknown as DriftEvent, event.id) }]);
+      case 'crossdock.inventory.drift_cleared': {
+        const d = data as unknown as DriftEvent;
+        const reason = `${d.source} counted ${d.counted} of ${d.sku} at ${d.locationCode} as of ${d.asOf}, within tolerance of the ledger (drift ${d.drift > 0 ? '+' : ''}${d.drift})`;
+        return raising.apply([{ kind: 'resolve', type: 'inventory_drift', subject: { type: 'item', id: `${d.sku}@${d.locationCode}` }, reason }]);
+      }
       case 'crossdock.inventory.sequence_gap':
         return raising.apply([{ kind: 'raise', input: sequenceGapRaise(data as never, event.id) }]);
+      case 'crossdock.inventory.gap_filled': {
+        const g = data as { source: string; skippedFrom: number; skippedTo: number };
+        const range = g.skippedFrom === g.skippedTo ? `${g.skippedFrom}` : `${g.skippedFrom}–${g.skippedTo}`;
+        return raising.apply([{ kind: 'resolve', type: 'sequence_gap', subject: { type: 'message', id: `inventory-gap:${g.source}:${g.skippedFrom}-${g.skippedTo}` }, reason: `the missing event(s) ${range} of ${g.source} arrived late and were applied` }]);
+      }
       case 'crossdock.inventory.event_rejected':
         return raising.apply([{ kind: 'raise', input: adjustmentAnomalyRaise(data as never, event.id) }]);
       case 'crossdock.return.received':

@@ -24,12 +24,15 @@ import { registerCreditMemoRoutes } from '../domains/finance/index.ts';
 import { registerFinanceRoutes } from './finance.routes.ts';
 import type { ProcurementService } from '../domains/procurement/index.ts';
 import { createReplenishmentFlows } from './replenishment-flows.ts';
+import { registerOrderTransferCancel } from './order-transfer-cancel.ts';
 import { registerReplenishmentRoutes } from './replenishment.routes.ts';
 import type { ExceptionService } from '../domains/exceptions/index.ts';
 import type { InboxService } from '../platform/inbox/index.ts';
 import { createExceptionRaising } from './exceptions-raising.ts';
 import { registerExceptionActions } from './exceptions-actions.ts';
 import { createExceptionSupply } from './exceptions-supply.ts';
+import { createInvoiceAck } from './invoice-ack.ts';
+import { registerInvoiceAckRoutes } from './invoice-ack.routes.ts';
 
 export { type AllocationResult, type OrderAllocation } from './order-allocation.ts';
 export { type ReleaseResult, type OrderRelease } from './order-release.ts';
@@ -57,9 +60,9 @@ export function createOrchestration(
     onError?: (error: unknown, where: string) => void;
   },
 ) {
-  const allocation = createOrderAllocation(deps);
   const promiseDates = createPromiseDates(deps);
   const release = createOrderRelease({ ...deps, promiseDates });
+  const allocation = createOrderAllocation({ ...deps, release });
   const shipment = createOrderShipment({ ...deps, allocation });
   const cancel = createOrderCancel(deps);
   const milestones = createShipmentMilestones({ ...deps, promiseDates });
@@ -77,7 +80,10 @@ export function createOrchestration(
     name: 'orchestration.release',
     types: ['crossdock.order.allocated', 'crossdock.order.partially_allocated'],
     deliver: async (event) => {
-      await release.release((event.data as { orderId: string }).orderId);
+      // An order allocated for the first time was released in the allocation's own transaction.
+      const data = event.data as { orderId: string; released?: boolean };
+      if (data.released === true) return;
+      await release.release(data.orderId);
     },
   });
   // A transfer sourcing chose arrived or was cancelled: what arrived is reserved at its destination and
@@ -104,11 +110,13 @@ export function createOrchestration(
   const returns = createOrderReturns(deps);
   // Procure-to-stock: replenishment proposals, supply moving, and backorders allocated as supply arrives.
   const replenishment = createReplenishmentFlows({ ...deps, allocation });
+  registerOrderTransferCancel({ ...deps, transfers: replenishment.transfers });
   // Exceptions as owned work: raised and cleared from events and failed messages, worked by actions.
   const exceptionRaising = createExceptionRaising(deps);
   registerExceptionActions({ ...deps, allocation, cancel, finance });
   const exceptionSupply = createExceptionSupply({ ...deps, raising: exceptionRaising });
-  return { allocation, release, cancel, shipment, milestones, promiseDates, finance, returns, replenishment, exceptionRaising, exceptionSupply };
+  const invoiceAck = createInvoiceAck({ ...deps, invoices: finance.invoices });
+  return { allocation, release, cancel, shipment, milestones, promiseDates, finance, returns, replenishment, exceptionRaising, exceptionSupply, invoiceAck };
 }
 
 export type Orchestration = ReturnType<typeof createOrchestration>;
@@ -166,6 +174,7 @@ export function registerOrchestrationRoutes(app: HttpApp, orchestration: Orchest
   });
   registerOrderCancelRoutes(app, orchestration.cancel);
   registerFinanceRoutes(app, orchestration.finance);
+  registerInvoiceAckRoutes(app, orchestration.invoiceAck);
   registerReturnRoutes(app, { returns: orchestration.returns.store, commands: orchestration.returns });
   registerCreditMemoRoutes(app, orchestration.returns.creditMemos);
   registerReplenishmentRoutes(app, orchestration.replenishment);

@@ -1,6 +1,6 @@
 import { isoTime, type Clock } from '../platform/clock.ts';
 import { planAgainWhileChanged } from './plan-again.ts';
-import type { Executor } from '../platform/db/store.ts';
+import type { Executor, Tx } from '../platform/db/store.ts';
 import { AppError } from '../platform/errors.ts';
 import type { NewEvent, OutboxService } from '../platform/outbox/index.ts';
 import type { CatalogService } from '../domains/catalog/index.ts';
@@ -35,6 +35,7 @@ import { orderTransferDocuments, transferSitesOf, type ChosenTransfer } from './
 import { holdsPolicy, type PolicyService } from '../domains/policies/index.ts';
 import type { DecisionService } from '../domains/decisions/index.ts';
 import type { IdGenerator } from '../platform/ids.ts';
+import { releasableHeld, releaseLocationsOf, type OrderRelease } from './order-release.ts';
 
 export type AllocationResult =
   | { result: 'allocated' | 'partially_allocated' | 'backordered'; order: Order; decisions: SourcingDecision[] }
@@ -51,6 +52,11 @@ export interface OrderAllocationDeps {
   decisions: DecisionService;
   ids: IdGenerator;
   procurement: ProcurementService;
+  /**
+   * When given, an order allocated for the first time is released in the same transaction: the
+   * touchless path commits once instead of twice and needs no second delivery to reach warehouses.
+   */
+  release?: Pick<OrderRelease, 'releaseLockedIn'>;
 }
 
 const resultOf = { allocate: 'allocated', allocate_partially: 'partially_allocated', backorder: 'backordered' } as const;
@@ -116,6 +122,17 @@ export function createOrderAllocation(deps: OrderAllocationDeps) {
     return decideSourcing({ ...input, lines: input.lines.map((l) => ({ ...l, transfers: options.get(l.lineNumber) ?? [] })) }, policyDocument, policyRef, now);
   }
 
+  /**
+   * Where an order allocated before already ships from: its stock held or shipped there. Sourcing
+   * it again counts those locations as chosen, so a customer who refuses splits is not sent a second
+   * shipment from elsewhere. A first allocation has none and reads nothing.
+   */
+  async function shipsFromOf(order: Order): Promise<string[]> {
+    if (order.state === 'validated') return [];
+    const reservations = await deps.inventory.reservations.listByOrder(order.id);
+    return [...new Set(reservations.filter((r) => r.state === 'pending' || r.state === 'committed').map((r) => r.locationCode))];
+  }
+
   async function allocateOnce(orderId: string): Promise<AllocationResult> {
     const order = await deps.orders.store.get(orderId);
     if (!order) throw new AppError('not_found', `order ${orderId} does not exist`, [{ path: 'orderId', message: 'unknown order id' }]);
@@ -125,11 +142,12 @@ export function createOrderAllocation(deps: OrderAllocationDeps) {
     const lines = order.lines.filter((l) => unallocated(l) > 0);
     if (lines.length === 0) return { result: 'skipped', reason: 'every line is allocated', order };
 
-    const [customer, policy, holdRouting, items] = await Promise.all([
+    const [customer, policy, holdRouting, items, shipsFrom] = await Promise.all([
       deps.catalog.customers.getMany([order.customerCode]).then((m) => m.get(order.customerCode)),
       deps.policies.activeOf(sourcingPolicyKind),
       deps.policies.activeOf(holdsPolicy),
       deps.catalog.items.getMany([...new Set(lines.map((l) => l.sku))]),
+      shipsFromOf(order),
     ]);
     // Substitutes are offered only for a line nothing has been allocated to yet, that has not been
     // substituted before (a line ships one SKU) and whose substitute a person has not refused.
@@ -145,6 +163,7 @@ export function createOrderAllocation(deps: OrderAllocationDeps) {
       shipComplete: false,
       ...(order.requestedDeliveryDate !== undefined && { promiseDate: order.requestedDeliveryDate }),
       ...(preferred !== undefined && { shipToRegion: locations.get(preferred)?.region }),
+      ...(shipsFrom.length > 0 && { shipsFrom }),
       customer: {
         acceptsSplits: customer?.acceptsSplits ?? true,
         acceptsSubstitutions: customer?.acceptsSubstitutions ?? false,
@@ -215,7 +234,9 @@ export function createOrderAllocation(deps: OrderAllocationDeps) {
       const applied = applyAllocation(applySubstitutions(current, substitutions), results, isoTime(now));
       if (!applied.ok) throw new Error(`invariant violated: allocation of order ${order.id} refused by the lifecycle: ${applied.message}`);
       const allocatedOrder = addLineTransfers(applied.order, created.lineTransfers);
-      if (!(await deps.orders.store.save(tx, current, allocatedOrder))) throw new Error(`invariant violated: order ${order.id} changed under its row lock`);
+      const released = current.state === 'validated' && deps.release ? await releaseAtOnce(tx, allocatedOrder, wanted, reserved.outcomes, locations, now) : undefined;
+      const savedOrder = released?.order ?? allocatedOrder;
+      if (!(await deps.orders.store.save(tx, current, savedOrder))) throw new Error(`invariant violated: order ${order.id} changed under its row lock`);
       // A transfer decision names the transfer it created, so one can be read from the other.
       const transferOf = new Map(created.lineTransfers.map((t) => [t.lineNumber, t.transferId]));
       const decisions = sourced.lines.map((l) => (transferOf.has(l.lineNumber) ? { ...l.decision, inputs: { ...l.decision.inputs, transferId: transferOf.get(l.lineNumber) } } : l.decision));
@@ -230,15 +251,37 @@ export function createOrderAllocation(deps: OrderAllocationDeps) {
           source: '/crossdock/orchestration',
           type: allocationEventType[applied.event],
           subject: `order:${order.id}`,
-          data: { orderId: order.id, from: applied.from, to: applied.to, lines: results, decisions },
+          data: { orderId: order.id, from: applied.from, to: applied.to, lines: results, decisions, ...(released && { released: true }) },
         },
+        ...(released?.events ?? []),
       ];
       await deps.outbox.appendMany(tx, events);
       changes = reserved.changes;
-      return { result: resultOf[applied.event], order: allocatedOrder, decisions };
+      return { result: resultOf[applied.event], order: savedOrder, decisions };
     });
     deps.inventory.inventoryChanges.publish(changes);
     return outcome;
+  }
+
+  /** Releases what was just reserved, in the allocation's transaction; undefined when nothing can go yet. */
+  async function releaseAtOnce(
+    tx: Tx,
+    allocated: Order,
+    wanted: ReadonlyArray<{ line: { lineNumber: number }; allocation: { sku: string; locationCode: string; quantity: number } }>,
+    outcomes: ReadonlyArray<{ result: string; reservation?: { id: string } }>,
+    locations: ReadonlyMap<string, Location>,
+    now: number,
+  ) {
+    const held = releasableHeld(
+      allocated,
+      outcomes.flatMap((o, i) => {
+        const { line, allocation } = wanted[i]!;
+        return o.result === 'reserved' && o.reservation ? [{ reservationId: o.reservation.id, lineNumber: line.lineNumber, sku: allocation.sku, locationCode: allocation.locationCode, quantity: allocation.quantity }] : [];
+      }),
+    );
+    if (held.length === 0 || !deps.release) return undefined;
+    const released = await deps.release.releaseLockedIn(tx, allocated, held, releaseLocationsOf(locations.values()), now);
+    return released.ok ? released : undefined;
   }
 
   /** Plans again when another flow changed the order meanwhile (see plan-again.ts). */

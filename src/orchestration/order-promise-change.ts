@@ -3,16 +3,28 @@ import type { Executor } from '../platform/db/store.ts';
 import { AppError, invariant } from '../platform/errors.ts';
 import type { OutboxService } from '../platform/outbox/index.ts';
 import type { TimerService } from '../platform/timers/index.ts';
+import type { FulfillmentService, Shipment } from '../domains/fulfillment/index.ts';
 import type { Order, OrdersModule } from '../domains/orders/index.ts';
-import { PROMISE_DATE_TIMER, promiseDateOf, promiseDueAtMs, promiseTimerKey } from './promise-date.ts';
+import { PROMISE_DATE_TIMER, promiseDateOf, promiseDueAtMs, promiseTimerKey, undeliveredLines } from './promise-date.ts';
 
-/** Orders whose promise can no longer change: the goods have gone, or the order is over. */
-const settledStates = new Set<Order['state']>(['shipped', 'invoiced', 'closed', 'cancelled']);
+/**
+ * Why an order's promise can no longer change, or null when it can. A promise is about delivery, not
+ * shipment: goods shipped but still with the carrier (the order `shipped` or even `invoiced`) can
+ * still be promised for a later day, and that is exactly what a carrier's delay calls for. Once every
+ * wanted unit has been delivered, or the order is closed or cancelled, there is nothing to promise.
+ */
+export function promiseChangeRefusal(order: Order, shipments: readonly Shipment[]): { code: 'order_cancelled' | 'order_closed' | 'order_delivered'; message: string } | null {
+  if (order.state === 'cancelled') return { code: 'order_cancelled', message: `order ${order.id} is cancelled; it owes the customer nothing to promise` };
+  if (order.state === 'closed') return { code: 'order_closed', message: `order ${order.id} is closed; its promise date can no longer change` };
+  if (undeliveredLines(order, shipments).length === 0) return { code: 'order_delivered', message: `every unit of order ${order.id} has been delivered; its promise date can no longer change` };
+  return null;
+}
 
 export interface PromiseChangeDeps {
   db: Executor;
   clock: Clock;
   orders: OrdersModule;
+  fulfillment: FulfillmentService;
   outbox: OutboxService;
   timers: TimerService;
 }
@@ -33,9 +45,8 @@ export function createPromiseChange(deps: PromiseChangeDeps) {
       if (!current) throw new AppError('not_found', `order ${orderId} does not exist`, [{ path: 'params.id', message: 'unknown order id' }]);
       const from = promiseDateOf(current) ?? null;
       if (current.promiseDate === promiseDate) return { result: 'unchanged' as const, order: current, from, to: promiseDate };
-      if (settledStates.has(current.state)) {
-        throw new AppError('invalid_state', `order ${orderId} is ${current.state}; its promise date can no longer change`, [{ path: 'body.params.promiseDate', message: current.state }]);
-      }
+      const refusal = promiseChangeRefusal(current, await deps.fulfillment.shipments.listForOrder(orderId, tx));
+      if (refusal) throw new AppError('invalid_state', refusal.message, [{ path: 'body.params.promiseDate', message: refusal.code }]);
       if (promiseDueAtMs(promiseDate) < now) {
         throw new AppError('validation_failed', `body.params.promiseDate: ${promiseDate} has already passed`, [{ path: 'body.params.promiseDate', message: 'must be today or later' }]);
       }

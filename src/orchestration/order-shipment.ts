@@ -1,4 +1,5 @@
 import { isoTime, type Clock } from '../platform/clock.ts';
+import type { CommitHooks } from '../platform/db/after-commit.ts';
 import type { Executor, Tx } from '../platform/db/store.ts';
 import { AppError, invariant, type ErrorDetail } from '../platform/errors.ts';
 import type { NewEvent, OutboxService } from '../platform/outbox/index.ts';
@@ -29,6 +30,9 @@ export interface OrderShipmentDeps {
   allocation: OrderAllocation;
 }
 
+/** The short-ship policy in force, as a confirmation applies and records it. */
+type ShortShipRule = { version: number; document: { remainder: Parameters<typeof applyShipment>[2] } };
+
 const requestNotFound = (id: string) => new AppError('not_found', `fulfillment request ${id} does not exist`, [{ path: 'fulfillmentRequestId', message: 'unknown fulfillment request' }]);
 
 /** The shipped quantity of every line of the request; lines the warehouse left out shipped nothing. */
@@ -57,13 +61,13 @@ function shippedLinesOf(request: StoredFulfillmentRequest, input: ShipmentConfir
  * number again answers `exists` and changes nothing (I5).
  */
 export function createOrderShipment(deps: OrderShipmentDeps) {
-  async function exists(stored: Shipment, input: ShipmentConfirmation): Promise<ShipmentConfirmResult> {
+  async function exists(stored: Shipment, input: ShipmentConfirmation, executor: Executor = deps.db): Promise<ShipmentConfirmResult> {
     if (stored.fulfillmentRequestId !== input.fulfillmentRequestId) {
       throw new AppError('conflict', `shipment number ${input.shipmentNumber} at ${stored.locationCode} was already used for fulfillment request ${stored.fulfillmentRequestId}`, [
         { path: 'shipmentNumber', message: 'already used at this location for another fulfillment request' },
       ]);
     }
-    const order = await deps.orders.store.get(stored.orderId);
+    const order = await deps.orders.store.get(stored.orderId, executor);
     invariant(order, `shipment ${stored.id} names order ${stored.orderId}, which does not exist`);
     return { result: 'exists', shipment: stored, order };
   }
@@ -106,6 +110,72 @@ export function createOrderShipment(deps: OrderShipmentDeps) {
     return { changes, events: [...deps.inventory.announce(changes), ...own] };
   }
 
+  /**
+   * The confirmation's writes, under the order's row lock, in the caller's transaction: answers the
+   * created result and the position changes to announce after commit, or the shipment another
+   * confirmation stored first under the same number.
+   */
+  async function applyIn(tx: Tx, orderId: string, request: StoredFulfillmentRequest, input: ShipmentConfirmation, policy: ShortShipRule, now: number): Promise<{ outcome: ShipmentConfirmResult | Shipment; changes: PositionChange[] }> {
+    // Everything below is decided on the order as read under its lock, so a change made since the
+    // caller's reads (a late allocation, another shipment) is taken into account, not overwritten.
+    const current = await deps.orders.store.lockForUpdate(tx, orderId);
+    invariant(current, `order ${orderId} disappeared`);
+    const again = await deps.fulfillment.shipments.findByNumber(request.locationCode, input.shipmentNumber, tx);
+    if (again) return { outcome: again, changes: [] };
+    const open = await deps.fulfillment.getRequest(request.id, tx);
+    invariant(open, `fulfillment request ${request.id} disappeared`);
+    if (open.state === 'shipped' || open.state === 'cancelled') {
+      throw new AppError('invalid_state', `fulfillment request ${request.id} is ${open.state} already; a request is confirmed once`, [{ path: 'fulfillmentRequestId', message: `the request is ${open.state}` }]);
+    }
+    const shipped = shippedLinesOf(open, input);
+    const applied = applyShipment(current, shipped, policy.document.remainder, isoTime(now));
+    if (!applied.ok) {
+      const code = applied.reason === 'over_shipment' || applied.reason === 'unknown_line' ? 'over_shipment' : 'invalid_state';
+      throw new AppError(code, `order ${orderId} cannot take this shipment: ${applied.message}`, [{ path: 'fulfillmentRequestId', message: applied.message }]);
+    }
+    const skuOf = new Map(open.lines.map((l) => [l.lineNumber, l.sku]));
+    const shipment = shipmentSchema.parse({
+      id: deps.ids.next(),
+      orderId,
+      fulfillmentRequestId: open.id,
+      locationCode: open.locationCode,
+      shipmentNumber: input.shipmentNumber,
+      ...(input.carrierScac !== undefined && { carrierScac: input.carrierScac }),
+      ...(input.serviceCode !== undefined && { serviceCode: input.serviceCode }),
+      ...(input.trackingNumber !== undefined && { trackingNumber: input.trackingNumber }),
+      shippedAt: input.shippedAt,
+      confirmedAt: isoTime(now),
+      lines: shipped.filter((l) => l.quantity > 0).map((l) => ({ lineNumber: l.lineNumber, sku: skuOf.get(l.lineNumber)!, quantity: l.quantity })),
+      shortShipped: applied.shortShipped.map((s) => ({ ...s, sku: skuOf.get(s.lineNumber)! })),
+      milestones: [],
+    });
+    const recorded = await deps.fulfillment.shipments.recordIn(tx, shipment, now);
+    // Another node stored the same number a moment ago (the unique key decided); nothing was written here.
+    if (recorded.result === 'exists') return { outcome: recorded.shipment, changes: [] };
+    if (!(await deps.orders.store.save(tx, current, applied.order))) throw new Error(`invariant violated: order ${orderId} changed under its row lock`);
+    invariant(await deps.fulfillment.closeIn(tx, open, shipment.lines.length > 0 ? 'shipped' : 'cancelled'), `fulfillment request ${open.id} was closed under the order's lock`);
+    const stock = await moveStock(tx, open, shipment);
+    const events: NewEvent[] = [
+      ...stock.events,
+      {
+        source: '/crossdock/fulfillment',
+        type: 'crossdock.shipment.confirmed',
+        subject: `order:${orderId}`,
+        data: { orderId: orderId, shipment, shortShipped: applied.shortShipped, policyVersion: policy.version },
+      },
+    ];
+    if (applied.event !== null) {
+      events.push({
+        source: '/crossdock/orchestration',
+        type: shipmentEventType[applied.event],
+        subject: `order:${orderId}`,
+        data: { orderId: orderId, from: applied.from, to: applied.to, shipmentId: shipment.id },
+      });
+    }
+    await deps.outbox.appendMany(tx, events);
+    return { outcome: { result: 'created', shipment, order: applied.order }, changes: stock.changes };
+  }
+
   async function confirm(raw: unknown, scope: Scope = unscoped): Promise<ShipmentConfirmResult> {
     const input = shipmentConfirmationSchema.parse(raw);
     const request = await deps.fulfillment.getRequest(input.fulfillmentRequestId);
@@ -120,70 +190,42 @@ export function createOrderShipment(deps: OrderShipmentDeps) {
     const now = deps.clock.now();
     let changes: PositionChange[] = [];
     const outcome = await deps.db.transaction().execute(async (tx): Promise<ShipmentConfirmResult | Shipment> => {
-      // Everything below is decided on the order as read under its lock, so a change made since the
-      // read above (a late allocation, another shipment) is taken into account, not overwritten.
-      const current = await deps.orders.store.lockForUpdate(tx, order.id);
-      invariant(current, `order ${order.id} disappeared`);
-      const again = await deps.fulfillment.shipments.findByNumber(request.locationCode, input.shipmentNumber, tx);
-      if (again) return again;
-      const open = await deps.fulfillment.getRequest(request.id, tx);
-      invariant(open, `fulfillment request ${request.id} disappeared`);
-      if (open.state === 'shipped' || open.state === 'cancelled') {
-        throw new AppError('invalid_state', `fulfillment request ${request.id} is ${open.state} already; a request is confirmed once`, [{ path: 'fulfillmentRequestId', message: `the request is ${open.state}` }]);
-      }
-      const shipped = shippedLinesOf(open, input);
-      const applied = applyShipment(current, shipped, policy.document.remainder, isoTime(now));
-      if (!applied.ok) {
-        const code = applied.reason === 'over_shipment' || applied.reason === 'unknown_line' ? 'over_shipment' : 'invalid_state';
-        throw new AppError(code, `order ${order.id} cannot take this shipment: ${applied.message}`, [{ path: 'fulfillmentRequestId', message: applied.message }]);
-      }
-      const skuOf = new Map(open.lines.map((l) => [l.lineNumber, l.sku]));
-      const shipment = shipmentSchema.parse({
-        id: deps.ids.next(),
-        orderId: order.id,
-        fulfillmentRequestId: open.id,
-        locationCode: open.locationCode,
-        shipmentNumber: input.shipmentNumber,
-        ...(input.carrierScac !== undefined && { carrierScac: input.carrierScac }),
-        ...(input.serviceCode !== undefined && { serviceCode: input.serviceCode }),
-        ...(input.trackingNumber !== undefined && { trackingNumber: input.trackingNumber }),
-        shippedAt: input.shippedAt,
-        confirmedAt: isoTime(now),
-        lines: shipped.filter((l) => l.quantity > 0).map((l) => ({ lineNumber: l.lineNumber, sku: skuOf.get(l.lineNumber)!, quantity: l.quantity })),
-        shortShipped: applied.shortShipped.map((s) => ({ ...s, sku: skuOf.get(s.lineNumber)! })),
-        milestones: [],
-      });
-      const recorded = await deps.fulfillment.shipments.recordIn(tx, shipment, now);
-      // Another node stored the same number a moment ago (the unique key decided); nothing was written here.
-      if (recorded.result === 'exists') return recorded.shipment;
-      if (!(await deps.orders.store.save(tx, current, applied.order))) throw new Error(`invariant violated: order ${order.id} changed under its row lock`);
-      invariant(await deps.fulfillment.closeIn(tx, open, shipment.lines.length > 0 ? 'shipped' : 'cancelled'), `fulfillment request ${open.id} was closed under the order's lock`);
-      const stock = await moveStock(tx, open, shipment);
-      const events: NewEvent[] = [
-        ...stock.events,
-        {
-          source: '/crossdock/fulfillment',
-          type: 'crossdock.shipment.confirmed',
-          subject: `order:${order.id}`,
-          data: { orderId: order.id, shipment, shortShipped: applied.shortShipped, policyVersion: policy.version },
-        },
-      ];
-      if (applied.event !== null) {
-        events.push({
-          source: '/crossdock/orchestration',
-          type: shipmentEventType[applied.event],
-          subject: `order:${order.id}`,
-          data: { orderId: order.id, from: applied.from, to: applied.to, shipmentId: shipment.id },
-        });
-      }
-      await deps.outbox.appendMany(tx, events);
-      changes = stock.changes;
-      return { result: 'created', shipment, order: applied.order };
+      const applied = await applyIn(tx, order.id, request, input, policy, now);
+      changes = applied.changes;
+      return applied.outcome;
     });
     if (!('result' in outcome)) return exists(outcome, input);
     deps.inventory.inventoryChanges.publish(changes);
     if (outcome.shipment.shortShipped.some((s) => s.handling === 'resource')) return { ...outcome, order: await resource(order.id, outcome.order) };
     return outcome;
+  }
+
+  /**
+   * The same confirmation inside a caller's transaction, for connectors that take it from the inbox
+   * (a 3PL's 945): every read uses `tx`, the position changes are announced after commit through
+   * `hooks`, and a short-shipped remainder is re-sourced by the outbox delivery of the confirmation
+   * rather than at once. `acceptsLocation` narrows whom the sender may confirm for: a request at a
+   * location it does not operate is answered as unknown, as a scoped key's would be.
+   */
+  async function confirmIn(
+    tx: Tx,
+    raw: unknown,
+    options: { hooks: CommitHooks; scope?: Scope; acceptsLocation?: (locationCode: string) => Promise<boolean> },
+  ): Promise<ShipmentConfirmResult> {
+    const input = shipmentConfirmationSchema.parse(raw);
+    const request = await deps.fulfillment.getRequest(input.fulfillmentRequestId, tx);
+    if (!request || (options.acceptsLocation && !(await options.acceptsLocation(request.locationCode)))) throw requestNotFound(input.fulfillmentRequestId);
+    const order = await deps.orders.store.get(request.orderId, tx);
+    invariant(order, `fulfillment request ${request.id} names order ${request.orderId}, which does not exist`);
+    const scope = options.scope ?? unscoped;
+    if (scope.partnerCode !== null && order.partnerCode !== scope.partnerCode) throw requestNotFound(input.fulfillmentRequestId);
+    const earlier = await deps.fulfillment.shipments.findByNumber(request.locationCode, input.shipmentNumber, tx);
+    if (earlier) return exists(earlier, input, tx);
+    const policy = await deps.policies.activeOf(shortShipPolicy, tx);
+    const applied = await applyIn(tx, order.id, request, input, policy, deps.clock.now());
+    if (!('result' in applied.outcome)) return exists(applied.outcome, input, tx);
+    options.hooks.afterCommit(() => deps.inventory.inventoryChanges.publish(applied.changes));
+    return applied.outcome;
   }
 
   /**
@@ -205,7 +247,7 @@ export function createOrderShipment(deps: OrderShipmentDeps) {
     if (data.shortShipped.some((s) => s.handling === 'resource')) await deps.allocation.allocate(data.orderId);
   }
 
-  return { confirm, resourceFromEvent };
+  return { confirm, confirmIn, resourceFromEvent };
 }
 
 export type OrderShipment = ReturnType<typeof createOrderShipment>;

@@ -1,4 +1,5 @@
 import { isoTime, type Clock } from '../platform/clock.ts';
+import type { CommitHooks } from '../platform/db/after-commit.ts';
 import type { Executor, Tx } from '../platform/db/store.ts';
 import { AppError } from '../platform/errors.ts';
 import type { NewEvent, OutboxService } from '../platform/outbox/index.ts';
@@ -24,6 +25,8 @@ export interface ReplenishmentSupplyDeps {
   inventory: InventoryModule;
   procurement: ProcurementService;
   outbox: OutboxService;
+  /** Told when replacing supply after a step run inside another's transaction fails. */
+  onError?: (error: unknown, where: string) => void;
 }
 
 /** The inbound-supply reference of a purchase order and of a transfer, as ATP by date knows them. */
@@ -37,6 +40,8 @@ interface SupplyDocument<D> {
   lock: (tx: Tx, id: string) => Promise<D | undefined>;
   save: (tx: Tx, before: D, after: D) => Promise<void>;
   syncSupply: (document: D) => Promise<void>;
+  /** The same inside a transaction; the returned function shows the supply to ATP after the commit. */
+  syncSupplyIn: (tx: Tx, document: D) => Promise<() => void>;
 }
 
 /** Ledger movements a step posts, with the step's name for the error when the ledger refuses one. */
@@ -73,12 +78,12 @@ export function requirePosted(outcomes: CrossdockPostingResult['outcomes'], { mo
 export function createReplenishmentSupply(deps: ReplenishmentSupplyDeps) {
   const { db, clock, inventory, procurement, outbox } = deps;
 
-  async function syncPurchaseOrderSupply(po: PurchaseOrder): Promise<void> {
+  const purchaseOrderSupply = (po: PurchaseOrder) => {
     const expectedAt = `${po.expectedDate}T00:00:00.000Z`;
-    await inventory.supply.replaceInboundSupply(poSupplyReference(po), {
-      kind: 'purchase_order',
-      lines: inboundOf(po).map((l) => ({ sku: l.sku, locationCode: po.locationCode, quantity: l.quantity, expectedAt })),
-    });
+    return { kind: 'purchase_order' as const, lines: inboundOf(po).map((l) => ({ sku: l.sku, locationCode: po.locationCode, quantity: l.quantity, expectedAt })) };
+  };
+  async function syncPurchaseOrderSupply(po: PurchaseOrder): Promise<void> {
+    await inventory.supply.replaceInboundSupply(poSupplyReference(po), purchaseOrderSupply(po));
   }
 
   const purchaseOrders: SupplyDocument<PurchaseOrder> = {
@@ -86,6 +91,7 @@ export function createReplenishmentSupply(deps: ReplenishmentSupplyDeps) {
     lock: procurement.lockPurchaseOrder,
     save: procurement.savePurchaseOrderIn,
     syncSupply: syncPurchaseOrderSupply,
+    syncSupplyIn: (tx, po) => inventory.supply.replaceInboundSupplyIn(tx, poSupplyReference(po), purchaseOrderSupply(po)),
   };
 
   /** Posts a step's movements inside its transaction; any refused movement fails the step whole. */
@@ -94,6 +100,27 @@ export function createReplenishmentSupply(deps: ReplenishmentSupplyDeps) {
     const posted = await inventory.movements.postIn(tx, posting.movements);
     requirePosted(posted.outcomes, posting);
     return posted;
+  }
+
+  /** The step's writes inside `tx`: the answer, and the position changes to publish after the commit. */
+  async function stepIn<D, S extends string>(
+    tx: Tx,
+    documents: SupplyDocument<D>,
+    id: string,
+    apply: (document: D, nowIso: string) => StepOutcome<D, S>,
+    writes: (before: D, after: D, from: S, nowMs: number) => StepWrites,
+    now: number,
+  ): Promise<{ answer: StepAnswer<D>; changes: PositionChange[] }> {
+    const before = await documents.lock(tx, id);
+    if (!before) throw documentNotFound(documents.name, id);
+    const outcome = apply(before, isoTime(now));
+    if (!outcome.ok) throw stepRefusal(outcome);
+    if (!outcome.changed) return { answer: { result: 'unchanged', document: before }, changes: [] };
+    const { posting, event } = writes(before, outcome.document, outcome.from, now);
+    const posted = await post(tx, posting);
+    await documents.save(tx, before, outcome.document);
+    await outbox.appendMany(tx, [...posted.events, event]);
+    return { answer: { result: 'changed', document: outcome.document }, changes: posted.changes };
   }
 
   /**
@@ -110,59 +137,77 @@ export function createReplenishmentSupply(deps: ReplenishmentSupplyDeps) {
     writes: (before: D, after: D, from: S, nowMs: number) => StepWrites,
   ): Promise<StepAnswer<D>> {
     const now = clock.now();
-    let changes: PositionChange[] = [];
-    const answer = await db.transaction().execute(async (tx): Promise<StepAnswer<D>> => {
-      const before = await documents.lock(tx, id);
-      if (!before) throw documentNotFound(documents.name, id);
-      const outcome = apply(before, isoTime(now));
-      if (!outcome.ok) throw stepRefusal(outcome);
-      if (!outcome.changed) return { result: 'unchanged', document: before };
-      const { posting, event } = writes(before, outcome.document, outcome.from, now);
-      const posted = await post(tx, posting);
-      await documents.save(tx, before, outcome.document);
-      await outbox.appendMany(tx, [...posted.events, event]);
-      changes = posted.changes;
-      return { result: 'changed', document: outcome.document };
-    });
+    const { answer, changes } = await db.transaction().execute((tx) => stepIn(tx, documents, id, apply, writes, now));
     inventory.inventoryChanges.publish(changes);
     await documents.syncSupply(answer.document);
     return answer;
   }
 
+  /**
+   * The same step inside the caller's transaction (an inbox handler's, so the message and the step
+   * commit together); publishing and replacing supply wait for that commit.
+   */
+  async function runStepIn<D, S extends string>(
+    tx: Tx,
+    hooks: CommitHooks,
+    documents: SupplyDocument<D>,
+    id: string,
+    apply: (document: D, nowIso: string) => StepOutcome<D, S>,
+    writes: (before: D, after: D, from: S, nowMs: number) => StepWrites,
+  ): Promise<StepAnswer<D>> {
+    const { answer, changes } = await stepIn(tx, documents, id, apply, writes, clock.now());
+    // Supply is replaced in the same transaction, so a step taken in through the inbox can never
+    // commit without it; ATP sees it once the transaction has committed.
+    const showSupply = await documents.syncSupplyIn(tx, answer.document);
+    hooks.afterCommit(() => {
+      inventory.inventoryChanges.publish(changes);
+      showSupply();
+    });
+    return answer;
+  }
+
+  const shipSteps = (expectedDate: string) =>
+    [
+      (po: PurchaseOrder, nowIso: string) => shipPurchaseOrder(po, expectedDate, nowIso),
+      // Nothing moves in the ledger yet: the goods become supply once the step has committed.
+      (_before: PurchaseOrder, after: PurchaseOrder, from: string): StepWrites => ({ event: purchaseOrderEvent(after, 'shipped', from) }),
+    ] as const;
+
+  const receiveSteps = (input: ReceiveInput) =>
+    [
+      (po: PurchaseOrder, nowIso: string) => receivePurchaseOrder(po, input, nowIso),
+      (po: PurchaseOrder, after: PurchaseOrder, from: string, nowMs: number): StepWrites => {
+        const movements = input.lines.map((l): CrossdockMovement => ({
+          sku: po.lines.find((x) => x.lineNumber === l.lineNumber)!.sku,
+          locationCode: po.locationCode,
+          type: 'receipt',
+          deltas: { onHand: l.quantity },
+          reference: poSupplyReference(po),
+          occurredAtMs: nowMs,
+        }));
+        const what = after.state === 'received' ? 'received' : 'partially_received';
+        return { posting: { movements, postedBy: `receipt ${input.receiptNumber}` }, event: purchaseOrderEvent(after, what, from) };
+      },
+    ] as const;
+
   return {
     /** The supplier's ship notice: the open quantities become supply at the location on `expectedDate`. */
-    shipPurchaseOrder: (id: string, expectedDate: string): Promise<StepAnswer<PurchaseOrder>> =>
-      runStep(
-        purchaseOrders,
-        id,
-        (po, nowIso) => shipPurchaseOrder(po, expectedDate, nowIso),
-        // Nothing moves in the ledger yet: the goods become supply once the step has committed.
-        (_before, after, from) => ({ event: purchaseOrderEvent(after, 'shipped', from) }),
-      ),
+    shipPurchaseOrder: (id: string, expectedDate: string): Promise<StepAnswer<PurchaseOrder>> => runStep(purchaseOrders, id, ...shipSteps(expectedDate)),
+
+    /** The ship notice inside the caller's transaction (an 856 taken in through the inbox). */
+    shipPurchaseOrderIn: (tx: Tx, hooks: CommitHooks, id: string, expectedDate: string): Promise<StepAnswer<PurchaseOrder>> =>
+      runStepIn(tx, hooks, purchaseOrders, id, ...shipSteps(expectedDate)),
 
     /**
      * A receipt: on hand rises at the order's location by what arrived (a `receipt` movement per
      * line), the order becomes partially received or received, and what is still open stays
      * inbound. A receipt number already taken changes nothing.
      */
-    receivePurchaseOrder: (id: string, input: ReceiveInput): Promise<StepAnswer<PurchaseOrder>> =>
-      runStep(
-        purchaseOrders,
-        id,
-        (po, nowIso) => receivePurchaseOrder(po, input, nowIso),
-        (po, after, from, nowMs) => {
-          const movements = input.lines.map((l): CrossdockMovement => ({
-            sku: po.lines.find((x) => x.lineNumber === l.lineNumber)!.sku,
-            locationCode: po.locationCode,
-            type: 'receipt',
-            deltas: { onHand: l.quantity },
-            reference: poSupplyReference(po),
-            occurredAtMs: nowMs,
-          }));
-          const what = after.state === 'received' ? 'received' : 'partially_received';
-          return { posting: { movements, postedBy: `receipt ${input.receiptNumber}` }, event: purchaseOrderEvent(after, what, from) };
-        },
-      ),
+    receivePurchaseOrder: (id: string, input: ReceiveInput): Promise<StepAnswer<PurchaseOrder>> => runStep(purchaseOrders, id, ...receiveSteps(input)),
+
+    /** The receipt inside the caller's transaction (a 944 taken in through the inbox). */
+    receivePurchaseOrderIn: (tx: Tx, hooks: CommitHooks, id: string, input: ReceiveInput): Promise<StepAnswer<PurchaseOrder>> =>
+      runStepIn(tx, hooks, purchaseOrders, id, ...receiveSteps(input)),
   };
 }
 

@@ -1,4 +1,5 @@
 import { isoTime, type Clock } from '../platform/clock.ts';
+import type { CommitHooks } from '../platform/db/after-commit.ts';
 import type { Executor, Tx } from '../platform/db/store.ts';
 import { AppError, invariant } from '../platform/errors.ts';
 import type { NewEvent, OutboxService } from '../platform/outbox/index.ts';
@@ -29,6 +30,8 @@ export interface TransferStepsDeps {
   procurement: ProcurementService;
   orders: OrdersModule;
   outbox: OutboxService;
+  /** Told when replacing supply after a step run inside another's transaction fails. */
+  onError?: (error: unknown, where: string) => void;
 }
 
 /** Ledger and reservation writes of one transaction: position changes to publish, events to append. */
@@ -81,10 +84,14 @@ export function createTransferSteps(deps: TransferStepsDeps) {
    * Inbound supply at the destination by the expected arrival, while in transit. Units travelling for
    * an order are that order's already, so they are not supply anyone else could be promised.
    */
-  async function syncSupply(t: Transfer): Promise<void> {
+  /** What a transfer stands for as inbound supply: units in transit that no order waits for. */
+  function supplyOf(t: Transfer) {
     const free = { ...t, lines: t.lines.filter((l) => l.orderLineNumber === undefined) };
     const lines = t.state === 'in_transit' && free.lines.length > 0 ? transferQuantities(free, 'quantity').map((l) => ({ ...l, locationCode: t.toLocationCode, expectedAt: t.expectedArrivalAt })) : [];
-    await inventory.supply.replaceInboundSupply(transferSupplyReference(t), { kind: 'transfer', lines });
+    return { kind: 'transfer' as const, lines };
+  }
+  async function syncSupply(t: Transfer): Promise<void> {
+    await inventory.supply.replaceInboundSupply(transferSupplyReference(t), supplyOf(t));
   }
 
   /** Holds units at the origin in the transfer's name; a line the origin cannot cover fails the step. */
@@ -121,6 +128,26 @@ export function createTransferSteps(deps: TransferStepsDeps) {
     return [{ source: ORCHESTRATION, type, subject: `order:${order.id}`, data: { orderId: order.id, transferId: t.id, from: settled.from, to: settled.to, lines: settled.lines } }];
   }
 
+  /** The step's writes inside `tx`: the answer, and the position changes to publish after the commit. */
+  async function stepIn(
+    tx: Tx,
+    id: string,
+    apply: (t: Transfer, nowIso: string) => StepOutcome<Transfer, TransferState>,
+    effects: (tx: Tx, before: Transfer, after: Transfer, nowMs: number) => Promise<StepEffects>,
+    now: number,
+  ): Promise<{ answer: StepAnswer<Transfer>; changes: PositionChange[] }> {
+    const before = await procurement.lockTransfer(tx, id);
+    if (!before) throw documentNotFound('transfer', id);
+    const outcome = apply(before, isoTime(now));
+    if (!outcome.ok) throw stepRefusal(outcome);
+    if (!outcome.changed) return { answer: { result: 'unchanged', document: before }, changes: [] };
+    const done = await effects(tx, before, outcome.document, now);
+    const writes = merged(done.inventory);
+    await procurement.saveTransferIn(tx, before, done.document);
+    await outbox.appendMany(tx, [...writes.events, transferEvent(done.document, outcome.from), ...done.orderEvents]);
+    return { answer: { result: 'changed', document: done.document }, changes: writes.changes };
+  }
+
   /**
    * One step: lock the transfer, ask the rules for its next state and, when it changed, write the
    * step's effects, save the transfer and append the events as the transaction's last writes (I8).
@@ -133,24 +160,66 @@ export function createTransferSteps(deps: TransferStepsDeps) {
     effects: (tx: Tx, before: Transfer, after: Transfer, nowMs: number) => Promise<StepEffects>,
   ): Promise<StepAnswer<Transfer>> {
     const now = clock.now();
-    let changes: PositionChange[] = [];
-    const answer = await db.transaction().execute(async (tx): Promise<StepAnswer<Transfer>> => {
-      const before = await procurement.lockTransfer(tx, id);
-      if (!before) throw documentNotFound('transfer', id);
-      const outcome = apply(before, isoTime(now));
-      if (!outcome.ok) throw stepRefusal(outcome);
-      if (!outcome.changed) return { result: 'unchanged', document: before };
-      const done = await effects(tx, before, outcome.document, now);
-      const writes = merged(done.inventory);
-      await procurement.saveTransferIn(tx, before, done.document);
-      await outbox.appendMany(tx, [...writes.events, transferEvent(done.document, outcome.from), ...done.orderEvents]);
-      changes = writes.changes;
-      return { result: 'changed', document: done.document };
-    });
+    const { answer, changes } = await db.transaction().execute((tx) => stepIn(tx, id, apply, effects, now));
     inventory.inventoryChanges.publish(changes);
     await syncSupply(answer.document);
     return answer;
   }
+
+  /** The same step inside the caller's transaction (an inbox handler's); publishing and supply wait for its commit. */
+  async function runStepIn(
+    tx: Tx,
+    hooks: CommitHooks,
+    id: string,
+    apply: (t: Transfer, nowIso: string) => StepOutcome<Transfer, TransferState>,
+    effects: (tx: Tx, before: Transfer, after: Transfer, nowMs: number) => Promise<StepEffects>,
+  ): Promise<StepAnswer<Transfer>> {
+    const { answer, changes } = await stepIn(tx, id, apply, effects, clock.now());
+    // Supply moves in the same transaction as the step; ATP sees it after the commit.
+    const showSupply = await inventory.supply.replaceInboundSupplyIn(tx, transferSupplyReference(answer.document), supplyOf(answer.document));
+    hooks.afterCommit(() => {
+      inventory.inventoryChanges.publish(changes);
+      showSupply();
+    });
+    return answer;
+  }
+
+  /**
+   * The transfer arrives: on hand rises at the destination by what arrived and everything shipped
+   * leaves in transit. For an order, what arrived is reserved there for the lines that waited for it
+   * in the same transaction, so no other order can take it first; what did not arrive goes back to
+   * sourcing.
+   */
+  const receiveApply = (input: TransferReceiveInput) => (t: Transfer, nowIso: string) => receiveTransfer(t, input, nowIso);
+  const receiveEffects =
+    (input: TransferReceiveInput) =>
+    async (tx: Tx, before: Transfer, after: Transfer, nowMs: number): Promise<StepEffects> => {
+      const order = await lockOrderOf(tx, before);
+      const shipped = new Map(transferQuantities(before, 'quantity').map((l) => [l.sku, l.quantity]));
+      const reference = transferSupplyReference(before);
+      const movements = transferQuantities(after, 'receivedQuantity').map((l): CrossdockMovement => ({
+        sku: l.sku,
+        locationCode: before.toLocationCode,
+        type: 'transfer_in',
+        deltas: { onHand: l.quantity, inTransit: -(shipped.get(l.sku) ?? 0) },
+        reference,
+        occurredAtMs: nowMs,
+      }));
+      const posted = await inventory.movements.postIn(tx, movements);
+      requirePosted(posted.outcomes, { movements, postedBy: `receipt ${input.receiptNumber} of transfer ${before.id}` });
+      if (!order) return { document: after, inventory: [posted], orderEvents: [] };
+
+      const arrived = new Map<number, number>();
+      for (const l of after.lines) if (l.orderLineNumber !== undefined) arrived.set(l.orderLineNumber, (arrived.get(l.orderLineNumber) ?? 0) + l.receivedQuantity);
+      const wanted = awaitedFrom(order, before.id)
+        .map((w) => ({ ...w, quantity: Math.min(w.quantity, arrived.get(w.lineNumber) ?? 0) }))
+        .filter((w) => w.quantity > 0);
+      const taken = await inventory.reservations.reserveManyIn(tx, wanted.map((w) => ({ orderId: order.id, lineNumber: w.lineNumber, sku: w.sku, locationCode: w.locationCode, quantity: w.quantity })));
+      const reserved = new Map<number, number>();
+      taken.outcomes.forEach((o, i) => o.result === 'reserved' && reserved.set(wanted[i]!.lineNumber, (reserved.get(wanted[i]!.lineNumber) ?? 0) + wanted[i]!.quantity));
+      const orderEvents = await settleOrder(tx, order, before, reserved, nowMs, 'crossdock.order.transfer_received');
+      return { document: after, inventory: [posted, taken], orderEvents };
+    };
 
   return {
     /** A proposal goes to the sending warehouse; its units are held at the origin from now on (409 when they are not free). */
@@ -202,44 +271,11 @@ export function createTransferSteps(deps: TransferStepsDeps) {
         },
       ),
 
-    /**
-     * The transfer arrives: on hand rises at the destination by what arrived and everything shipped
-     * leaves in transit. For an order, what arrived is reserved there for the lines that waited for it
-     * in the same transaction, so no other order can take it first; what did not arrive goes back to
-     * sourcing.
-     */
-    receive: (id: string, input: TransferReceiveInput) =>
-      runStep(
-        id,
-        (t, nowIso) => receiveTransfer(t, input, nowIso),
-        async (tx, before, after, nowMs) => {
-          const order = await lockOrderOf(tx, before);
-          const shipped = new Map(transferQuantities(before, 'quantity').map((l) => [l.sku, l.quantity]));
-          const reference = transferSupplyReference(before);
-          const movements = transferQuantities(after, 'receivedQuantity').map((l): CrossdockMovement => ({
-            sku: l.sku,
-            locationCode: before.toLocationCode,
-            type: 'transfer_in',
-            deltas: { onHand: l.quantity, inTransit: -(shipped.get(l.sku) ?? 0) },
-            reference,
-            occurredAtMs: nowMs,
-          }));
-          const posted = await inventory.movements.postIn(tx, movements);
-          requirePosted(posted.outcomes, { movements, postedBy: `receipt ${input.receiptNumber} of transfer ${before.id}` });
-          if (!order) return { document: after, inventory: [posted], orderEvents: [] };
+    /** The transfer arrives (see `receiveEffects`). */
+    receive: (id: string, input: TransferReceiveInput) => runStep(id, receiveApply(input), receiveEffects(input)),
 
-          const arrived = new Map<number, number>();
-          for (const l of after.lines) if (l.orderLineNumber !== undefined) arrived.set(l.orderLineNumber, (arrived.get(l.orderLineNumber) ?? 0) + l.receivedQuantity);
-          const wanted = awaitedFrom(order, before.id)
-            .map((w) => ({ ...w, quantity: Math.min(w.quantity, arrived.get(w.lineNumber) ?? 0) }))
-            .filter((w) => w.quantity > 0);
-          const taken = await inventory.reservations.reserveManyIn(tx, wanted.map((w) => ({ orderId: order.id, lineNumber: w.lineNumber, sku: w.sku, locationCode: w.locationCode, quantity: w.quantity })));
-          const reserved = new Map<number, number>();
-          taken.outcomes.forEach((o, i) => o.result === 'reserved' && reserved.set(wanted[i]!.lineNumber, (reserved.get(wanted[i]!.lineNumber) ?? 0) + wanted[i]!.quantity));
-          const orderEvents = await settleOrder(tx, order, before, reserved, nowMs, 'crossdock.order.transfer_received');
-          return { document: after, inventory: [posted, taken], orderEvents };
-        },
-      ),
+    /** The receipt inside the caller's transaction (a 944 taken in through the inbox). */
+    receiveIn: (tx: Tx, hooks: CommitHooks, id: string, input: TransferReceiveInput) => runStepIn(tx, hooks, id, receiveApply(input), receiveEffects(input)),
   };
 }
 

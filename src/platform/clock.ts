@@ -32,4 +32,26 @@ export class ManualClock implements Clock {
   }
 }
 
+/**
+ * A clock that runs faster than real time from a starting moment: `factor` simulated milliseconds
+ * pass per real millisecond. The demo gives it to the hub and to the simulated network alike, so
+ * timers, SLAs and posting intervals all move at the same accelerated pace.
+ */
+export class AcceleratedClock implements Clock {
+  private readonly realStartMs: number;
+
+  constructor(
+    private readonly startMs: number,
+    readonly factor: number,
+    private readonly realNow: () => number = () => Date.now(),
+  ) {
+    if (!(factor > 0)) throw new Error(`AcceleratedClock: factor must be positive, got ${factor}`);
+    this.realStartMs = realNow();
+  }
+
+  now(): number {
+    return this.startMs + Math.floor((this.realNow() - this.realStartMs) * this.factor);
+  }
+}
+
 export const isoTime = (epochMs: number): string => new Date(epochMs).toISOString();

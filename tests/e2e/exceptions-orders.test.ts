@@ -167,6 +167,35 @@ test('reject_substitution: refusing the substitute rejects the hold, resolves th
   assert.equal((await only('order_line', `${id}:1`, 'stock_shortage')).state, 'open');
 });
 
+test('change_promise_date on goods shipped but not delivered moves the promise; once every unit is delivered it is refused with order_delivered', async () => {
+  const promiseDate = new Date(t.clock.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+  const { id, request } = await released('EXO-PROMISE-2', [{ lineNumber: 1, sku: 'EXO-B', quantity: 2 }], { requestedDeliveryDate: promiseDate });
+  const shipment = await ship(request.id, 'EXO-PROMISE-2-1', [{ lineNumber: 1, quantity: 2 }]);
+  assert.ok(['shipped', 'invoiced'].includes((await getOrder(id)).state), 'the goods have left');
+  await milestone(shipment.id, { type: 'delayed', occurredAt: new Date(t.clock.now()).toISOString(), estimatedDeliveryAt: new Date(t.clock.now() + 4 * 86_400_000).toISOString(), detail: 'missed the linehaul' });
+  const e = await only('shipment', shipment.id, 'shipment_delay');
+  const later = new Date(t.clock.now() + 5 * 86_400_000).toISOString().slice(0, 10);
+  const changed = await act(e.id, 'change_promise_date', 'customer_service', { reason: 'customer agreed', params: { promiseDate: later } });
+  assert.equal(changed.status, 200, JSON.stringify(changed.body));
+  assert.deepEqual([changed.body.result.outcome, changed.body.result.data.to, changed.body.exception.state], ['changed', later, 'resolved']);
+  assert.equal((await getOrder(id)).promiseDate, later);
+
+  // A second delay; the delivery is recorded but its event not yet handled, so the exception is still
+  // live when a person acts: the order has nothing left to promise.
+  await milestone(shipment.id, { type: 'delayed', occurredAt: new Date(t.clock.now() + 60_000).toISOString(), estimatedDeliveryAt: new Date(t.clock.now() + 6 * 86_400_000).toISOString(), detail: 'again' });
+  const again = (await about('shipment', shipment.id, 'shipment_delay')).find((x) => x.state === 'open');
+  assert.ok(again, 'a second delay raises a new exception');
+  const delivered = await call('POST', `/v1/shipments/${shipment.id}/milestones`, 'integration', { type: 'delivered', occurredAt: new Date(t.clock.now() + 120_000).toISOString() });
+  assert.equal(delivered.status, 201, JSON.stringify(delivered.body));
+  const refused = await act(again.id, 'change_promise_date', 'customer_service', { reason: 'x', params: { promiseDate: new Date(t.clock.now() + 9 * 86_400_000).toISOString().slice(0, 10) } });
+  assert.equal(refused.status, 409, JSON.stringify(refused.body));
+  assert.deepEqual([refused.body.error.code, refused.body.error.details[0].message], ['invalid_state', 'order_delivered']);
+  assert.match(refused.body.error.message, /has been delivered/);
+  await settle();
+  const closed = (await about('shipment', shipment.id, 'shipment_delay')).find((x) => x.id === again.id);
+  assert.deepEqual([closed.state, closed.resolution.by], ['resolved', 'condition'], 'the delivery clears it');
+});
+
 // Last: it moves the clock by days, which leaves the warehouse feed stale for the tests after it.
 test('change_promise_date: a promise date passed with goods unshipped raises a delay on the order; a new date agreed resolves it and moves the timer', async () => {
   const promiseDate = new Date(t.clock.now() + 2 * 86_400_000).toISOString().slice(0, 10);

@@ -91,6 +91,60 @@ test('inventory drift: a count beyond tolerance raises it for the SKU at the loc
   assert.equal(Number(position.on_hand), 80, 'the ledger holds the counted figure');
 });
 
+test('inventory drift clears by condition: a later count that agrees with the ledger announces drift_cleared and resolves it with the reason', async () => {
+  await t.app.services.catalog.items.create({ sku: 'SUP-E', description: 'Supply SUP-E', itemClass: 'TOOLS', unitCostMinor: 100, listPriceMinor: 250 });
+  await events([{ sku: 'SUP-E', quantity: 100 }]);
+  t.clock.advance(1_000);
+  await call('POST', '/v1/inventory/snapshots', 'integration', { source: 'WMS-LEGACY', locationCode: 'DC-EAST', asOf: now(), counts: [{ sku: 'SUP-E', onHand: 70 }] });
+  await settle();
+  const e = await only('item', 'SUP-E@DC-EAST', 'inventory_drift');
+  assert.deepEqual([e.state, e.facts.drift], ['open', -30]);
+  // A count that still disagrees updates it; a count of another SKU leaves it alone.
+  t.clock.advance(1_000);
+  await call('POST', '/v1/inventory/snapshots', 'integration', { source: 'WMS-LEGACY', locationCode: 'DC-EAST', asOf: now(), counts: [{ sku: 'SUP-E', onHand: 60 }, { sku: 'SUP-B', onHand: 0 }] });
+  await settle();
+  const still = await only('item', 'SUP-E@DC-EAST', 'inventory_drift');
+  assert.deepEqual([still.state, still.facts.drift, still.facts.counted], ['open', -10, 60]);
+  // The next count agrees (the correction of 60 stands): the drift clears by itself, once.
+  t.clock.advance(1_000);
+  for (let i = 0; i < 2; i++) {
+    const agreed = await call('POST', '/v1/inventory/snapshots', 'integration', { source: 'WMS-LEGACY', locationCode: 'DC-EAST', asOf: now(), counts: [{ sku: 'SUP-E', onHand: 61 }] });
+    assert.ok(agreed.status < 300, JSON.stringify(agreed.body));
+    assert.equal(agreed.body.outcome.driftEvents, 0, JSON.stringify(agreed.body));
+    await settle();
+  }
+  const cleared = await t.testStore.store.db.selectFrom('outbox_events').select('type').where('type', '=', 'crossdock.inventory.drift_cleared').where('subject', '=', 'item/SUP-E@DC-EAST').execute();
+  assert.equal(cleared.length, 1, 'the second agreeing count finds no drift open and announces nothing');
+  const done = await only('item', 'SUP-E@DC-EAST', 'inventory_drift');
+  assert.deepEqual([done.state, done.resolution.by, done.resolution.action], ['resolved', 'condition', null]);
+  assert.match(done.resolution.reason, /counted 61 of SUP-E at DC-EAST .* within tolerance/);
+  const audit = await call('GET', `/v1/exceptions/${done.id}/audit`, 'viewer');
+  assert.deepEqual(audit.body.items.map((l: any) => l.what), ['raised', 'updated', 'resolved']);
+});
+
+test('sequence gap clears by condition: when every skipped number arrives late, gap_filled resolves it with the reason; a partial fill does not', async () => {
+  await events([{ sku: 'SUP-C', quantity: 5, source: 'WMS-GAP2', sequence: 1 }]);
+  await events([{ sku: 'SUP-C', quantity: 5, source: 'WMS-GAP2', sequence: 5 }]);
+  t.clock.advance(10 * 60_000 + 1);
+  await t.app.services.timers.fireDue();
+  await settle();
+  const e = await only('message', 'inventory-gap:WMS-GAP2:2-4', 'sequence_gap');
+  assert.equal(e.state, 'open');
+  const late = await events([{ sku: 'SUP-C', quantity: 1, source: 'WMS-GAP2', sequence: 3 }]);
+  assert.equal(late.applied, 1);
+  await settle();
+  assert.equal((await only('message', 'inventory-gap:WMS-GAP2:2-4', 'sequence_gap')).state, 'open', '2 and 4 are still missing');
+  // The rest arrive; a redelivery of one of them is a duplicate and changes nothing.
+  await events([{ sku: 'SUP-C', quantity: 1, source: 'WMS-GAP2', sequence: 2 }, { sku: 'SUP-C', quantity: 1, source: 'WMS-GAP2', sequence: 4 }]);
+  await events([{ sku: 'SUP-C', quantity: 1, source: 'WMS-GAP2', sequence: 4 }]);
+  await settle();
+  const done = await only('message', 'inventory-gap:WMS-GAP2:2-4', 'sequence_gap');
+  assert.deepEqual([done.state, done.resolution.by], ['resolved', 'condition']);
+  assert.equal(done.resolution.reason, 'the missing event(s) 2–4 of WMS-GAP2 arrived late and were applied');
+  const filled = await t.testStore.store.db.selectFrom('outbox_events').select('type').where('type', '=', 'crossdock.inventory.gap_filled').where('subject', '=', 'source:WMS-GAP2').execute();
+  assert.equal(filled.length, 1, 'announced once');
+});
+
 test('adjustment anomaly: a movement the ledger refused raises it; accept_drift is refused for it; resolve with a reason closes it', async () => {
   const outcome = await events([{ sku: 'SUP-B', quantity: 500, type: 'ship' }]);
   assert.equal(outcome.rejected, 1);

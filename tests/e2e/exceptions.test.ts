@@ -282,6 +282,14 @@ test('the registry in force is listed with its policy version', async () => {
   assert.deepEqual([credit.ownerRole, credit.slaMinutes, credit.actions], ['finance', 240, ['release_hold', 'keep_hold']]);
 });
 
+/** One sample of a Prometheus metric from /metrics, 0 when absent; labels must match exactly as written. */
+async function metric(name: string, labels: Record<string, string>): Promise<number> {
+  const text = (await t.app.http.inject({ method: 'GET', url: '/metrics' })).body;
+  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && wanted.every((w) => l.includes(w)) && l.slice(l.indexOf('{') + 1, l.indexOf('}')).split(',').length === wanted.length);
+  return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
 test('SLA on a manual clock: nothing escalates early, every breach escalates once, a closed exception never escalates', async () => {
   const admin = { keyId: 'test', name: 'test admin' };
   const proposed = await t.app.services.policies.propose(
@@ -310,6 +318,9 @@ test('SLA on a manual clock: nothing escalates early, every breach escalates onc
   await fire();
   let now = await state(watched.id);
   assert.deepEqual([now.escalationLevel, now.breachCount, now.slaBreachedAt, now.queueRole], [0, 0, null, 'warehouse'], 'nothing a millisecond early');
+  const breaches = (queue: string) => metric('crossdock_exception_sla_breaches_total', { type: 'return_inspection', queue });
+  const open = (queue: string, sla_state: string) => metric('crossdock_exceptions_open', { type: 'return_inspection', queue, sla_state });
+  assert.deepEqual([await breaches('warehouse'), await open('warehouse', 'within'), await open('warehouse', 'breached')], [0, 1, 0]);
 
   t.clock.set(start + 60 * MIN);
   await fire();
@@ -318,6 +329,8 @@ test('SLA on a manual clock: nothing escalates early, every breach escalates onc
   assert.deepEqual([now.escalationLevel, now.breachCount, now.slaBreachedAt, now.queueRole, now.assignee, now.state], [1, 1, watched.slaDueAt, 'customer_service', null, 'open']);
   assert.equal((await call('POST', `/v1/exceptions/${watched.id}/claim`, 'warehouse')).status, 403, 'escalation hands the work over');
   assert.equal((await call('POST', `/v1/exceptions/${watched.id}/claim`, 'customer_service')).status, 200);
+  // The breach is on /metrics once, against the queue whose deadline passed; the gauge follows the exception.
+  assert.deepEqual([await breaches('warehouse'), await breaches('customer_service'), await open('warehouse', 'within'), await open('customer_service', 'breached')], [1, 0, 0, 1]);
 
   t.clock.set(start + 90 * MIN - 1);
   await fire();
@@ -331,6 +344,10 @@ test('SLA on a manual clock: nothing escalates early, every breach escalates onc
   await fire();
   now = await state(watched.id);
   assert.deepEqual([now.escalationLevel, now.breachCount], [2, 2], 'the last level stays; nothing fires twice');
+  // Breaches counted on /metrics match the exceptions' breach counts: each once, however often timers fire.
+  assert.deepEqual([await breaches('warehouse'), await breaches('customer_service'), await breaches('admin')], [1, 1, 0]);
+  assert.equal((await breaches('warehouse')) + (await breaches('customer_service')), now.breachCount, 'the closed one never breached');
+  assert.deepEqual([await open('admin', 'breached'), await open('customer_service', 'breached')], [1, 0]);
 
   const kinds = (await events(watched.id)).map((x) => x.type.replace('crossdock.exception.', ''));
   assert.deepEqual(kinds.filter((k) => k === 'sla_breached' || k === 'escalated'), ['sla_breached', 'escalated', 'escalated']);

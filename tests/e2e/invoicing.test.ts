@@ -116,6 +116,9 @@ test('per shipment: two shipments make two invoices at the line prices; the orde
   let order = await getOrder(id);
   assert.equal(order.state, 'partially_shipped', 'half shipped, half billed: the header waits for the rest');
   assert.deepEqual(order.lines.map((l: { shippedQuantity: number; invoicedQuantity: number }) => [l.shippedQuantity, l.invoicedQuantity]), [[5, 5], [0, 0]]);
+  // Credit exposure counts the billed part as a receivable, so the open order counts only the rest.
+  const open = await db().selectFrom('orders').select(['value_minor']).where('id', '=', id).executeTakeFirstOrThrow();
+  assert.equal(Number(open.value_minor), 3 * 1099, 'the order stands to bill only its unbilled line');
 
   const west = await ship(requests.get('DC-WEST')!, 'W-100');
   await settle();

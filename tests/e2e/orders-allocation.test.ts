@@ -35,16 +35,17 @@ const getOrder = async (id: string) => (await t.app.http.inject({ method: 'GET',
 const reserved = async (sku: string, location: string) =>
   (await t.testStore.store.db.selectFrom('inventory_positions').select(['reserved']).where('sku', '=', sku).where('location_code', '=', location).executeTakeFirstOrThrow()).reserved;
 
-test('a received order is allocated by itself: reservations taken, order allocated, decisions announced', async () => {
+test('a received order is allocated by itself: reservations taken, order allocated and released at once, decisions announced', async () => {
   const id = await submit('ALLOC-1', [{ lineNumber: 1, sku: 'SKU-1', quantity: 12 }]);
   assert.equal((await getOrder(id)).state, 'validated');
   await t.app.services.outbox.dispatchDue();
   const order = await getOrder(id);
-  assert.equal(order.state, 'allocated');
+  // A first allocation releases what it reserved in the same transaction: one delivery, one commit.
+  assert.equal(order.state, 'released');
   assert.equal(order.lines[0].allocatedQuantity, 12);
   assert.equal(await reserved('SKU-1', 'DC-EAST'), 12);
   const events = await t.testStore.store.db.selectFrom('outbox_events').select(['type', 'data']).where('subject', '=', `order:${id}`).orderBy('seq').execute();
-  assert.deepEqual(events.map((e) => e.type), ['crossdock.order.received', 'crossdock.order.allocated']);
+  assert.deepEqual(events.map((e) => e.type), ['crossdock.order.received', 'crossdock.order.allocated', 'crossdock.order.released']);
   const decision = JSON.parse(events[1]!.data).decisions[0];
   assert.equal(decision.policyId, 'sourcing');
   assert.equal(decision.policyVersion, 0, 'the default sourcing policy was in force');
@@ -53,7 +54,7 @@ test('a received order is allocated by itself: reservations taken, order allocat
   assert.equal(recorded.json().items.length, 1, 'the decision can be read with its reasons');
   assert.deepEqual(recorded.json().items[0].reasons, decision.reasons);
   const again = await t.app.http.inject({ method: 'POST', url: `/v1/orders/${id}/allocate`, headers: t.as('planner') });
-  assert.deepEqual([again.json().result, again.json().reason], ['skipped', 'the order is allocated']);
+  assert.deepEqual([again.json().result, again.json().reason], ['skipped', 'every line is allocated']);
   assert.equal(await reserved('SKU-1', 'DC-EAST'), 12, 'running allocation again takes nothing more');
 });
 
@@ -61,7 +62,9 @@ test('more than the network holds: what exists is reserved across locations, the
   const id = await submit('ALLOC-2', [{ lineNumber: 1, sku: 'SKU-2', quantity: 10 }]);
   await t.app.services.outbox.dispatchDue();
   const order = await getOrder(id);
-  assert.equal(order.state, 'partially_allocated');
+  // What was reserved went to the warehouses at once; the rest waits as a backorder.
+  assert.equal(order.state, 'released');
+  assert.equal(order.lines[0].state, 'released');
   assert.equal(order.lines[0].allocatedQuantity + order.lines[0].backorderedQuantity, 10);
   assert.equal(order.lines[0].allocatedQuantity, (await reserved('SKU-2', 'DC-EAST')) + (await reserved('SKU-2', 'DC-WEST')));
   assert.ok(order.lines[0].allocatedQuantity <= 7, 'never more than on hand (I3, I7)');

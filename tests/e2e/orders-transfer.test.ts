@@ -228,22 +228,32 @@ test('a cancelled transfer gives the origin its units back and sends the line ba
   assert.equal((await position('PIPE-3', 'DC-RESERVE'))!.reserved, heldBefore + 3, 'held once, for the new transfer');
 });
 
-test('an order line cancelled while its transfer waits: the transfer still moves the units, as plain stock, if they are free when it ships', async () => {
+test('an order line cancelled while its transfer waits: the transfer is called off and the origin keeps its units; one already on its way arrives as plain stock', async () => {
   const id = await submit('TR-6', 'CUST-ONE', '2026-01-09', [['PIPE-3', 2]]);
   const [transfer] = await transfersOf(id);
   const before = (await position('PIPE-3', 'DC-RESERVE'))!;
   const cancelled = await call('POST', `/v1/orders/${id}/cancel`, 'customer_service', { reason: 'customer changed their mind' });
   assert.deepEqual([cancelled.status, cancelled.body.order.state, cancelled.body.order.lines[0].transfers], [200, 'cancelled', undefined], cancelled.raw);
   assert.equal((await position('PIPE-3', 'DC-RESERVE'))!.reserved, before.reserved - 2, "the order's hold at the origin is given back");
+  await dispatch();
+  const calledOff = await call('GET', `/v1/transfers/${transfer.id}`, 'viewer');
+  assert.equal(calledOff.body.state, 'cancelled', calledOff.raw);
+  assert.deepEqual(await position('PIPE-3', 'DC-RESERVE'), { ...before, reserved: before.reserved - 2 }, 'nothing left the origin');
+  await dispatch();
+  assert.equal((await call('GET', `/v1/transfers/${transfer.id}`, 'viewer')).body.state, 'cancelled', 'a redelivered cancellation changes nothing');
 
-  const shipped = await call('POST', `/v1/transfers/${transfer.id}/ship`, 'warehouse', {});
+  // Cancelled after its transfer left, the line no longer waits for it: the units arrive as free stock.
+  const late = await submit('TR-6B', 'CUST-ONE', '2026-01-09', [['PIPE-3', 2]]);
+  const [moving] = await transfersOf(late);
+  const shipped = await call('POST', `/v1/transfers/${moving.id}/ship`, 'warehouse', {});
   assert.equal(shipped.status, 200, shipped.raw);
-  assert.notEqual(shipped.body.transfer.lines[0].reservationId, transfer.lines[0].reservationId, 'the free units were held anew, in the transfer’s name, and used up');
-  assert.deepEqual(await position('PIPE-3', 'DC-RESERVE'), { on_hand: before.on_hand - 2, reserved: before.reserved - 2, in_transit: 0 });
+  assert.equal((await call('POST', `/v1/orders/${late}/cancel`, 'customer_service', { reason: 'customer changed their mind' })).status, 200);
+  await dispatch();
+  assert.equal((await call('GET', `/v1/transfers/${moving.id}`, 'viewer')).body.state, 'in_transit', 'a transfer on its way is not called back');
   const eastBefore = await atp('PIPE-3', 'DC-EAST');
-  await call('POST', `/v1/transfers/${transfer.id}/receive`, 'warehouse', { receiptNumber: 'TR-6-IN' });
+  await call('POST', `/v1/transfers/${moving.id}/receive`, 'warehouse', { receiptNumber: 'TR-6B-IN' });
   assert.equal(await atp('PIPE-3', 'DC-EAST'), eastBefore + 2, 'nobody waits for them: they are free stock at DC-EAST');
-  assert.equal((await order(id)).state, 'cancelled');
+  assert.equal((await order(late)).state, 'cancelled');
 });
 
 test('a short arrival: what came is held for the line, the rest is sourced again', async () => {

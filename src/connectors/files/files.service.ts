@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { basename, join, relative } from 'node:path';
 import { isoTime, type Clock } from '../../platform/clock.ts';
-import type { Executor } from '../../platform/db/store.ts';
+import { isStoreFailure, type Executor } from '../../platform/db/store.ts';
 import { AppError, errorMessage, invariant } from '../../platform/errors.ts';
 import type { IdGenerator } from '../../platform/ids.ts';
 import type { InboxService } from '../../platform/inbox/index.ts';
@@ -170,6 +170,9 @@ export function createFileConnector(deps: FileConnectorDeps): FileConnector {
           }
         } catch (error) {
           if (error instanceof DeliveryFailure) throw error.failure;
+          // A parser that writes (the EDI acknowledgements, control numbers) can meet a failing store;
+          // the file is not at fault, so it stays in work/ for the next pass instead of going to error/.
+          if (isStoreFailure(error)) throw error;
           onError(error, `files:${folder.name}:parser`);
           problems.add({ code: 'parser_failed', message: `the ${folder.kind} parser failed: ${errorMessage(error)}` });
         }

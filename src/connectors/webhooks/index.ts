@@ -9,4 +9,5 @@ export { registerInboundWebhookRoutes } from './inbound.routes.ts';
 export { webhooksConfigSchema, webhookSecretsEnvName, type WebhooksConfig, type WebhookSource, type WebhookScheme } from './webhooks.config.ts';
 export { signCrossdock, signShopify, verifyCrossdock, verifyShopify } from './signature.rules.ts';
 export { webhookInboxSource, webhookSourceName } from './sources.ts';
+export { redactUrl } from './targets.rules.ts';
 export type { WebhookHealth, DispatchReport, Subscription, WebhookDelivery, InboundAnswer } from './webhooks.types.ts';

@@ -37,6 +37,7 @@ export const csvColumnsByKind: Record<CatalogKind, readonly CsvColumn[]> = {
     c.text('timezone'),
     c.boolean('allowNegativeOnHand'),
     c.boolean('sellable'),
+    c.text('tradingPartnerCode'),
   ],
   customer: [
     c.text('code'),

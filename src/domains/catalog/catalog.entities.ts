@@ -100,7 +100,7 @@ const location: CatalogEntity<'location'> = {
     { param: 'type', column: 'type', description: 'Location type', schema: z.enum(locationTypes), valueOf: (doc) => doc.type },
     { param: 'region', column: 'region', description: 'Region code', schema: keySchema, valueOf: (doc) => doc.region },
   ],
-  references: () => [],
+  references: (doc) => (doc.tradingPartnerCode === undefined ? [] : [ref('tradingPartner', doc.tradingPartnerCode, 'tradingPartnerCode')]),
   // Warehouse leads keep cutoffs and capacity current; planners decide which locations are sellable.
   writeRoles: ['integration', 'planner', 'warehouse'],
   csvColumns: csvColumnsByKind.location,

@@ -98,6 +98,8 @@ export const locationShape = z
     timezone: timeZoneSchema,
     allowNegativeOnHand: z.boolean().default(false),
     sellable: z.boolean().default(true),
+    /** The trading partner (a 3PL) that operates the location: releases go to it as 940s, its 945s confirm them. */
+    tradingPartnerCode: keySchema.optional(),
   })
   .strict();
 

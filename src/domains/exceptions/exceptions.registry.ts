@@ -35,6 +35,8 @@ export const actionDescriptions: Readonly<Record<ExceptionAction, string>> = {
   retry_dead_letter: 'Try the failed delivery again',
   discard_dead_letter: 'Give up on the failed message, with a reason',
   accept_drift: 'Accept the counted quantity as the truth',
+  resend_invoice: 'Send the invoice to the ERP again; the exception waits for its new acknowledgement',
+  accept_erp_amount: "Accept the ERP's amount as what the customer owes on this invoice, with a reason",
   resolve: 'Mark it resolved, with a reason',
   dismiss: 'Dismiss it as needing nothing, with a reason',
 };
@@ -129,13 +131,13 @@ export const builtinRegistry: ExceptionRegistry = {
   },
   invoice_mismatch: {
     type: 'invoice_mismatch',
-    title: 'Invoice does not match the shipment',
-    clearsWhen: 'a corrected invoice or credit memo balances it',
+    title: 'The ERP rejected an invoice or booked another amount',
+    clearsWhen: 'the ERP acknowledges the invoice at our amount',
     ownerRole: 'finance',
     slaMinutes: 1 * DAY,
     escalation: [{ role: 'admin', afterBreachMinutes: 1 * DAY }],
     basePriority: 100,
-    actions: ['resolve', 'dismiss'],
+    actions: ['resend_invoice', 'accept_erp_amount', 'resolve', 'dismiss'],
   },
   integration_failure: {
     type: 'integration_failure',

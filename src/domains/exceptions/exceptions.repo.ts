@@ -49,6 +49,10 @@ export async function lockById(tx: Tx, kind: StoreKind, id: string): Promise<Row
 export const findLive = (db: Executor, type: string, subject: { type: string; id: string }): Promise<Row | undefined> =>
   db.selectFrom('exceptions').selectAll().where('type', '=', type).where('subject_type', '=', subject.type).where('subject_id', '=', subject.id).where('closed_at', 'is', null).executeTakeFirst();
 
+/** Every live exception of one subject, whatever its type: flows that look at several types ask once. */
+export const findLiveOfSubject = (db: Executor, subject: { type: string; id: string }): Promise<Row[]> =>
+  db.selectFrom('exceptions').selectAll().where('subject_type', '=', subject.type).where('subject_id', '=', subject.id).where('closed_at', 'is', null).execute();
+
 export const findById = (db: Executor, id: string): Promise<Row | undefined> => db.selectFrom('exceptions').selectAll().where('id', '=', id).executeTakeFirst();
 
 /** Writes a changed exception; `expectedVersion` guards against a lost update. */
@@ -116,4 +120,15 @@ export const listAudit = (db: Executor, exceptionId: string, afterSeq: number, l
 export async function latestAudit(db: Executor, exceptionId: string, limit: number): Promise<Array<Selectable<ExceptionAuditRow>>> {
   const rows = await db.selectFrom('exception_audit').selectAll().where('exception_id', '=', exceptionId).orderBy('seq', 'desc').limit(limit).execute();
   return rows.reverse();
+}
+
+/** Live exceptions counted by type, current queue and whether their SLA was breached, for the metrics gauge. */
+export async function countLive(db: Executor): Promise<Array<{ type: string; queue: string; slaState: 'within' | 'breached'; count: number }>> {
+  const rows = await db
+    .selectFrom('exceptions')
+    .select((eb) => ['type', 'queue_role', eb.case().when('breach_count', '>', 0).then(1).else(0).end().as('breached'), eb.fn.countAll<number>().as('n')])
+    .where('closed_at', 'is', null)
+    .groupBy(['type', 'queue_role', 'breached'])
+    .execute();
+  return rows.map((r) => ({ type: r.type, queue: r.queue_role, slaState: Number(r.breached) === 1 ? 'breached' : 'within', count: Number(r.n) }));
 }

@@ -4,6 +4,8 @@ import { AppError, invariant } from '../../platform/errors.ts';
 import type { IdGenerator } from '../../platform/ids.ts';
 import type { NewEvent, OutboxService } from '../../platform/outbox/index.ts';
 import type { TimerService } from '../../platform/timers/index.ts';
+import type { Metrics } from '../../platform/http/metrics.ts';
+import { countLive } from './exceptions.repo.ts';
 import type { PolicyService } from '../policies/index.ts';
 import type { ObjectRef } from '../shared/index.ts';
 import { createActions, type ActionHandler, type ActionHandlerOptions, type ActionAnswer } from './exceptions.actions.ts';
@@ -37,6 +39,8 @@ export interface ExceptionDeps {
   outbox: OutboxService;
   timers: TimerService;
   policies: PolicyService;
+  /** The SLA breach counter and the open-exceptions gauge on /metrics; absent in tests that build the service alone. */
+  metrics?: Pick<Metrics, 'exceptionSlaBreaches' | 'readOpenExceptionsFrom'>;
 }
 
 /** Options of `raiseIn` and `resolveIn`. */
@@ -99,7 +103,15 @@ function parseRaise(input: RaiseInput): ParsedRaiseInput {
 export function createExceptionService(deps: ExceptionDeps) {
   const { db, clock, ids, outbox, timers, policies } = deps;
   const store = createExceptionStore(deps);
-  const sla = createSlaClock({ clock, timers, outbox, store });
+  const { metrics } = deps;
+  const sla = createSlaClock({
+    clock,
+    timers,
+    outbox,
+    store,
+    ...(metrics && { onBreaches: (breaches) => breaches.forEach((b) => metrics.exceptionSlaBreaches.inc({ type: b.type, queue: b.queue }, b.count)) }),
+  });
+  metrics?.readOpenExceptionsFrom(() => countLive(db));
   policies.registerPolicyKind(exceptionsPolicyKind);
   timers.registerHandler(EXCEPTION_SLA_TIMER, sla.handle);
 
@@ -285,6 +297,11 @@ export function createExceptionService(deps: ExceptionDeps) {
     /** The live exception of a subject and type, if any. Callers inside a transaction pass it as `executor`. */
     async findLive(type: ExceptionType, subject: ObjectRef, executor: Executor = db): Promise<CrossdockException | undefined> {
       return (await store.findLive(type, subject, executor))?.exception;
+    },
+
+    /** Every live exception of a subject, of any type: one read for a flow that checks several types. */
+    async liveOfSubject(subject: ObjectRef, executor: Executor = db): Promise<CrossdockException[]> {
+      return (await store.findLiveOfSubject(subject, executor)).map((stored) => stored.exception);
     },
 
     /** Reads for queues and detail pages: see exceptions.queries.ts. */

@@ -1,4 +1,5 @@
 import { isoTime, type Clock } from '../../platform/clock.ts';
+import type { CommitHooks } from '../../platform/db/after-commit.ts';
 import type { Executor, Tx } from '../../platform/db/store.ts';
 import type { NewEvent, OutboxService } from '../../platform/outbox/index.ts';
 import type { Timer, TimerService } from '../../platform/timers/index.ts';
@@ -22,7 +23,14 @@ export function nextEscalationAt(e: Pick<CrossdockException, 'slaDueAt' | 'escal
  * The SLA clock of exceptions, on durable timers and the injected clock: a breach is counted and each
  * escalation step applied once, never before its instant, and never for a closed exception.
  */
-export function createSlaClock(deps: { clock: Clock; timers: TimerService; outbox: OutboxService; store: ExceptionStore }) {
+export function createSlaClock(deps: {
+  clock: Clock;
+  timers: TimerService;
+  outbox: OutboxService;
+  store: ExceptionStore;
+  /** Told after commit of each breach recorded, with the queue whose deadline passed; once per breach. */
+  onBreaches?: (breaches: ReadonlyArray<{ type: string; queue: string; count: number }>) => void;
+}) {
   const { clock, timers, outbox, store } = deps;
 
   const schedule = async (db: Executor, exceptionId: string, atMs: number | null) => {
@@ -30,7 +38,7 @@ export function createSlaClock(deps: { clock: Clock; timers: TimerService; outbo
   };
 
   /** Applies what the clock brought since the exception last changed; runs in the timer's transaction. */
-  async function handle(tx: Tx, timer: Timer): Promise<void> {
+  async function handle(tx: Tx, timer: Timer, hooks?: CommitHooks): Promise<void> {
     const { exceptionId } = timer.payload as { exceptionId: string };
     const before = await store.lockById(tx, exceptionId);
     // A closed exception never escalates, whatever timer was left behind.
@@ -46,8 +54,11 @@ export function createSlaClock(deps: { clock: Clock; timers: TimerService; outbo
     let current = before;
     const audits: NewAudit[] = [];
     const events: NewEvent[] = [];
+    const breaches: Array<{ type: string; queue: string; count: number }> = [];
     for (const change of changes) {
       const prior = current.exception;
+      // The deadline that passed is the one of the queue holding it before this step.
+      if (change.breachCount > prior.breachCount) breaches.push({ type: prior.type, queue: prior.queueRole, count: change.breachCount - prior.breachCount });
       // Every step of one firing is stored in one save, so each snapshot carries the version that save writes.
       let next: CrossdockException = { ...prior, breachCount: change.breachCount, updatedAt: isoTime(now), version: e.version + 1 };
       if (change.kind === 'sla_breached') {
@@ -66,6 +77,8 @@ export function createSlaClock(deps: { clock: Clock; timers: TimerService; outbo
     await store.audit(tx, e.id, audits);
     await schedule(tx, e.id, standing.nextChangeAtMs);
     await outbox.appendMany(tx, events);
+    // Counted once committed: a firing that rolls back and runs again counts its breaches once.
+    if (breaches.length > 0 && deps.onBreaches && hooks) hooks.afterCommit(() => deps.onBreaches!(breaches));
   }
 
   return {

@@ -19,6 +19,10 @@ export function createExceptionStore(deps: { db: Executor; kind: StoreKind; cloc
       return row && fromRow(row);
     },
 
+    async findLiveOfSubject(subject: { type: string; id: string }, executor: Executor = db): Promise<StoredException[]> {
+      return (await repo.findLiveOfSubject(executor, subject)).map(fromRow);
+    },
+
     /** Reads an exception and, on PostgreSQL, locks it until commit. */
     async lockById(tx: Tx, id: string): Promise<StoredException | undefined> {
       const row = await repo.lockById(tx, kind, id);

@@ -40,6 +40,8 @@ export const exceptionActions = [
   'retry_dead_letter',
   'discard_dead_letter',
   'accept_drift',
+  'resend_invoice',
+  'accept_erp_amount',
   'resolve',
   'dismiss',
 ] as const;

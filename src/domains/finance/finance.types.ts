@@ -33,6 +33,28 @@ const invoiceLineSchema = z
   })
   .strict();
 
+/**
+ * What the ERP said about an invoice, its newest acknowledgement: whether it booked it and at what
+ * amount, and whether that agrees with ours. `settlement` records a person accepting the ERP's amount.
+ */
+export const invoiceErpStatusSchema = z
+  .object({
+    status: z.enum(['accepted', 'rejected']).describe("The ERP's answer"),
+    amountMinor: amountMinorSchema.nullable().describe('The amount the ERP booked; null when it did not say (an acceptance at our amount) or rejected'),
+    differenceMinor: amountMinorSchema.describe("The ERP's amount minus ours; 0 when it agrees or did not say"),
+    agrees: z.boolean().describe('Accepted at our amount'),
+    reason: z.string().nullable(),
+    ackId: z.string(),
+    acknowledgedAt: timestampSchema,
+    settlement: z
+      .object({ amountMinor: amountMinorSchema, reason: z.string(), by: z.string(), at: timestampSchema })
+      .strict()
+      .nullable()
+      .describe("A person accepted the ERP's amount as what the customer owes"),
+  })
+  .strict();
+export type InvoiceErpStatus = z.infer<typeof invoiceErpStatusSchema>;
+
 export const invoiceSchema = z
   .object({
     id: idSchema,
@@ -47,6 +69,7 @@ export const invoiceSchema = z
     totalMinor: amountMinorSchema,
     issuedAt: timestampSchema,
     state: z.enum(['issued', 'sent', 'acknowledged', 'paid', 'void']),
+    erp: invoiceErpStatusSchema.optional().describe("The ERP's newest acknowledgement; absent until one arrives"),
   })
   .strict()
   .check(...amountsAddUp);

@@ -6,3 +6,5 @@ export { registerCreditMemoRoutes } from './credit-memos.routes.ts';
 export { creditUpdateSchema, type CreditUpdate, type ReceivableAdjustment } from './credit.types.ts';
 export { createReceivablesService, type ReceivablesService, type RecordedAdjustment } from './receivables.service.ts';
 export { createCreditUpdateService, type CreditClaim, type CreditUpdateService } from './credit.service.ts';
+export { createInvoiceAckService, type InvoiceAckService, type AckRecorded } from './invoice-ack.service.ts';
+export { erpStatusOf, type ErpAck } from './invoice-ack.rules.ts';

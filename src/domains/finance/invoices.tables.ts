@@ -27,8 +27,21 @@ export interface InvoiceNumberCounterRow {
   last_number: number;
 }
 
+/** An acknowledgement the ERP sent about an invoice, kept once per its id, with what it led to. */
+export interface InvoiceErpAckRow {
+  ack_id: string;
+  invoice_id: string;
+  status: string;
+  erp_amount_minor: number | null;
+  reason: string | null;
+  received_at: number;
+  /** applied | stale */
+  outcome: string;
+}
+
 export interface InvoiceTables {
   invoices: InvoiceRow;
   invoice_shipments: InvoiceShipmentRow;
   invoice_number_counters: InvoiceNumberCounterRow;
+  invoice_erp_acks: InvoiceErpAckRow;
 }

@@ -73,3 +73,40 @@ export async function recordDrift(tx: Tx, source: string, locationCode: string, 
 }
 
 export const listSources = (db: Executor) => db.selectFrom('inventory_sources').selectAll().orderBy('source').execute();
+
+/** Remembers the SKUs a count found drifting beyond tolerance at a location, replacing earlier findings. */
+export async function markDriftOpen(tx: Tx, rows: ReadonlyArray<{ sku: string; location_code: string; source: string; as_of: string; detected_at: number }>): Promise<void> {
+  if (rows.length === 0) return;
+  await tx
+    .insertInto('inventory_drift_open')
+    .values([...rows])
+    .onConflict((oc) => oc.columns(['sku', 'location_code']).doUpdateSet((eb) => ({ source: eb.ref('excluded.source'), as_of: eb.ref('excluded.as_of'), detected_at: eb.ref('excluded.detected_at') })))
+    .execute();
+}
+
+/** Forgets the drift of SKUs a count found in agreement again; answers which of them had drift open. */
+export async function clearDrift(tx: Tx, locationCode: string, skus: readonly string[]): Promise<string[]> {
+  if (skus.length === 0) return [];
+  const rows = await tx.deleteFrom('inventory_drift_open').where('location_code', '=', locationCode).where('sku', 'in', [...skus]).returning('sku').execute();
+  return rows.map((r) => r.sku).sort();
+}
+
+/** Records a gap given up on, as the range announced for it. */
+export async function openGap(tx: Tx, source: string, skippedFrom: number, skippedTo: number, now: number): Promise<void> {
+  await tx.insertInto('inventory_sequence_gaps').values({ source, skipped_from: skippedFrom, skipped_to: skippedTo, opened_at: now }).onConflict((oc) => oc.columns(['source', 'skipped_from']).doNothing()).execute();
+}
+
+/** The recorded gaps of a source that contain any of the given numbers. */
+export async function gapsContaining(tx: Tx, source: string, sequences: readonly number[]): Promise<Array<{ skippedFrom: number; skippedTo: number }>> {
+  if (sequences.length === 0) return [];
+  const low = Math.min(...sequences);
+  const high = Math.max(...sequences);
+  const rows = await tx.selectFrom('inventory_sequence_gaps').select(['skipped_from', 'skipped_to']).where('source', '=', source).where('skipped_from', '<=', high).where('skipped_to', '>=', low).execute();
+  return rows
+    .map((r) => ({ skippedFrom: Number(r.skipped_from), skippedTo: Number(r.skipped_to) }))
+    .filter((g) => sequences.some((s) => s >= g.skippedFrom && s <= g.skippedTo));
+}
+
+export async function closeGap(tx: Tx, source: string, skippedFrom: number): Promise<void> {
+  await tx.deleteFrom('inventory_sequence_gaps').where('source', '=', source).where('skipped_from', '=', skippedFrom).execute();
+}

@@ -146,6 +146,7 @@ export function createIngestService(deps: IngestDeps) {
     const newlyHeld: InventoryHeldEventRow[] = [];
     const released: Array<{ source: string; sequence: number }> = [];
     const gapsToWatch = new Map<string, number>();
+    const lateArrivals = new Map<string, number[]>();
 
     const enqueue = (event: InventoryEvent, late: boolean, resultAt: number | undefined) => {
       postings.push(toPosting(event, now));
@@ -167,6 +168,7 @@ export function createIngestService(deps: IngestDeps) {
       } else {
         const at = results.length;
         results.push({ index, result: 'applied', source: event.source, sequence: event.sequence, movementId: '', late: verdict.late });
+        if (verdict.late) lateArrivals.set(event.source, [...(lateArrivals.get(event.source) ?? []), event.sequence]);
         enqueue(event, verdict.late, at);
         for (const next of markApplied(state, event.sequence)) {
           const nextKey = `${event.source}\u0000${next}`;
@@ -204,6 +206,7 @@ export function createIngestService(deps: IngestDeps) {
       if (states.get(source)!.held.size === 0) continue;
       await deps.timers.schedule(tx, { kind: GAP_TIMER_KIND, key: `inventory-gap:${source}:${missingFrom}`, dueAt: now + deps.gapTimeoutMs, payload: { source } });
     }
+    const filled = await closeFilledGaps(tx, lateArrivals, states);
     await announce(tx, posted?.changes ?? [], hooks, posted?.sync);
     // An event that was understood but breaks a rule (it would take stock negative) consumes its
     // sequence number: the source has moved on and a correction must come as a new event. It is
@@ -216,6 +219,8 @@ export function createIngestService(deps: IngestDeps) {
           : [],
       ),
     );
+    // A gap whose every skipped number has now arrived is announced as filled, for the exception it raised.
+    await deps.outbox.appendMany(tx, filled.map((g) => ({ source: '/crossdock/inventory', type: 'crossdock.inventory.gap_filled', subject: `source:${g.source}`, data: g })));
 
     results.sort((a, b) => a.index - b.index);
     return {
@@ -249,6 +254,8 @@ export function createIngestService(deps: IngestDeps) {
       await repo.deleteHeldEvents(tx, expiry.released.map((sequence) => ({ source, sequence })));
       await repo.updateSources(tx, [{ ...row, ...stateColumns(state) }]);
       await rescheduleIfHeld(tx, source, state);
+      // Remembered so that the late arrival of its last missing number can announce the gap filled.
+      await repo.openGap(tx, source, expiry.skippedFrom, expiry.skippedTo, now);
       await announce(tx, changes, hooks);
       await deps.outbox.append(tx, {
         source: '/crossdock/inventory',
@@ -259,6 +266,23 @@ export function createIngestService(deps: IngestDeps) {
     } else {
       await rescheduleIfHeld(tx, source, state);
     }
+  }
+
+  /**
+   * Late arrivals of skipped numbers: each recorded gap none of whose numbers is still skipped is
+   * filled, and forgotten. Gaps of one source never touch (an applied number separates them).
+   */
+  async function closeFilledGaps(tx: Tx, lateArrivals: ReadonlyMap<string, number[]>, states: ReadonlyMap<string, SourceSequenceState>) {
+    const filled: Array<{ source: string; skippedFrom: number; skippedTo: number }> = [];
+    for (const [source, sequences] of lateArrivals) {
+      const skipped = [...states.get(source)!.skipped];
+      for (const gap of await repo.gapsContaining(tx, source, sequences)) {
+        if (skipped.some((n) => n >= gap.skippedFrom && n <= gap.skippedTo)) continue;
+        await repo.closeGap(tx, source, gap.skippedFrom);
+        filled.push({ source, ...gap });
+      }
+    }
+    return filled;
   }
 
   /** Another gap may remain behind the one just handled; it gets its own timer. */

@@ -93,6 +93,23 @@ export interface InboundSupplyRow {
   updated_at: number;
 }
 
+/** A SKU × location whose last count was beyond tolerance: a count that agrees announces the drift cleared. */
+export interface InventoryDriftOpenRow {
+  sku: string;
+  location_code: string;
+  source: string;
+  as_of: string;
+  detected_at: number;
+}
+
+/** A gap given up on by its timeout, as announced; deleted once every number in it arrived. */
+export interface InventorySequenceGapRow {
+  source: string;
+  skipped_from: number;
+  skipped_to: number;
+  opened_at: number;
+}
+
 export interface InventoryTables {
   inventory_movements: InventoryMovementRow;
   inventory_positions: InventoryPositionRow;
@@ -102,4 +119,6 @@ export interface InventoryTables {
   reservations: ReservationRow;
   inventory_safety_stock: SafetyStockRow;
   inventory_inbound_supply: InboundSupplyRow;
+  inventory_drift_open: InventoryDriftOpenRow;
+  inventory_sequence_gaps: InventorySequenceGapRow;
 }

@@ -117,12 +117,23 @@ export function createSnapshotService(deps: SnapshotDeps) {
     const driftUnits = lines.reduce((sum, l) => sum + Math.abs(l.drift), 0);
     const countedUnits = lines.reduce((sum, l) => sum + l.counted, 0);
     await ingestRepo.recordDrift(tx, snapshot.source, snapshot.locationCode, driftUnits, countedUnits, now);
+    // Drift found earlier clears when a later count agrees within tolerance (matched, or a small correction).
+    await ingestRepo.markDriftOpen(tx, beyond.map((l) => ({ sku: l.sku, location_code: snapshot.locationCode, source: snapshot.source, as_of: snapshot.asOf, detected_at: now })));
+    const cleared = new Set(await ingestRepo.clearDrift(tx, snapshot.locationCode, lines.filter((l) => !l.beyondTolerance).map((l) => l.sku)));
     // Outbox appends come last (see IngestService.post).
     await deps.ingest.announce(tx, changes, hooks);
     for (const line of beyond) {
       await deps.outbox.append(tx, {
         source: '/crossdock/inventory',
         type: 'crossdock.inventory.drift_detected',
+        subject: `item/${line.sku}@${snapshot.locationCode}`,
+        data: { source: snapshot.source, locationCode: snapshot.locationCode, asOf: snapshot.asOf, ...line },
+      });
+    }
+    for (const line of lines.filter((l) => cleared.has(l.sku))) {
+      await deps.outbox.append(tx, {
+        source: '/crossdock/inventory',
+        type: 'crossdock.inventory.drift_cleared',
         subject: `item/${line.sku}@${snapshot.locationCode}`,
         data: { source: snapshot.source, locationCode: snapshot.locationCode, asOf: snapshot.asOf, ...line },
       });

@@ -1,5 +1,5 @@
 import { isoTime, type Clock } from '../../platform/clock.ts';
-import type { Executor } from '../../platform/db/store.ts';
+import type { Executor, Tx } from '../../platform/db/store.ts';
 import { AppError, type ErrorDetail } from '../../platform/errors.ts';
 import type { CatalogService } from '../catalog/index.ts';
 import type { AvailabilityProjection } from './availability.projection.ts';
@@ -41,7 +41,7 @@ export function createSupplyService(deps: SupplyDeps) {
   }
 
   /** Duplicate lines first, then unknown SKUs and locations, each in line order. */
-  async function checkLines(input: InboundSupplyInput): Promise<void> {
+  async function checkLines(input: InboundSupplyInput, executor: Executor = db): Promise<void> {
     const seen = new Map<string, number>();
     input.lines.forEach((line, i) => {
       const key = `${line.sku}\u0000${line.locationCode}`;
@@ -54,8 +54,8 @@ export function createSupplyService(deps: SupplyDeps) {
       seen.set(key, i);
     });
     const [items, locations] = await Promise.all([
-      catalog.items.getMany(input.lines.map((l) => l.sku)),
-      catalog.locations.getMany(input.lines.map((l) => l.locationCode)),
+      catalog.items.getMany(input.lines.map((l) => l.sku), executor),
+      catalog.locations.getMany(input.lines.map((l) => l.locationCode), executor),
     ]);
     const details: ErrorDetail[] = [];
     input.lines.forEach((line, i) => {
@@ -66,6 +66,17 @@ export function createSupplyService(deps: SupplyDeps) {
     });
     if (details.length > 0) throw new AppError('unknown_reference', `${details[0]!.path}: ${details[0]!.message}`, details);
   }
+
+  const supplyRows = (reference: string, input: InboundSupplyInput, now: number): InboundSupplyRow[] =>
+    input.lines.map((line) => ({
+      reference,
+      sku: line.sku,
+      location_code: line.locationCode,
+      quantity: line.quantity,
+      expected_at: Date.parse(line.expectedAt),
+      kind: input.kind,
+      updated_at: now,
+    }));
 
   return {
     async setSafetyStock(sku: string, locationCode: string, quantity: number): Promise<SafetyStock> {
@@ -87,18 +98,23 @@ export function createSupplyService(deps: SupplyDeps) {
     async replaceInboundSupply(reference: string, input: InboundSupplyInput): Promise<InboundSupply> {
       await checkLines(input);
       const now = clock.now();
-      const rows: InboundSupplyRow[] = input.lines.map((line) => ({
-        reference,
-        sku: line.sku,
-        location_code: line.locationCode,
-        quantity: line.quantity,
-        expected_at: Date.parse(line.expectedAt),
-        kind: input.kind,
-        updated_at: now,
-      }));
+      const rows = supplyRows(reference, input, now);
       await db.transaction().execute((tx) => repo.replaceInboundSupply(tx, reference, rows));
       projection.replaceInbound(reference, rows, now);
       return toInboundSupply(reference, input.kind, rows, rows.length > 0 ? now : null);
+    },
+
+    /**
+     * The same inside the caller's transaction, so supply moves with the step that changed it (a
+     * document taken in through the inbox commits with its message). The caller runs the returned
+     * function after its commit: only then may ATP readers see the new supply.
+     */
+    async replaceInboundSupplyIn(tx: Tx, reference: string, input: InboundSupplyInput): Promise<() => void> {
+      await checkLines(input, tx);
+      const now = clock.now();
+      const rows = supplyRows(reference, input, now);
+      await repo.replaceInboundSupply(tx, reference, rows);
+      return () => projection.replaceInbound(reference, rows, now);
     },
 
     /** 404 not_found when the reference has no open lines. */

@@ -4,6 +4,14 @@ import type { OrderLine } from './orders.types.ts';
 export const openQuantity = (line: Pick<OrderLine, 'orderedQuantity' | 'cancelledQuantity'>) => line.orderedQuantity - line.cancelledQuantity;
 
 /**
+ * What an order still stands to bill: units neither cancelled nor invoiced, at their line prices.
+ * Credit exposure counts open orders at this value, because an invoiced part already counts as a
+ * receivable and a cancelled part will never be billed.
+ */
+export const unbilledValueMinor = (lines: ReadonlyArray<Pick<OrderLine, 'orderedQuantity' | 'cancelledQuantity' | 'invoicedQuantity' | 'unitPriceMinor'>>) =>
+  lines.reduce((sum, l) => sum + Math.max(0, l.orderedQuantity - l.cancelledQuantity - l.invoicedQuantity) * l.unitPriceMinor, 0);
+
+/**
  * A line's state follows from its quantities, so every flow that changes them (allocation, release,
  * shipment, invoicing, cancellation) derives it the same way. `released` is the one state quantities
  * cannot show: it is kept while the line has allocated stock and nothing has shipped yet.

@@ -23,7 +23,7 @@ export const findOrder = (db: Executor, id: string) => db.selectFrom('orders').s
 export const findOrderByDedupeKey = (db: Executor, scope: string, externalOrderNumber: string) =>
   db.selectFrom('orders').selectAll().where('dedupe_scope', '=', scope).where('external_order_number', '=', externalOrderNumber).executeTakeFirst();
 
-/** Value of a customer's orders still open for credit: not yet invoiced, closed or cancelled. */
+/** Value of a customer's orders still open for credit: what they have not yet billed, of orders not invoiced, closed or cancelled. */
 export async function openOrdersValue(db: Executor, customerCode: string): Promise<number> {
   const row = await db
     .selectFrom('orders')
@@ -67,13 +67,13 @@ export async function lockOrder(tx: Tx, kind: StoreKind, id: string): Promise<Or
 /** Writes a changed order and its lines; `expectedVersion` guards against a lost update. */
 export async function saveOrder(
   tx: Tx,
-  order: { id: string; state: string; document: string; version: number; openHolds: number; updatedAt: number },
+  order: { id: string; state: string; document: string; version: number; openHolds: number; updatedAt: number; valueMinor: number },
   lines: readonly Omit<OrderLineRow, 'order_id' | 'ordered_quantity'>[],
   expectedVersion: number,
 ): Promise<boolean> {
   const updated = await tx
     .updateTable('orders')
-    .set({ state: order.state, document: order.document, version: order.version, open_holds: order.openHolds, updated_at: order.updatedAt })
+    .set({ state: order.state, document: order.document, version: order.version, open_holds: order.openHolds, updated_at: order.updatedAt, value_minor: order.valueMinor })
     .where('id', '=', order.id)
     .where('version', '=', expectedVersion)
     .executeTakeFirst();

@@ -1,3 +1,4 @@
+import { unbilledValueMinor } from './line.rules.ts';
 import type { Executor, StoreKind, Tx } from '../../platform/db/store.ts';
 import * as repo from './orders.repo.ts';
 import type { Order } from './orders.types.ts';
@@ -28,6 +29,7 @@ export function createOrderStore(deps: { db: Executor; kind: StoreKind }) {
           version: after.version,
           openHolds: after.holds.filter((h) => h.resolvedAt === undefined).length,
           updatedAt: Date.parse(after.updatedAt),
+          valueMinor: unbilledValueMinor(after.lines),
         },
         changedLines.map((l) => ({
           line_number: l.lineNumber,

@@ -126,6 +126,20 @@ const scenarios: Scenario[] = [
     reasons: ['partial_stock', 'backordered', 'split_not_accepted'],
   },
   {
+    name: 'sourced again for a customer who refuses splits: only the location the order already ships from',
+    input: order([line(2, 5, [c('A', 9, { distanceKm: 10 }), c('B', 3, { distanceKm: 20 })])], { shipsFrom: ['B'] }, { acceptsSplits: false }),
+    policy: noComplete,
+    expect: [{ outcome: 'allocate', alloc: ['B:3'], backorder: 2 }],
+    reasons: ['partial_stock', 'backordered', 'split_not_accepted'],
+  },
+  {
+    name: 'sourced again: the location the order already ships from wins a tie of distance',
+    input: order([line(2, 4, [c('A', 9), c('B', 9)])], { shipsFrom: ['B'] }),
+    policy: noComplete,
+    expect: [{ outcome: 'allocate', alloc: ['B:4'] }],
+    reasons: [],
+  },
+  {
     name: 'a line below the minimum split quantity is not split',
     input: order([line(1, 3, [c('A', 2), c('B', 2)])]),
     policy: { ...noComplete, minLineQuantityToSplit: 5 },

@@ -49,6 +49,7 @@ export class SourcingState {
     const fromTransfers = new Map<string, number>();
     for (const line of input.lines) for (const t of line.transfers ?? []) if (!this.atp.has(key(line.sku, t.fromLocationCode))) lower(fromTransfers, key(line.sku, t.fromLocationCode), t.atp);
     for (const [k, v] of fromTransfers) this.atp.set(k, v);
+    for (const code of input.shipsFrom ?? []) if (!this.used.includes(code)) this.used.push(code);
   }
 
   available(sku: string, locationCode: string): number {

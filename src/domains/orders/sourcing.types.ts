@@ -71,6 +71,11 @@ export interface SourcingInput {
   /** YYYY-MM-DD; a promise date is met when the goods can leave by the end of that day, UTC. */
   promiseDate?: string;
   shipToRegion?: string;
+  /**
+   * Locations the order already ships from (earlier allocations). More lines from them add no
+   * shipment, and a new location counts against the order's splits as if chosen in this run.
+   */
+  shipsFrom?: readonly string[];
   customer: CustomerSourcingRules;
   lines: readonly SourcingLineInput[];
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CompactLog } from './compact-log.ts';
-import { FactStore, foldLog, loadFacts, storedFact, type FactTable, type StoredFact } from './facts.rules.ts';
+import { columns, FactStore, foldLog, loadFacts, storedFact, type FactTable, type StoredFact } from './facts.rules.ts';
 import { mapEvent } from './mapping.rules.ts';
 import { distributorScenario, segments, at } from './process.test-log.ts';
 
@@ -73,4 +73,30 @@ test('the fold tells an observer each lineâ€™s running quantities, for the logâ€
     if (lineId === 'order_line:O2#1') seen.push(`${name}=${value}`);
   });
   assert.deepEqual(seen, ['shippedQuantity=2', 'shippedQuantity=4']);
+});
+
+test('fact rows keep times as floats and counts, codes and orders as integers, "not known" included, as they grow', () => {
+  const store = new FactStore(null, { order: 1, order_line: 1 });
+  const orders = store.tables.order;
+  const lines = store.tables.order_line;
+  const C = columns.order;
+  // Past the first capacity, so the rows are copied into a larger buffer at least once.
+  for (let n = 0; n < 40; n++) {
+    const row = orders.rowFor(`order:${n}`);
+    orders.min(row, C.receivedAt, 1_767_225_600_123 + n);
+    orders.add(row, C.units, n);
+    if (n % 2 === 0) orders.add(row, C.units, 2);
+    lines.set(lines.rowFor(`order_line:${n}#1`), columns.order_line.order, row);
+  }
+  for (let n = 0; n < 40; n++) {
+    const row = orders.rowFor(`order:${n}`);
+    assert.equal(orders.get(row, C.receivedAt), 1_767_225_600_123 + n, 'a time to the millisecond');
+    assert.equal(orders.get(row, C.units), n + (n % 2 === 0 ? 2 : 0));
+    assert.ok(Number.isNaN(orders.get(row, C.shippedAt)) && Number.isNaN(orders.get(row, C.channel)) && Number.isNaN(orders.get(row, C.holds)), 'never set: not known');
+    assert.equal(lines.get(lines.rowFor(`order_line:${n}#1`), columns.order_line.order), row);
+  }
+  orders.set(0, C.units, Number.NaN);
+  assert.ok(Number.isNaN(orders.get(0, C.units)), 'an integer column set to NaN is not known again');
+  assert.equal(storedFact(store, orders, 1).document['units'], 1);
+  assert.equal(storedFact(store, orders, 1).document['channel'], null);
 });

@@ -83,3 +83,37 @@ test('the map straight from a log in columns: only the type asked for, only in t
   assert.deepEqual(map.variants[0]!.activities, ['received', 'released', 'shipped']);
   assert.deepEqual(map.edges.map((e) => [e.from, e.to, e.totalWaitHours]), [['received', 'released', 1], ['released', 'shipped', 4]]);
 });
+
+test('on many random traces the map matches a plain reference: edges, waits by nearest rank, variants', () => {
+  let seed = 42;
+  const random = () => ((seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0) / 4_294_967_296);
+  const names = ['a', 'b', 'c', 'd', 'e', 'f'];
+  const rows: Array<[number, string, number]> = [];
+  const clock = new Array(300).fill(0);
+  // Interleaved traces: each round, a random object takes its next step (or none once it has 7).
+  const length = clock.map(() => 1 + Math.floor(random() * 7));
+  const done = clock.map(() => 0);
+  for (let round = 0; round < 3_000; round++) {
+    const o = Math.floor(random() * clock.length);
+    if (done[o]! >= length[o]!) continue;
+    clock[o] += Math.floor(random() * 5);
+    rows.push([o, names[Math.floor(random() * 3) + (done[o]! % 3)]!, clock[o]!]);
+    done[o]!++;
+  }
+  // The log is in time order per object; the rows' order is the log order.
+  const map = computeProcessMap(traces(rows), { rank: 'p90', limit: 1_000 });
+
+  const nearestRank = (values: number[], p: number) => [...values].sort((x, y) => x - y)[Math.max(1, Math.ceil(p * values.length)) - 1]!;
+  const traceOf = new Map<number, Array<[string, number]>>();
+  for (const [o, a, h] of rows) traceOf.set(o, [...(traceOf.get(o) ?? []), [a, h]]);
+  const waits = new Map<string, number[]>();
+  for (const trace of traceOf.values()) for (let i = 1; i < trace.length; i++) waits.set(`${trace[i - 1]![0]}→${trace[i]![0]}`, [...(waits.get(`${trace[i - 1]![0]}→${trace[i]![0]}`) ?? []), trace[i]![1] - trace[i - 1]![1]]);
+  assert.equal(map.edges.length, waits.size);
+  for (const e of map.edges) {
+    const w = waits.get(`${e.from}→${e.to}`)!;
+    assert.deepEqual([e.count, e.medianWaitHours, e.p90WaitHours, e.totalWaitHours], [w.length, nearestRank(w, 0.5), nearestRank(w, 0.9), w.reduce((x, y) => x + y, 0)], `${e.from}→${e.to}`);
+  }
+  const variants = new Map<string, number>();
+  for (const trace of traceOf.values()) variants.set(trace.map((s) => s[0]).join(','), (variants.get(trace.map((s) => s[0]).join(',')) ?? 0) + 1);
+  assert.deepEqual(new Map(map.variants.map((v) => [v.activities.join(','), v.count])), variants);
+});

@@ -32,86 +32,78 @@ const HOUR_MS = 3_600_000;
 /**
  * Builds the map step by step: each step is one object's part in one event, objects' steps in log
  * order. The same builder serves traces loaded from storage and a log in columns.
+ *
+ * Memory is the cost that matters at ten million events (fresh pages are slow to fault in on a
+ * virtual machine), so the builder keeps 32 bytes per object and 16 per step, and nothing else in
+ * proportion to the log: the waits are grouped by edge in place, and each step links to its object's
+ * previous step, so that the variants' traces can be read back without another pass over the log.
  */
 class DirectlyFollows {
-  private static readonly W = 5;
-  // Each object's state in one place (a few cache lines per object, not one per array):
-  // [previous activity, previous event, previous time, trace hash A, trace hash B].
-  private readonly state: Float64Array;
+  // Per object, 32 bytes in one cache line: the previous step's time (f64 slot 0), then as int32
+  // slots 2–7: previous activity + 1 (0: no step yet), previous event, trace hashes A and B, last step (-1: none).
+  private readonly state: ArrayBuffer;
+  private readonly stateTime: Float64Array;
+  private readonly stateInt: Int32Array;
   private readonly activityCount: Float64Array;
   private readonly starts: Float64Array;
   private readonly edgeCount: Int32Array;
-  // Every step's edge and wait, in order; bucketed by edge at the end (sequential work, no per-object lookups).
+  // Every step's edge, wait and its object's previous step (-1: the step from its first activity), in order.
   private stepEdge: Int32Array;
   private stepWait: Float64Array;
+  private stepPrev: Int32Array;
   private steps = 0;
-  // Every step's object and activity, in order, so the variants' traces can be read back at the end.
-  private visitObject: Int32Array;
-  private visitActivity: Int32Array;
-  private visits = 0;
-  private readonly seenEvent: Uint8Array;
+  private lastEvent = -1;
   private events = 0;
 
   constructor(
     private readonly objects: number,
     private readonly activities: readonly string[],
-    eventCount: number,
     expectedSteps: number,
   ) {
-    const W = DirectlyFollows.W;
-    this.state = new Float64Array(objects * W);
-    for (let o = 0; o < objects; o++) {
-      this.state[o * W] = -1;
-      this.state[o * W + 1] = -1;
-      this.state[o * W + 3] = 17;
-      this.state[o * W + 4] = 31;
-    }
+    // Zeroed memory is "no step yet" for every object, so objects never stepped are never touched.
+    this.state = new ArrayBuffer(Math.max(1, objects) * 32);
+    this.stateTime = new Float64Array(this.state);
+    this.stateInt = new Int32Array(this.state);
     const A = activities.length;
     this.activityCount = new Float64Array(A);
     this.starts = new Float64Array(A);
     this.edgeCount = new Int32Array(A * A);
     this.stepEdge = new Int32Array(Math.max(16, expectedSteps));
     this.stepWait = new Float64Array(Math.max(16, expectedSteps));
-    this.visitObject = new Int32Array(Math.max(16, expectedSteps));
-    this.visitActivity = new Int32Array(Math.max(16, expectedSteps));
-    this.seenEvent = new Uint8Array(eventCount);
+    this.stepPrev = new Int32Array(Math.max(16, expectedSteps));
   }
 
+  /** One step; steps come in log order, so an event's steps are consecutive. */
   step(object: number, a: number, time: number, event: number): void {
-    const state = this.state;
-    const base = object * DirectlyFollows.W;
-    if (state[base + 1] === event) return;
-    state[base + 1] = event;
-    if (this.visits === this.visitObject.length) this.growVisits();
-    this.visitObject[this.visits] = object;
-    this.visitActivity[this.visits++] = a;
-    if (this.seenEvent[event] === 0) {
-      this.seenEvent[event] = 1;
+    const ints = this.stateInt;
+    const base = object * 8;
+    const p = ints[base + 2]! - 1;
+    if (p >= 0 && ints[base + 3] === event) return;
+    ints[base + 3] = event;
+    if (event !== this.lastEvent) {
+      this.lastEvent = event;
       this.events++;
     }
     this.activityCount[a]!++;
-    const p = state[base]!;
-    if (p < 0) this.starts[a]!++;
-    else {
+    if (p < 0) {
+      this.starts[a]!++;
+      ints[base + 4] = 17;
+      ints[base + 5] = 31;
+      ints[base + 6] = -1;
+    } else {
       const edge = p * this.activities.length + a;
       this.edgeCount[edge]!++;
       if (this.steps === this.stepEdge.length) this.growSteps();
-      this.stepEdge[this.steps] = edge;
-      this.stepWait[this.steps++] = Math.max(0, time - state[base + 2]!);
+      const step = this.steps++;
+      this.stepEdge[step] = edge;
+      this.stepWait[step] = Math.max(0, time - this.stateTime[object * 4]!);
+      this.stepPrev[step] = ints[base + 6]!;
+      ints[base + 6] = step;
     }
-    state[base] = a;
-    state[base + 2] = time;
-    state[base + 3] = Math.imul(state[base + 3]!, 1_000_003) + a + 1;
-    state[base + 4] = Math.imul(state[base + 4]! ^ (a + 7), 16_777_619);
-  }
-
-  private growVisits(): void {
-    const object = new Int32Array(this.visitObject.length * 2);
-    object.set(this.visitObject);
-    this.visitObject = object;
-    const activity = new Int32Array(this.visitActivity.length * 2);
-    activity.set(this.visitActivity);
-    this.visitActivity = activity;
+    ints[base + 2] = a + 1;
+    this.stateTime[object * 4] = time;
+    ints[base + 4] = Math.imul(ints[base + 4]!, 1_000_003) + a + 1;
+    ints[base + 5] = Math.imul(ints[base + 5]! ^ (a + 7), 16_777_619);
   }
 
   private growSteps(): void {
@@ -121,27 +113,93 @@ class DirectlyFollows {
     const wait = new Float64Array(this.stepWait.length * 2);
     wait.set(this.stepWait);
     this.stepWait = wait;
+    const prev = new Int32Array(this.stepPrev.length * 2);
+    prev.set(this.stepPrev);
+    this.stepPrev = prev;
+  }
+
+  /** Reorders the steps in place so that each edge's waits are one slice (an in-place bucket sort); returns the slices' bounds. */
+  private groupWaitsByEdge(): Int32Array {
+    const K = this.edgeCount.length;
+    const offset = new Int32Array(K + 1);
+    for (let k = 0; k < K; k++) offset[k + 1] = offset[k]! + this.edgeCount[k]!;
+    const next = offset.slice(0, K);
+    const edge = this.stepEdge;
+    const wait = this.stepWait;
+    for (let k = 0; k < K; k++) {
+      const end = offset[k + 1]!;
+      while (next[k]! < end) {
+        const i = next[k]!;
+        let e = edge[i]!;
+        let w = wait[i]!;
+        // Carry the step to its edge's next free slot, picking up whatever was there, until one belongs here.
+        while (e !== k) {
+          const j = next[e]!++;
+          const e2 = edge[j]!;
+          const w2 = wait[j]!;
+          edge[j] = e;
+          wait[j] = w;
+          e = e2;
+          w = w2;
+        }
+        edge[i] = e;
+        wait[i] = w;
+        next[k]!++;
+      }
+    }
+    return offset;
+  }
+
+  /** The activities of an object's trace, read back along its steps' links. */
+  private traceOf(object: number): string[] {
+    const A = this.activities.length;
+    const trace: string[] = [];
+    let step = this.stateInt[object * 8 + 6]!;
+    if (step < 0) return [this.activities[this.stateInt[object * 8 + 2]! - 1]!];
+    for (;;) {
+      const edge = this.stepEdge[step]!;
+      trace.push(this.activities[edge % A]!);
+      const prev = this.stepPrev[step]!;
+      if (prev < 0) {
+        trace.push(this.activities[Math.floor(edge / A)]!);
+        return trace.reverse();
+      }
+      step = prev;
+    }
   }
 
   finish(options: MapOptions): Omit<ProcessMap, 'objectType' | 'from' | 'to'> {
-    const { state, activities, objects, edgeCount } = this;
-    const W = DirectlyFollows.W;
+    const { stateInt: ints, activities, objects, edgeCount } = this;
     const A = activities.length;
     const ends = new Float64Array(A);
     let activeObjects = 0;
     for (let o = 0; o < objects; o++) {
-      const last = state[o * W]!;
+      const last = ints[o * 8 + 2]! - 1;
       if (last < 0) continue;
       activeObjects++;
       ends[last]!++;
     }
 
+    // Variants: objects grouped by trace hash (two 32-bit hashes: collisions are negligible at this
+    // scale); each variant's trace is read back from its first object. Before the waits are
+    // regrouped below, while the steps are still in order.
+    const variantOf = new Map<number, { count: number; representative: number }>();
+    for (let o = 0; o < objects; o++) {
+      const base = o * 8;
+      if (ints[base + 2] === 0) continue;
+      const key = (ints[base + 4]! >>> 0) * 2_097_152 + (ints[base + 5]! >>> 11);
+      const variant = variantOf.get(key);
+      if (variant) variant.count++;
+      else variantOf.set(key, { count: 1, representative: o });
+    }
+    const top = [...variantOf.values()].sort((a, b) => b.count - a.count || a.representative - b.representative).slice(0, options.limit);
+    const variants = top
+      .map((v) => ({ activities: this.traceOf(v.representative), count: v.count, share: v.count / activeObjects }))
+      .sort((a, b) => b.count - a.count || (a.activities.join('\u0000') < b.activities.join('\u0000') ? -1 : 1));
+
     // The waits of each edge in a slice of one array, for exact medians and p90s by selection.
-    const offset = new Int32Array(A * A + 1);
-    for (let k = 0; k < A * A; k++) offset[k + 1] = offset[k]! + edgeCount[k]!;
-    const fill = offset.slice(0, A * A);
-    const waits = new Float64Array(this.steps);
-    for (let i = 0; i < this.steps; i++) waits[fill[this.stepEdge[i]!]!++] = this.stepWait[i]!;
+    const offset = this.groupWaitsByEdge();
+    const waits = this.stepWait;
     const edges: ProcessMap['edges'] = [];
     for (let k = 0; k < A * A; k++) {
       const count = edgeCount[k]!;
@@ -165,30 +223,6 @@ class DirectlyFollows {
     const rankOf = (e: ProcessMap['edges'][number]) => (options.rank === 'p90' ? e.p90WaitHours : e.totalWaitHours);
     const bottlenecks = [...edges].sort((a, b) => rankOf(b) - rankOf(a) || b.count - a.count || byName(a, b)).slice(0, options.limit);
 
-    // Variants: objects grouped by trace hash (two 32-bit hashes: collisions are negligible at this scale).
-    const variantOf = new Map<number, { count: number; representative: number }>();
-    for (let o = 0; o < objects; o++) {
-      if (state[o * W]! < 0) continue;
-      const key = ((state[o * W + 3]! | 0) >>> 0) * 2_097_152 + ((state[o * W + 4]! | 0) >>> 11);
-      const variant = variantOf.get(key);
-      if (variant) variant.count++;
-      else variantOf.set(key, { count: 1, representative: o });
-    }
-    const top = [...variantOf.values()].sort((a, b) => b.count - a.count || a.representative - b.representative).slice(0, options.limit);
-    // The representatives' traces, read back from the visits; a mark per object says whose trace to keep.
-    const traceOf = new Int32Array(objects).fill(-1);
-    const traces = top.map((v, i) => {
-      traceOf[v.representative] = i;
-      return [] as string[];
-    });
-    for (let i = 0; i < this.visits; i++) {
-      const t = traceOf[this.visitObject[i]!]!;
-      if (t >= 0) traces[t]!.push(activities[this.visitActivity[i]!]!);
-    }
-    const variants = top
-      .map((v, i) => ({ activities: traces[i]!, count: v.count, share: v.count / activeObjects }))
-      .sort((a, b) => b.count - a.count || (a.activities.join('\u0000') < b.activities.join('\u0000') ? -1 : 1));
-
     const activityList = activities
       .map((name, a) => ({ name, count: this.activityCount[a]!, starts: this.starts[a]!, ends: ends[a]! }))
       .filter((a) => a.count > 0)
@@ -197,12 +231,10 @@ class DirectlyFollows {
   }
 }
 
-/** The map of traces given as entries (loaded from storage). */
+/** The map of traces given as entries (loaded from storage, in log order). */
 export function computeProcessMap(input: TraceInput, options: MapOptions): Omit<ProcessMap, 'objectType' | 'from' | 'to'> {
   const { entries, object, activity, time, event } = input;
-  let lastEvent = -1;
-  for (let i = 0; i < entries; i++) if (event[i]! > lastEvent) lastEvent = event[i]!;
-  const builder = new DirectlyFollows(input.objects, input.activities, lastEvent + 1, entries);
+  const builder = new DirectlyFollows(input.objects, input.activities, entries);
   for (let i = 0; i < entries; i++) builder.step(object[i]!, activity[i]!, time[i]!, event[i]!);
   return builder.finish(options);
 }
@@ -213,22 +245,22 @@ export function computeProcessMap(input: TraceInput, options: MapOptions): Omit<
  */
 export function processMapOfLog(log: CompactLog, objectType: string, fromMs: number, toMs: number, options: MapOptions): Omit<ProcessMap, 'objectType' | 'from' | 'to'> {
   const type = log.strings.find(objectType);
-  const { relStart, relType, relOrdinal } = log;
+  const { relStart, relType, relOrdinal, time, activity } = log;
   // Activities renumbered densely: the interned strings hold attribute values too.
   const denseActivity = new Int32Array(log.strings.values.length).fill(-1);
   const activities: string[] = [];
   for (let e = 0; e < log.events; e++) {
-    const a = log.activity[e]!;
+    const a = activity[e]!;
     if (denseActivity[a]! < 0) {
       denseActivity[a] = activities.length;
       activities.push(log.strings.values[a]!);
     }
   }
-  const builder = new DirectlyFollows(type < 0 ? 0 : log.countOfType(type), activities, log.events, log.events);
+  const builder = new DirectlyFollows(type < 0 ? 0 : log.countOfType(type), activities, log.events);
   for (let e = 0; e < log.events; e++) {
-    const t = log.time[e]!;
+    const t = time[e]!;
     if (t < fromMs || t >= toMs) continue;
-    for (let r = relStart[e]!, end = relStart[e + 1]!; r < end; r++) if (relType[r] === type) builder.step(relOrdinal[r]!, denseActivity[log.activity[e]!]!, t, e);
+    for (let r = relStart[e]!, end = relStart[e + 1]!; r < end; r++) if (relType[r] === type) builder.step(relOrdinal[r]!, denseActivity[activity[e]!]!, t, e);
   }
   return builder.finish(options);
 }

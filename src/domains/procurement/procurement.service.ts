@@ -244,6 +244,12 @@ export function createProcurementService(deps: ProcurementDeps) {
       return parsePo(row);
     },
 
+    /** The purchase order with this PO number (as a partner's 856 or 944 names it), inside the caller's transaction when given. */
+    async findPurchaseOrderByNumber(poNumber: string, executor: Executor = db): Promise<PurchaseOrder | undefined> {
+      const row = await repo.findPurchaseOrderByNumber(executor, poNumber);
+      return row && parsePo(row);
+    },
+
     async listPurchaseOrders(query: PurchaseOrderQuery): Promise<Page<PurchaseOrder>> {
       const beforeId = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ['s'] as const)[0];
       const rows = await repo.listPurchaseOrders(db, { ...query, beforeId, limit: query.limit + 1 });

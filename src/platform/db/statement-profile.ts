@@ -15,7 +15,7 @@ interface Tally {
 const tallies = new Map<string, Tally>();
 let reporting = false;
 
-const STATEMENTS_SHOWN = 30;
+const STATEMENTS_SHOWN = Number(process.env.CROSSDOCK_SQL_PROFILE_TOP ?? 30);
 const SQL_CHARS_SHOWN = 160;
 
 function report(): void {

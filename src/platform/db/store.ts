@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase, type Transaction } from 'kysely';
 import pg from 'pg';
+import { startTsWorker } from '../ts-worker.ts';
 import { profiledStatement, statementProfileEnabled } from './statement-profile.ts';
 import type { Database } from '../../database.ts';
 
@@ -25,6 +26,11 @@ export interface StoreOptions {
   sqlitePath?: string;
   postgresUrl?: string;
   postgresPoolSize?: number;
+  /**
+   * Embedded store only: checkpoint the write-ahead log on a background thread (the default for a
+   * database file) instead of inside whichever commit crosses the log-size threshold.
+   */
+  backgroundCheckpoint?: boolean;
   /** Told when the server drops an idle pooled connection; the pool recovers on its own. */
   onIdleConnectionError?: (error: Error) => void;
 }
@@ -81,6 +87,7 @@ export function openStore(options: StoreOptions): Store {
     database.pragma('synchronous = NORMAL');
     database.pragma('busy_timeout = 5000');
     database.pragma('foreign_keys = ON');
+    const checkpointer = path === ':memory:' || options.backgroundCheckpoint === false ? null : startCheckpointer(database, path);
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
     return {
       kind: 'sqlite',
@@ -88,7 +95,10 @@ export function openStore(options: StoreOptions): Store {
       ping: async () => {
         await sql`select 1`.execute(db);
       },
-      close: () => db.destroy(),
+      close: async () => {
+        await checkpointer?.stop();
+        await db.destroy();
+      },
     };
   }
   if (!options.postgresUrl) throw new Error('openStore: postgresUrl is required for the postgres store');
@@ -109,6 +119,53 @@ export function openStore(options: StoreOptions): Store {
     },
     close: () => db.destroy(),
   };
+}
+
+/** How often the background thread checkpoints, and the log size at which a commit does it itself. */
+const CHECKPOINT_INTERVAL_MS = 200;
+const FALLBACK_AUTOCHECKPOINT_PAGES = 16_384;
+
+/**
+ * Moves write-ahead-log checkpoints to a worker thread. The main connection keeps an automatic
+ * checkpoint at a much larger log size, so the log stays bounded even if the worker falls behind or
+ * stops. Durability is unchanged: a commit is durable once it is in the log, as before.
+ */
+function startCheckpointer(database: SQLite.Database, path: string): { stop(): Promise<void> } {
+  database.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
+  const worker = startTsWorker(new URL('./checkpointer.worker.ts', import.meta.url), { path, intervalMs: CHECKPOINT_INTERVAL_MS });
+  // The worker must not keep a process alive that has nothing else to do.
+  worker.unref();
+  let stopped: Promise<void> | null = null;
+  return {
+    stop() {
+      stopped ??= new Promise<void>((resolve) => {
+        const done = () => resolve();
+        worker.once('exit', done);
+        worker.on('message', (message: { kind: string }) => {
+          if (message.kind === 'stopped') void worker.terminate().then(done, done);
+        });
+        worker.postMessage({ kind: 'stop' });
+      });
+      return stopped;
+    },
+  };
+}
+
+/** PostgreSQL error classes that say the database could not do the work now, not that the work is wrong. */
+const POSTGRES_TRANSIENT_CLASSES = new Set(['08', '40', '53', '57', '58']);
+
+/**
+ * Recognises a failure of the store itself — an I/O error, a full disk, a lost connection, a
+ * serialization failure — as opposed to a refusal of the statement (a constraint, a type). Work that
+ * met one can succeed when tried again, so a connector keeps its input rather than reporting it bad.
+ */
+export function isStoreFailure(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== 'string') return false;
+  if (code.startsWith('SQLITE_')) return !code.startsWith('SQLITE_CONSTRAINT') && code !== 'SQLITE_MISMATCH' && code !== 'SQLITE_ERROR';
+  if (/^[0-9A-Z]{5}$/.test(code)) return POSTGRES_TRANSIENT_CLASSES.has(code.slice(0, 2));
+  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code);
 }
 
 /** Recognises a unique-constraint violation on either store, so callers can answer `exists`. */

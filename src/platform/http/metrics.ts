@@ -4,8 +4,13 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
  * One Prometheus registry per app instance (never the global one), so tests that build several apps
  * in one process do not collide.
  */
+/** Live exceptions counted by type, queue and SLA state, read from the database when scraped. */
+export type OpenExceptionCounts = ReadonlyArray<{ type: string; queue: string; slaState: 'within' | 'breached'; count: number }>;
+
 export function createMetrics() {
   const registry = new Registry();
+  // Set by the exceptions domain once it exists; until then the gauge shows nothing.
+  let readOpenExceptions: (() => Promise<OpenExceptionCounts>) | null = null;
   collectDefaultMetrics({ register: registry, prefix: 'crossdock_process_' });
   return {
     registry,
@@ -52,6 +57,29 @@ export function createMetrics() {
       labelNames: ['source'] as const,
       registers: [registry],
     }),
+    exceptionSlaBreaches: new Counter({
+      name: 'crossdock_exception_sla_breaches_total',
+      help: 'SLA breaches of exceptions, each counted once when the SLA clock records it, by type and the queue whose deadline passed',
+      labelNames: ['type', 'queue'] as const,
+      registers: [registry],
+    }),
+    exceptionsOpen: new Gauge({
+      name: 'crossdock_exceptions_open',
+      help: 'Live (open or claimed) exceptions by type, current queue and SLA state (within, breached)',
+      labelNames: ['type', 'queue', 'sla_state'] as const,
+      registers: [registry],
+      // Counted from the database at scrape time, so every node reports the same figures.
+      async collect() {
+        if (readOpenExceptions === null) return;
+        const counts = await readOpenExceptions();
+        this.reset();
+        for (const c of counts) this.set({ type: c.type, queue: c.queue, sla_state: c.slaState }, c.count);
+      },
+    }),
+    /** Tells the open-exceptions gauge where to read its figures. */
+    readOpenExceptionsFrom(read: () => Promise<OpenExceptionCounts>): void {
+      readOpenExceptions = read;
+    },
     timersFired: new Counter({
       name: 'crossdock_timers_fired_total',
       help: 'Timers that fired, by kind',

@@ -8,6 +8,7 @@ import { principalOf } from '../http/access.ts';
 import type { HttpApp } from '../http/types.ts';
 import { pageQuerySchema, pageSchema } from '../pagination.ts';
 import type { InboxService } from './inbox.service.ts';
+import { inboxReplaySchema } from './inbox.audit.ts';
 import { inboxMessageSchema, inboxMessageSummarySchema, listInboxQuerySchema } from './inbox.types.ts';
 
 const readAccess = access.roles('integration', 'viewer');
@@ -82,7 +83,8 @@ export function registerInboxRoutes(app: HttpApp, inbox: InboxService, scope: Pa
         summary: 'Process a failed or dead message again now, optionally with a corrected payload',
         description:
           'The message goes back to `received` with a fresh attempt budget and is processed before the answer. ' +
-          'When `payload` is given it replaces the current one; the payload first received is kept as `originalPayload`.',
+          'When `payload` is given it replaces the current one; the payload first received is kept as `originalPayload`. ' +
+          'Each replay is audited with the caller\'s key, the reason and the payload before and after (`GET /v1/inbox/{id}/replays`).',
         params,
         // Fastify hands a request without a body to the schema as null, so null means "no body".
         body: replayBodySchema.nullish(),
@@ -91,7 +93,24 @@ export function registerInboxRoutes(app: HttpApp, inbox: InboxService, scope: Pa
     },
     async (request) => {
       await assertVisible(request, request.params.id);
-      return inbox.replay(request.params.id, request.body ?? {});
+      return inbox.replay(request.params.id, { ...request.body, actor: principalOf(request).keyId });
+    },
+  );
+
+  app.get(
+    '/v1/inbox/:id/replays',
+    {
+      config: { access: readAccess },
+      schema: {
+        tags: ['messaging'],
+        summary: 'The audit of a message\'s replays, oldest first: who replayed it, when, why, and the payload before and after an edit',
+        params,
+        response: { 200: z.object({ items: z.array(inboxReplaySchema) }), 404: errorResponseSchema },
+      },
+    },
+    async (request) => {
+      await assertVisible(request, request.params.id);
+      return { items: await inbox.replays(request.params.id) };
     },
   );
 

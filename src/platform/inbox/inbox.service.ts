@@ -12,6 +12,7 @@ import type { Metrics } from '../http/metrics.ts';
 import { decodeCursor, toPage, type Page } from '../pagination.ts';
 import { startPoller, type Poller } from '../poller.ts';
 import * as repo from './inbox.repo.ts';
+import * as audit from './inbox.audit.ts';
 import { decideFailure } from './inbox.rules.ts';
 import {
   inboxStatuses,
@@ -40,8 +41,13 @@ export interface InboxService {
   processDue(limit?: number): Promise<ProcessReport>;
   get(id: string): Promise<InboxMessage>;
   list(query: ListInboxQuery): Promise<Page<InboxMessageSummary>>;
-  /** Puts a failed or dead message back and processes it now, optionally with an edited payload. */
-  replay(id: string, options?: { payload?: string | undefined; reason?: string | undefined }): Promise<InboxMessage>;
+  /**
+   * Puts a failed or dead message back and processes it now, optionally with an edited payload; the
+   * replay is audited with `actor` (an API key id), the reason and the payload before and after.
+   */
+  replay(id: string, options?: { payload?: string | undefined; reason?: string | undefined; actor?: string | null | undefined }): Promise<InboxMessage>;
+  /** Every replay of a message, oldest first: who, when, why and what an edit changed. */
+  replays(id: string): Promise<audit.InboxReplay[]>;
   /** Gives up on a failed or dead message, with the reason a person gives. */
   discard(id: string, reason: string): Promise<InboxMessage>;
   countByStatus(): Promise<Record<InboxStatus, number>>;
@@ -300,7 +306,7 @@ export function createInboxService(deps: InboxDeps): InboxService {
     },
 
     async replay(id, options = {}) {
-      const reopened = await repo.reopenForReplay(db, id, clock.now(), options.payload, options.reason ?? null);
+      const reopened = await audit.reopenAudited(db, id, { ...options, at: clock.now(), auditId: ids.next() });
       if (!reopened) {
         const current = await load(id);
         throw new AppError('invalid_state', `inbox message ${id} is ${current.status}; only failed or dead messages can be replayed`, [
@@ -308,6 +314,11 @@ export function createInboxService(deps: InboxDeps): InboxService {
         ]);
       }
       return processMessage(id);
+    },
+
+    async replays(id) {
+      await load(id);
+      return (await audit.listReplays(db, id)).map(audit.toReplay);
     },
 
     async discard(id, reason) {

@@ -48,7 +48,9 @@ export async function dispatchDue(deps: DispatcherDeps, subscribers: readonly Su
     // each of them in turn would cost a query per subscriber per tick.
     const busy = new Set(await repo.subscribersWithDueDeliveries(db, deps.clock.now()));
     const due = subscribers.filter((s) => busy.has(s.name));
-    const results = await Promise.allSettled(due.map((s) => dispatchSubscriber({ ...deps, db }, s, report)));
+    const results = deps.config.subscribersInParallel
+      ? await Promise.allSettled(due.map((s) => dispatchSubscriber({ ...deps, db }, s, report)))
+      : await inTurn(due.map((s) => () => dispatchSubscriber({ ...deps, db }, s, report)));
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) throw failure.reason;
   };
@@ -68,6 +70,19 @@ export async function dispatchDue(deps: DispatcherDeps, subscribers: readonly Su
     }
   });
   return report;
+}
+
+/** Runs the works one after another, settling each like `Promise.allSettled` does. */
+async function inTurn(works: ReadonlyArray<() => Promise<void>>): Promise<PromiseSettledResult<void>[]> {
+  const results: PromiseSettledResult<void>[] = [];
+  for (const work of works) {
+    try {
+      results.push({ status: 'fulfilled', value: await work() });
+    } catch (reason) {
+      results.push({ status: 'rejected', reason });
+    }
+  }
+  return results;
 }
 
 async function dispatchSubscriber(deps: DispatcherDeps, subscriber: Subscriber, report: DispatchReport): Promise<void> {

@@ -84,7 +84,9 @@ export const selectDueDeliveries = (db: Executor, subscriber: string, now: numbe
   deliveriesWithEvents(db)
     .where('d.subscriber', '=', subscriber)
     .where('d.status', '=', 'pending')
-    .where('d.next_attempt_at', '<=', now)
+    // The unary plus keeps the planner off the (status, due time) index, which spans every
+    // subscriber and needs a sort, and on (subscriber, status, sequence, due time) — migration 0027.
+    .where(sql<number>`+${sql.ref('d.next_attempt_at')}`, '<=', now)
     .where(({ not, exists, selectFrom }) =>
       not(
         exists(

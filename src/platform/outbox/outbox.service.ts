@@ -146,7 +146,9 @@ export function createOutboxService(deps: OutboxDeps): OutboxService {
             .map((s) => ({ event_seq: row.seq, subscriber: s.name, subject: row.subject, status: 'pending', attempts: 0, next_attempt_at: now })),
         ),
       );
-      return withSeq.map(toEnvelope);
+      // The envelopes carry the data as given: parsing back what was just serialised would cost as
+      // much as the insert on the hot path, and the caller's object is what was serialised.
+      return withSeq.map((row, i) => ({ ...toEnvelope({ ...row, data: 'null' }), data: events[i]!.data as unknown }));
     },
 
     dispatchDue: dispatchOnce,
