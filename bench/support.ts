@@ -32,7 +32,7 @@ export async function openBenchHub(kind: StoreKind, config: ConfigInput = {}): P
   let cleanup: () => Promise<void>;
   if (kind === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'crossdock-bench-'));
-    store = openStore({ kind, sqlitePath: join(dir, 'bench.db') });
+    store = openStore({ kind, sqlitePath: join(dir, 'bench.db'), backgroundCheckpoint: true });
     cleanup = async () => rmSync(dir, { recursive: true, force: true });
   } else {
     const admin = postgresAdminUrl();

@@ -11,6 +11,7 @@ export async function openRuntime(config: Config): Promise<AppDeps & { migration
   const store: Store = openStore({
     kind: config.store.kind,
     sqlitePath: config.store.sqlitePath,
+    backgroundCheckpoint: true,
     postgresUrl: config.store.postgresUrl,
     postgresPoolSize: config.store.postgresPoolSize,
     onIdleConnectionError: (error) => console.error(`PostgreSQL dropped an idle connection (${error.message}); the pool will reconnect`),

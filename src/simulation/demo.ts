@@ -58,7 +58,7 @@ export async function startDemo(base: Config, options: DemoOptions): Promise<Dem
     files: { ...sim.files, pollIntervalMs: base.files.pollIntervalMs },
     webhooks: { ...base.webhooks, sources: { ...base.webhooks.sources, ...sim.webhooks.sources } },
   };
-  const store = openStore({ kind: 'sqlite', sqlitePath: config.store.sqlitePath });
+  const store = openStore({ kind: 'sqlite', sqlitePath: config.store.sqlitePath, backgroundCheckpoint: true });
   await migrateToLatest(store);
   const clock = new AcceleratedClock(demoStartMs(Date.now()), options.factor);
   const app = await buildApp(config, { store, clock, random: cryptoRandom, ids: uuidV7Generator(clock, cryptoRandom) });

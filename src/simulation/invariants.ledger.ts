@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Executor } from '../platform/db/store.ts';
-import { checkLedgerInvariants } from '../domains/inventory/reservations.test-invariants.ts';
+import { checkLedgerInvariants } from '../domains/inventory/index.ts';
 import type { InvariantId, Violation } from './invariants.ts';
 
 /**
  * I1–I4 and I10 on the inventory ledger. The ledger replay is the one the inventory property tests
- * already use (reservations.test-invariants.ts); this file runs it over every SKU the store knows,
+ * already use (ledger.invariants.ts); this file runs it over every SKU the store knows,
  * in chunks that stay under both stores' limits on query parameters, and turns its sentences into
  * violations with a subject.
  */

@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
-import { checkLedgerInvariants } from '../../src/domains/inventory/reservations.test-invariants.ts';
+import { checkLedgerInvariants } from '../../src/domains/inventory/index.ts';
 import { lineQuantityProblem, orderLifecycle, reachableFrom, type Order, type OrderState } from '../../src/domains/orders/index.ts';
 
 /**

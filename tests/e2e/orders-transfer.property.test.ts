@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { sampleWestLocation, seedSampleCatalog } from '../fixtures/catalog.ts';
-import { checkLedgerInvariants } from '../../src/domains/inventory/reservations.test-invariants.ts';
+import { checkLedgerInvariants } from '../../src/domains/inventory/index.ts';
 import { lineQuantityProblem, orderLifecycle, reachableFrom, type Order, type OrderState } from '../../src/domains/orders/index.ts';
 import type { Transfer } from '../../src/domains/procurement/index.ts';
 import type { Role } from '../../src/platform/auth/roles.ts';

@@ -15,3 +15,4 @@ export { type BasketEntry } from './availability.types.ts';
 export { type SupplyService } from './supply.service.ts';
 export { AVAILABILITY_CHANGED, AVAILABILITY_SUBJECT, type AvailabilityChangedBatch, type AvailabilityChangedData } from './feed.events.ts';
 export { CROSSDOCK_SOURCE, type CrossdockMovement, type CrossdockMovementType, type CrossdockMovements, type CrossdockPostingResult } from './crossdock-movements.ts';
+export { checkLedgerInvariants, checkLedgerUnchanged, readMovements, type MovementRecord } from './ledger.invariants.ts';

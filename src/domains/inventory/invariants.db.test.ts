@@ -5,7 +5,7 @@ import { createTestStore, testStoreKind, type TestStore } from '../../../tests/h
 import type { InventoryEvent } from './inventory.types.ts';
 import { applyDeltas, checkReserve, deltasForEvent, emptyBuckets, sellable, type Buckets } from './ledger.rules.ts';
 import { reservationHarness, type ReservationHarness } from './reservations.test-setup.ts';
-import { checkLedgerInvariants, checkLedgerUnchanged, readMovements, type MovementRecord } from './reservations.test-invariants.ts';
+import { checkLedgerInvariants, checkLedgerUnchanged, readMovements, type MovementRecord } from './ledger.invariants.ts';
 
 /**
  * Property tests of DESIGN §10 (I1–I4, I10) over long random sequences of warehouse events and

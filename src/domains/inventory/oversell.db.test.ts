@@ -5,7 +5,7 @@ import { createTestStore, testStoreKind, type TestStore } from '../../../tests/h
 import type { Executor } from '../../platform/db/store.ts';
 import { seededRandom } from '../../platform/random.ts';
 import { reservationHarness, type ReservationHarness } from './reservations.test-setup.ts';
-import { checkLedgerInvariants } from './reservations.test-invariants.ts';
+import { checkLedgerInvariants } from './ledger.invariants.ts';
 
 /**
  * I3 under contention on PostgreSQL: 32 clients on separate pooled connections reserve one scarce

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase, type Transaction } from 'kysely';
 import pg from 'pg';
-import { startTsWorker } from '../ts-worker.ts';
+import { Worker } from 'node:worker_threads';
 import { profiledStatement, statementProfileEnabled } from './statement-profile.ts';
 import type { Database } from '../../database.ts';
 
@@ -27,8 +27,10 @@ export interface StoreOptions {
   postgresUrl?: string;
   postgresPoolSize?: number;
   /**
-   * Embedded store only: checkpoint the write-ahead log on a background thread (the default for a
-   * database file) instead of inside whichever commit crosses the log-size threshold.
+   * Embedded store only: checkpoint the write-ahead log on a background thread instead of inside
+   * whichever commit crosses the log-size threshold. For a long-running hub (the CLI, the demo and
+   * the benchmarks ask for it); starting the thread costs tens of milliseconds, too much for the
+   * hundreds of short-lived stores the tests open.
    */
   backgroundCheckpoint?: boolean;
   /** Told when the server drops an idle pooled connection; the pool recovers on its own. */
@@ -87,7 +89,7 @@ export function openStore(options: StoreOptions): Store {
     database.pragma('synchronous = NORMAL');
     database.pragma('busy_timeout = 5000');
     database.pragma('foreign_keys = ON');
-    const checkpointer = path === ':memory:' || options.backgroundCheckpoint === false ? null : startCheckpointer(database, path);
+    const checkpointer = path !== ':memory:' && options.backgroundCheckpoint === true ? startCheckpointer(database, path) : null;
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
     return {
       kind: 'sqlite',
@@ -132,7 +134,7 @@ const FALLBACK_AUTOCHECKPOINT_PAGES = 16_384;
  */
 function startCheckpointer(database: SQLite.Database, path: string): { stop(): Promise<void> } {
   database.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
-  const worker = startTsWorker(new URL('./checkpointer.worker.ts', import.meta.url), { path, intervalMs: CHECKPOINT_INTERVAL_MS });
+  const worker = new Worker(new URL('./checkpointer.worker.mjs', import.meta.url), { workerData: { path, intervalMs: CHECKPOINT_INTERVAL_MS }, execArgv: [] });
   // The worker must not keep a process alive that has nothing else to do.
   worker.unref();
   let stopped: Promise<void> | null = null;

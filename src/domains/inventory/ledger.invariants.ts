@@ -6,7 +6,8 @@ import { positionKey, toBuckets } from './ledger.repo.ts';
 import { bucketNames, emptyBuckets, sellable, type Buckets } from './ledger.rules.ts';
 
 /**
- * Checks of DESIGN §10 against what is stored, for the property and concurrency tests. Each returns
+ * Checks of DESIGN §10 against what is stored, for the property and concurrency tests and the
+ * simulation's invariant checker (src/simulation/invariants.ts). Each returns
  * the violations it found as sentences (empty when the invariant holds), so a failing test says what
  * broke and where instead of only that something did.
  */
