@@ -3,19 +3,13 @@ import { parseArgs } from 'node:util';
 import { compareWithBaseline, defaultComparisonNetwork, type ComparisonReport } from '../simulation/baseline.ts';
 import { metricRows } from '../simulation/baseline.rules.ts';
 import { CliError } from './cli-error.ts';
+import { networkFlagOptions, networkFlags } from './simulation-args.ts';
 
 const usage = `usage:
   crossdock baseline [--seed N] [--days D] [--skus N] [--orders-per-day N] [--customers N] [--partners N] [--json FILE] [--markdown FILE]
     runs one seeded simulation through the hub and the same orders through the disconnected model
     (2-hourly syncs, no reservation, manual exceptions), and prints the metrics of both side by side
     (see docs/simulator.md, "Disconnected baseline"). --json and --markdown also write the report`;
-
-const whole = (name: string, value: string | undefined, min: number): number | undefined => {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new CliError(`--${name} must be a whole number of at least ${min}, got "${value}"\n\n${usage}`);
-  return n;
-};
 
 /** The report as a Markdown table: metric | disconnected | Crossdock. */
 export function reportMarkdown(report: ComparisonReport): string {
@@ -38,12 +32,7 @@ export async function baselineCommand(args: string[]): Promise<void> {
     ({ values } = parseArgs({
       args,
       options: {
-        seed: { type: 'string' },
-        days: { type: 'string' },
-        skus: { type: 'string' },
-        'orders-per-day': { type: 'string' },
-        customers: { type: 'string' },
-        partners: { type: 'string' },
+        ...networkFlagOptions,
         json: { type: 'string' },
         markdown: { type: 'string' },
       },
@@ -52,14 +41,15 @@ export async function baselineCommand(args: string[]): Promise<void> {
   } catch (error) {
     throw new CliError(`${(error as Error).message}\n\n${usage}`);
   }
+  const flags = networkFlags(values, usage);
   const started = Date.now();
   const report = await compareWithBaseline({
-    seed: whole('seed', values.seed, 0) ?? 1,
-    days: whole('days', values.days, 1) ?? 2,
-    skus: whole('skus', values.skus, 10) ?? defaultComparisonNetwork.skus,
-    ordersPerDay: whole('orders-per-day', values['orders-per-day'], 1) ?? defaultComparisonNetwork.ordersPerDay,
-    salesCustomers: whole('customers', values.customers, 1) ?? defaultComparisonNetwork.salesCustomers,
-    ediPartners: whole('partners', values.partners, 1) ?? defaultComparisonNetwork.ediPartners,
+    seed: flags.seed ?? 1,
+    days: flags.days ?? 2,
+    skus: flags.skus ?? defaultComparisonNetwork.skus,
+    ordersPerDay: flags.ordersPerDay ?? defaultComparisonNetwork.ordersPerDay,
+    salesCustomers: flags.salesCustomers ?? defaultComparisonNetwork.salesCustomers,
+    ediPartners: flags.ediPartners ?? defaultComparisonNetwork.ediPartners,
   });
   const markdown = reportMarkdown(report);
   console.log(`${markdown}\n\n(${((Date.now() - started) / 1000).toFixed(1)} s)`);

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { checkSeed, checkSeeds, describeFailure, seedRange, type SeedResult } from '../simulation/seeded-check.ts';
 import { CliError } from './cli-error.ts';
+import { wholeFlag } from './simulation-args.ts';
 
 const usage = `usage:
   crossdock simulate-check [--seed N | --from N --seeds COUNT] [--json]
@@ -10,12 +11,7 @@ const usage = `usage:
     every step. --seed replays one seed exactly; --from/--seeds runs a range (default: the
     CROSSDOCK_SIM_SEED_FROM / CROSSDOCK_SIM_SEEDS range, 1,000 seeds from 1). Exits 1 when a seed fails.`;
 
-const whole = (name: string, value: string | undefined, min: number): number | undefined => {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new CliError(`--${name} must be a whole number of at least ${min}, got "${value}"\n\n${usage}`);
-  return n;
-};
+const whole = wholeFlag(usage);
 
 /** `crossdock simulate-check`: one seed in detail, or a range with a line per failing seed. */
 export async function simulateCheckCommand(args: string[]): Promise<void> {

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { runSimulation } from '../simulation/run.ts';
 import { CliError } from './cli-error.ts';
+import { networkFlagOptions, networkFlags, wholeFlag } from './simulation-args.ts';
 
 const usage = `usage:
   crossdock simulate [--seed N] [--days D] [--skus N] [--orders-per-day N] [--customers N] [--partners N] [--step-minutes M] [--json]
@@ -8,12 +9,7 @@ const usage = `usage:
     manual clock, in one process; prints a summary and the SHA-256 of the hub's event log. The same
     seed gives the same hash (see docs/simulator.md)`;
 
-const whole = (name: string, value: string | undefined, min: number): number | undefined => {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new CliError(`--${name} must be a whole number of at least ${min}, got "${value}"\n\n${usage}`);
-  return n;
-};
+const whole = wholeFlag(usage);
 
 /** `crossdock simulate`: one seeded, deterministic run of the network model. */
 export async function simulateCommand(args: string[]): Promise<void> {
@@ -22,12 +18,7 @@ export async function simulateCommand(args: string[]): Promise<void> {
     ({ values } = parseArgs({
       args,
       options: {
-        seed: { type: 'string' },
-        days: { type: 'string' },
-        skus: { type: 'string' },
-        'orders-per-day': { type: 'string' },
-        customers: { type: 'string' },
-        partners: { type: 'string' },
+        ...networkFlagOptions,
         'step-minutes': { type: 'string' },
         json: { type: 'boolean', default: false },
       },
@@ -36,12 +27,7 @@ export async function simulateCommand(args: string[]): Promise<void> {
   } catch (error) {
     throw new CliError(`${(error as Error).message}\n\n${usage}`);
   }
-  const seed = whole('seed', values.seed, 0) ?? 1;
-  const days = whole('days', values.days, 1) ?? 1;
-  const skus = whole('skus', values.skus, 10);
-  const ordersPerDay = whole('orders-per-day', values['orders-per-day'], 1);
-  const salesCustomers = whole('customers', values.customers, 1);
-  const ediPartners = whole('partners', values.partners, 1);
+  const { seed = 1, days = 1, skus, ordersPerDay, salesCustomers, ediPartners } = networkFlags(values, usage);
   const stepMinutes = whole('step-minutes', values['step-minutes'], 1);
   const started = Date.now();
   const result = await runSimulation({
