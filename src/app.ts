@@ -7,6 +7,8 @@ import type { Random } from './platform/random.ts';
 import type { Store } from './platform/db/store.ts';
 import { createApiKeyService, type ApiKeyService } from './platform/auth/api-keys.service.ts';
 import { registerApiKeyRoutes } from './platform/auth/api-keys.routes.ts';
+import { registerMeRoutes } from './platform/auth/me.routes.ts';
+import { authenticatorWithOidc, createOidcAuthenticator } from './platform/auth/oidc.ts';
 import type { PartnerScope } from './platform/auth/partner-scope.ts';
 import { registerCanonicalRoutes } from './canonical.routes.ts';
 import { createCatalogService, registerCatalogRoutes, type CatalogService } from './domains/catalog/index.ts';
@@ -17,6 +19,7 @@ import { installErrorHandling } from './platform/http/error-handler.ts';
 import { createMetrics, setByStatus, type Metrics } from './platform/http/metrics.ts';
 import { installOpenApi, installRateLimit, installRequestMetrics } from './platform/http/plugins.ts';
 import { registerSystemRoutes } from './platform/http/system.routes.ts';
+import { registerUiRoutes } from './platform/http/ui.routes.ts';
 import type { HttpApp } from './platform/http/types.ts';
 import { createInboxService, registerInboxRoutes, type InboxService } from './platform/inbox/index.ts';
 import { createOutboxService, registerOutboxRoutes, type OutboxService, type Subscriber } from './platform/outbox/index.ts';
@@ -206,7 +209,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   registerShopifyInboxHandlers({ inbox: services.inbox, catalog: services.catalog, intake: services.orders.intake, orderDefaultsFor: services.webhooks.orderDefaultsFor });
 
   installErrorHandling(http);
-  const routes = installAccessControl(http, services.keys);
+  const oidc = config.auth.oidc ? createOidcAuthenticator(config.auth.oidc, { clock }) : null;
+  const routes = installAccessControl(http, authenticatorWithOidc(services.keys, oidc));
   installRequestMetrics(http, metrics);
   await installOpenApi(http);
   await installRateLimit(http, config);
@@ -219,7 +223,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     setByStatus(metrics.outboxDepth, deliveryCounts);
   };
   registerSystemRoutes(http, { store, metrics, refreshGauges });
+  registerUiRoutes(http);
   registerApiKeyRoutes(http, services.keys);
+  registerMeRoutes(http);
   // Keys scoped to a trading partner read only its messages (those its keys or its EDI sent) and
   // the events about its orders.
   const partnerScope: PartnerScope = { eventSubjects: partnerOrderSubject, inboxSources: (partnerCode) => services.keys.partnerInboxSources(partnerCode) };
@@ -239,7 +245,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   registerInboundWebhookRoutes(http, services.webhooks.inbound, config.webhooks);
   registerFileRoutes(http, services.files);
   registerEdiAvailabilityRoutes(http, services.edi.availability);
-  registerProcessRoutes(http, services.process);
+  registerProcessRoutes(http, services.process, { orderOwner: (id) => services.orders.store.get(id) });
   registerConsoleRoutes(http, createIntegrationConsole({ db, clock, webhooks: services.webhooks, files: services.files, folderPartner: (name) => config.files.folders.find((f) => f.name === name)?.partnerCode ?? null }), partnerScope);
 
   // ATP is read from memory, so the projection is loaded before the first request can arrive.

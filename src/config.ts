@@ -2,6 +2,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { z } from 'zod';
 import { mergeWebhookSecretsFromEnv, webhooksConfigSchema } from './connectors/webhooks/webhooks.config.ts';
 import { filesConfigSchema } from './connectors/files/files.config.ts';
+import { oidcConfigSchema } from './platform/auth/oidc.ts';
 
 /**
  * The one configuration schema. Every key has a default so the hub starts with no set-up; a file
@@ -38,6 +39,8 @@ export const configSchema = z
         rateLimitPerMinute: z.number().int().min(1).default(1200),
         /** On first start with no active key, create an admin key and print it once. */
         bootstrapAdminKey: z.boolean().default(true),
+        /** Sign-in with OIDC bearer tokens besides API keys; off unless set. See docs/api.md. */
+        oidc: oidcConfigSchema.optional(),
       })
       .strict()
       .prefault({}),
@@ -148,6 +151,11 @@ export const configEnvVars: ReadonlyArray<{ env: string; path: string; kind: Env
   { env: 'CROSSDOCK_STORE_POSTGRES_POOL_SIZE', path: 'store.postgresPoolSize', kind: 'int' },
   { env: 'CROSSDOCK_AUTH_RATE_LIMIT_PER_MINUTE', path: 'auth.rateLimitPerMinute', kind: 'int' },
   { env: 'CROSSDOCK_AUTH_BOOTSTRAP_ADMIN_KEY', path: 'auth.bootstrapAdminKey', kind: 'bool' },
+  { env: 'CROSSDOCK_OIDC_ISSUER', path: 'auth.oidc.issuer', kind: 'string' },
+  { env: 'CROSSDOCK_OIDC_AUDIENCE', path: 'auth.oidc.audience', kind: 'string' },
+  { env: 'CROSSDOCK_OIDC_JWKS_URI', path: 'auth.oidc.jwksUri', kind: 'string' },
+  { env: 'CROSSDOCK_OIDC_ROLES_CLAIM', path: 'auth.oidc.rolesClaim', kind: 'string' },
+  { env: 'CROSSDOCK_OIDC_NAME_CLAIM', path: 'auth.oidc.nameClaim', kind: 'string' },
   { env: 'CROSSDOCK_OUTBOX_POLL_INTERVAL_MS', path: 'outbox.pollIntervalMs', kind: 'int' },
   { env: 'CROSSDOCK_OUTBOX_ATTEMPTS_MAX', path: 'outbox.attemptsMax', kind: 'int' },
   { env: 'CROSSDOCK_INBOX_POLL_INTERVAL_MS', path: 'inbox.pollIntervalMs', kind: 'int' },

@@ -52,6 +52,7 @@ export async function demoCommand(config: Config, args: string[]): Promise<void>
       '                  carriers posting milestones, an ERP posting receivables, suppliers filling purchase orders.',
       '',
       `  Admin API key   ${demo.adminKey}`,
+      `  Dashboard       ${a}/app/   (sign in with the admin key)`,
       `  API docs        ${a}/docs   (OpenAPI: ${a}/openapi.json)`,
       `  Orders          curl -s -H "Authorization: Bearer ${demo.adminKey}" '${a}/v1/orders?limit=5'`,
       `  Event feed      curl -s -H "Authorization: Bearer ${demo.adminKey}" '${a}/v1/events?limit=20'`,

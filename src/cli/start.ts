@@ -27,6 +27,7 @@ export async function startCommand(config: Config): Promise<void> {
   console.log(
     [
       `Crossdock is running on ${describeStore(config)}.`,
+      `  Dashboard      ${address}/app/`,
       `  API            ${address}/v1`,
       `  API docs       ${address}/docs   (OpenAPI document: ${address}/openapi.json)`,
       `  Health         ${address}/healthz  ${address}/readyz`,

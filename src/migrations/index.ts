@@ -22,6 +22,7 @@ import { ediMigration } from './0020-edi.ts';
 import { integrationsConsoleMigration } from './0023-integrations-console.ts';
 import { reconciliationClearingMigration } from './0024-reconciliation-clearing.ts';
 import { outboxDispatchMigration } from './0027-outbox-dispatch.ts';
+import { reservationsBySkuMigration } from './0028-reservations-by-sku.ts';
 
 /** Every migration, in the order it applies. Names sort in the same order. */
 export const allMigrations: readonly StoreMigration[] = [
@@ -48,4 +49,5 @@ export const allMigrations: readonly StoreMigration[] = [
   integrationsConsoleMigration,
   reconciliationClearingMigration,
   outboxDispatchMigration,
+  reservationsBySkuMigration,
 ];

@@ -147,3 +147,37 @@ test('bad input is 400 validation_failed at its path; an unknown reservation is 
   const release = await t.app.http.inject({ method: 'POST', url: '/v1/reservations/01950000-0000-7000-8000-00000000ffff/release', headers: t.as('planner'), payload: { reason: 'Order Cancelled' } });
   assert.equal(release.statusCode, 400, 'a reason is a snake_case code');
 });
+
+test("a SKU's reservations page newest first by state and location; orderId and sku go alone", async () => {
+  await receive('E2E-SKU', 50);
+  await receive('E2E-SKU', 50, 'WEST');
+  const made: string[] = [];
+  for (let i = 1; i <= 5; i++) {
+    const res = await reserve('planner', { ...line('E2E-SKU', 2), lineNumber: i, locationCode: i === 5 ? 'WEST' : 'EAST' });
+    assert.equal(res.statusCode, 201);
+    made.push(res.json().id);
+    t.clock.advance(1_000);
+  }
+  const released = await t.app.http.inject({ method: 'POST', url: `/v1/reservations/${made[0]}/release`, headers: t.as('planner'), payload: { reason: 'order_cancelled' } });
+  assert.equal(released.statusCode, 200);
+
+  const seen: string[] = [];
+  let cursor: string | null | undefined;
+  do {
+    const res = await t.app.http.inject({ method: 'GET', url: `/v1/reservations?sku=E2E-SKU&limit=2${cursor ? `&cursor=${cursor}` : ''}`, headers: t.as('viewer') });
+    assert.equal(res.statusCode, 200);
+    seen.push(...res.json().items.map((r: { id: string }) => r.id));
+    cursor = res.json().nextCursor;
+  } while (cursor);
+  assert.deepEqual(seen, made.slice(1).reverse(), 'pending only, newest first, across pages');
+
+  const west = await t.app.http.inject({ method: 'GET', url: '/v1/reservations?sku=E2E-SKU&locationCode=WEST', headers: t.as('viewer') });
+  assert.deepEqual(west.json().items.map((r: { id: string }) => r.id), [made[4]]);
+  const gone = await t.app.http.inject({ method: 'GET', url: '/v1/reservations?sku=E2E-SKU&state=released', headers: t.as('viewer') });
+  assert.deepEqual(gone.json().items.map((r: { id: string }) => r.id), [made[0]]);
+
+  for (const query of ['', `?sku=E2E-SKU&orderId=${ORDER}`]) {
+    const res = await t.app.http.inject({ method: 'GET', url: `/v1/reservations${query}`, headers: t.as('viewer') });
+    assert.deepEqual([res.statusCode, res.json().error.code], [400, 'validation_failed'], query);
+  }
+});

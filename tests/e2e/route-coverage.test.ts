@@ -6,9 +6,9 @@ import { createTestApp, type TestApp } from '../helpers/app.ts';
  * The only routes that answer without an API key. Anything else public is a bug. Inbound webhooks
  * are authenticated by their source's signature instead (tests/e2e/webhooks-*.test.ts check it).
  */
-const publicAllowlist = [/^\/healthz$/, /^\/readyz$/, /^\/metrics$/, /^\/openapi\.json$/, /^\/docs(\/.*)?$/, /^\/v1\/webhooks\/:source$/];
-/** Routes deliberately left out of the OpenAPI document: the document itself and the docs UI. */
-const undocumented = [/^\/openapi\.json$/, /^\/docs(\/.*)?$/];
+const publicAllowlist = [/^\/$/, /^\/app(\/.*)?$/, /^\/healthz$/, /^\/readyz$/, /^\/metrics$/, /^\/openapi\.json$/, /^\/docs(\/.*)?$/, /^\/v1\/webhooks\/:source$/];
+/** Routes deliberately left out of the OpenAPI document: the document itself, the docs UI and the dashboard's page and assets. */
+const undocumented = [/^\/openapi\.json$/, /^\/docs(\/.*)?$/, /^\/$/, /^\/app(\/.*)?$/];
 
 const isPublic = (url: string) => publicAllowlist.some((re) => re.test(url));
 const openApiPath = (url: string) => url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');

@@ -1,6 +1,10 @@
+import type { Role } from '../../platform/auth/roles.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Executor } from '../../platform/db/store.ts';
 import { AppError } from '../../platform/errors.ts';
 import { decodeCursor, encodeCursor, type Page } from '../../platform/pagination.ts';
 import { isVisibleTo } from './exceptions.rules.ts';
+import { countLiveBySla } from './exceptions.repo.ts';
 import type { ExceptionStore } from './exceptions.store.ts';
 import type { AuditEntry, CrossdockException, ExceptionScope, ListExceptionsQuery } from './exceptions.types.ts';
 
@@ -57,5 +61,58 @@ export function createExceptionQueries(store: ExceptionStore) {
       };
     },
 
+  };
+}
+
+export interface QueueSummary {
+  queue: Role;
+  open: number;
+  claimed: number;
+  onTrack: number;
+  atRisk: number;
+  breached: number;
+}
+
+export interface ExceptionSummary {
+  generatedAt: string;
+  total: number;
+  byQueue: QueueSummary[];
+  byType: Array<{ type: string; count: number }>;
+}
+
+/**
+ * The live exceptions (open and claimed) at a glance: per queue by state and SLA standing, and per
+ * type. Breached is what the crossdock_exceptions_open{sla_state="breached"} gauge counts, so the two
+ * agree; on track plus at risk is its "within". Queues are listed busiest first, types likewise.
+ */
+export async function exceptionSummary(db: Executor, clock: Clock, scope: ExceptionScope): Promise<ExceptionSummary> {
+  const nowMs = clock.now();
+  const counts = await countLiveBySla(db, nowMs, scope.partnerCode ?? undefined);
+  const queues = new Map<string, QueueSummary>();
+  const types = new Map<string, number>();
+  let total = 0;
+  for (const c of counts) {
+    total += c.count;
+    types.set(c.type, (types.get(c.type) ?? 0) + c.count);
+    const queue = queues.get(c.queue) ?? { queue: c.queue as Role, open: 0, claimed: 0, onTrack: 0, atRisk: 0, breached: 0 };
+    if (c.state === 'claimed') queue.claimed += c.count;
+    else queue.open += c.count;
+    if (c.sla === 'breached') queue.breached += c.count;
+    else if (c.sla === 'at_risk') queue.atRisk += c.count;
+    else queue.onTrack += c.count;
+    queues.set(c.queue, queue);
+  }
+  const busiest = <T extends { key: string; n: number }>(a: T, b: T) => b.n - a.n || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  return {
+    generatedAt: new Date(nowMs).toISOString(),
+    total,
+    byQueue: [...queues.values()]
+      .map((q) => ({ q, key: q.queue, n: q.open + q.claimed }))
+      .sort(busiest)
+      .map(({ q }) => q),
+    byType: [...types]
+      .map(([type, count]) => ({ type, count, key: type, n: count }))
+      .sort(busiest)
+      .map(({ type, count }) => ({ type, count })),
   };
 }

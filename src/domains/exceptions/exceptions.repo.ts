@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import { chunks } from '../../platform/db/chunks.ts';
 import type { Executor, StoreKind, Tx } from '../../platform/db/store.ts';
 import type { ExceptionSort } from './exceptions.types.ts';
@@ -131,4 +131,33 @@ export async function countLive(db: Executor): Promise<Array<{ type: string; que
     .groupBy(['type', 'queue_role', 'breached'])
     .execute();
   return rows.map((r) => ({ type: r.type, queue: r.queue_role, slaState: Number(r.breached) === 1 ? 'breached' : 'within', count: Number(r.n) }));
+}
+
+/**
+ * Live exceptions counted by queue, type, state and SLA standing at `nowMs`: breached as the metrics
+ * gauge counts it (a breach recorded), at risk when not breached and at most a quarter of the SLA
+ * window is left (or it is due and the SLA clock has not recorded the breach yet), else on track.
+ */
+export async function countLiveBySla(db: Executor, nowMs: number, partnerCode: string | undefined) {
+  let q = db
+    .selectFrom('exceptions')
+    .select((eb) => [
+      'queue_role',
+      'type',
+      'state',
+      eb
+        .case()
+        .when('breach_count', '>', 0)
+        .then('breached')
+        .when(sql<number>`(sla_due_at - ${nowMs}) * 4`, '<=', sql<number>`sla_due_at - raised_at`)
+        .then('at_risk')
+        .else('on_track')
+        .end()
+        .as('sla'),
+      eb.fn.countAll<number>().as('n'),
+    ])
+    .where('closed_at', 'is', null);
+  if (partnerCode !== undefined) q = q.where('partner_code', '=', partnerCode);
+  const rows = await q.groupBy(['queue_role', 'type', 'state', 'sla']).execute();
+  return rows.map((r) => ({ queue: r.queue_role, type: r.type, state: r.state, sla: r.sla as 'breached' | 'at_risk' | 'on_track', count: Number(r.n) }));
 }

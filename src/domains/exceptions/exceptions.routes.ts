@@ -82,6 +82,30 @@ export function registerExceptionRoutes(app: HttpApp, exceptions: ExceptionServi
   );
 
   app.get(
+    '/v1/exceptions/summary',
+    {
+      config: { access: access.anyRole },
+      schema: {
+        tags,
+        summary: 'Live exceptions at a glance: per queue by state and SLA standing (on track, at risk, breached), and per type',
+        description:
+          'Counts the live exceptions (open and claimed). Breached: an SLA breach is recorded, as the crossdock_exceptions_open gauge counts it; ' +
+          'at risk: not breached with at most a quarter of the SLA window left (or due, and the SLA clock has not recorded it yet); else on track. ' +
+          'A partner-scoped key counts only its partner’s.',
+        response: {
+          200: z.object({
+            generatedAt: z.string(),
+            total: z.number().int(),
+            byQueue: z.array(z.object({ queue: roleSchema, open: z.number().int(), claimed: z.number().int(), onTrack: z.number().int(), atRisk: z.number().int(), breached: z.number().int() })),
+            byType: z.array(z.object({ type: z.string(), count: z.number().int() })),
+          }),
+        },
+      },
+    },
+    async (request) => exceptions.summary(principalOf(request)),
+  );
+
+  app.get(
     '/v1/exceptions/:id',
     {
       config: { access: access.anyRole },

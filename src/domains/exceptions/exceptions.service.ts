@@ -15,7 +15,7 @@ import { effectiveRegistry, type ExceptionRegistry } from './exceptions.registry
 import { assignVerdict, claimVerdict, isVisibleTo, mayWork, type Refusal } from './exceptions.rules.ts';
 import { createSlaClock, EXCEPTION_SLA_TIMER, nextEscalationAt } from './exceptions.sla.ts';
 import { createExceptionStore } from './exceptions.store.ts';
-import { createExceptionQueries, exceptionNotFound } from './exceptions.queries.ts';
+import { createExceptionQueries, exceptionNotFound, exceptionSummary } from './exceptions.queries.ts';
 import {
   keyActor,
   raiseInputSchema,
@@ -24,6 +24,7 @@ import {
   type ExceptionAction,
   type ExceptionActor,
   type ExceptionCaller,
+  type ExceptionScope,
   type ExceptionType,
   type ParsedRaiseInput,
   type RaiseInput,
@@ -308,6 +309,8 @@ export function createExceptionService(deps: ExceptionDeps) {
     get: queries.get,
     audit: queries.audit,
     list: queries.list,
+    /** Live exceptions counted by queue, state, SLA standing and type, within the caller's partner scope. */
+    summary: (scope: ExceptionScope) => exceptionSummary(db, clock, scope),
 
     /** Takes an exception for the caller (its role must own the current level, or admin). */
     claim: (id: string, caller: ExceptionCaller) => changeAssignee(id, caller, { keyId: caller.keyId, name: caller.name }, 'claim', null),

@@ -7,10 +7,44 @@ import type { HttpApp } from '../../platform/http/types.ts';
 import { receiveJsonAndProcess, unprocessedError, type InboxService } from '../../platform/inbox/index.ts';
 import { inventoryEventBatchSchema } from './ingest.validate.ts';
 import { listSources } from './ingest.repo.ts';
+import { movementsOfSku } from './ledger.repo.ts';
+import { decodeCursor, encodeCursor, pageQuerySchema, pageSchema } from '../../platform/pagination.ts';
 import { inventorySnapshotSchema } from './inventory.types.ts';
 import { INVENTORY_EVENTS_MESSAGE, INVENTORY_SNAPSHOT_MESSAGE } from './inventory.inbox.ts';
 
 const writers = access.roles('integration', 'warehouse');
+
+const movementSchema = z.object({
+  id: z.string(),
+  sku: z.string(),
+  locationCode: z.string(),
+  kind: z.string().describe('The movement type: receipt, shipment, adjustment, reservation, correction…'),
+  quantity: z.number().describe('The change in base units of the bucket it moved: on hand, else reserved, quarantined, damaged or in transit'),
+  onHandAfter: z.number().nullable().describe('On hand at the location right after this movement'),
+  source: z.string().nullable().describe('Who reported it: a source system, or the hub for its own movements'),
+  reference: z.string().nullable().describe('The document it belongs to, else the reservation it moved'),
+  occurredAt: z.string(),
+  recordedAt: z.string().describe('When the hub took it in'),
+});
+
+type MovementRow = Awaited<ReturnType<typeof movementsOfSku>>[number];
+
+/** A movement changes one bucket as a rule (a transfer out may change two); on hand is what people read first. */
+function movementView(row: MovementRow): z.infer<typeof movementSchema> {
+  const deltas = [row.d_on_hand, row.d_reserved, row.d_quarantined, row.d_damaged, row.d_in_transit].map(Number);
+  return {
+    id: row.id,
+    sku: row.sku,
+    locationCode: row.location_code,
+    kind: row.type,
+    quantity: deltas.find((d) => d !== 0) ?? 0,
+    onHandAfter: row.on_hand_after === null || row.on_hand_after === undefined ? null : Number(row.on_hand_after),
+    source: row.source,
+    reference: row.reference ?? row.reservation_id,
+    occurredAt: new Date(Number(row.occurred_at)).toISOString(),
+    recordedAt: new Date(Number(row.received_at)).toISOString(),
+  };
+}
 
 const intakeResponse = z.object({
   messageId: z.string(),
@@ -109,5 +143,29 @@ export function registerInventoryRoutes(app: HttpApp, deps: { inbox: InboxServic
         lastReceivedAt: row.last_received_at === null ? null : new Date(row.last_received_at).toISOString(),
       })),
     }),
+  );
+
+  app.get(
+    '/v1/inventory/movements',
+    {
+      config: { access: access.anyRole },
+      schema: {
+        tags: ['inventory'],
+        summary: 'Ledger movements of a SKU, newest first, with the on-hand after each; optionally at one location',
+        querystring: z
+          .object({ sku: z.string().min(1).max(64), locationCode: z.string().min(1).max(64).optional() })
+          .extend(pageQuerySchema.shape)
+          .strict(),
+        response: { 200: pageSchema(movementSchema), 400: errorResponseSchema },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const beforeSeq = q.cursor === undefined ? undefined : decodeCursor(q.cursor, ['n'] as const)[0];
+      const rows = await movementsOfSku(deps.db, { sku: q.sku, locationCode: q.locationCode, beforeSeq, limit: q.limit + 1 });
+      const page = rows.slice(0, q.limit);
+      const last = page[page.length - 1];
+      return { items: page.map(movementView), nextCursor: rows.length > q.limit && last ? encodeCursor([Number(last.seq)]) : null };
+    },
   );
 }

@@ -125,3 +125,28 @@ export const readMovementsForPosition = (db: Executor, sku: string, locationCode
     .orderBy('seq', 'desc')
     .limit(limit)
     .execute();
+
+export interface SkuMovementFilter {
+  sku: string;
+  locationCode?: string | undefined;
+  /** Keyset: only movements before this ledger sequence (the last of the previous page). */
+  beforeSeq?: number | undefined;
+  limit: number;
+}
+
+/**
+ * A SKU's movements, newest first, each with the on-hand of its position right after it. The ledger
+ * stores deltas only; replaying them from the first movement gives the stored balance (I1), so the
+ * running sum per location in ledger order is the on-hand after each movement.
+ */
+export function movementsOfSku(db: Executor, f: SkuMovementFilter) {
+  let ledger = db
+    .selectFrom('inventory_movements')
+    .selectAll()
+    .select(sql<number>`sum(d_on_hand) over (partition by location_code order by seq rows between unbounded preceding and current row)`.as('on_hand_after'))
+    .where('sku', '=', f.sku);
+  if (f.locationCode !== undefined) ledger = ledger.where('location_code', '=', f.locationCode);
+  let page = db.selectFrom(ledger.as('m')).selectAll();
+  if (f.beforeSeq !== undefined) page = page.where('m.seq', '<', f.beforeSeq);
+  return page.orderBy('m.seq', 'desc').limit(f.limit).execute();
+}

@@ -32,6 +32,18 @@ export const insertReservationIfNew = async (tx: Tx, row: ReservationRecord): Pr
 export const findReservation = (db: Executor, id: string): Promise<ReservationRecord | undefined> =>
   db.selectFrom('reservations').selectAll().where('id', '=', id).executeTakeFirst();
 
+/** A SKU's reservations in one state, newest first, after the keyset (created_at, id) when given. */
+export function listReservationsBySku(
+  db: Executor,
+  query: { sku: string; state: string; locationCode?: string | undefined; after?: { createdAt: number; id: string } | undefined; limit: number },
+): Promise<ReservationRecord[]> {
+  let select = db.selectFrom('reservations').selectAll().where('sku', '=', query.sku).where('state', '=', query.state);
+  if (query.locationCode !== undefined) select = select.where('location_code', '=', query.locationCode);
+  const after = query.after;
+  if (after) select = select.where((eb) => eb.or([eb('created_at', '<', after.createdAt), eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)])]));
+  return select.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
+}
+
 export const listReservationsByOrder = (db: Executor, orderId: string): Promise<ReservationRecord[]> =>
   db.selectFrom('reservations').selectAll().where('order_id', '=', orderId).orderBy('line_number').orderBy('created_at').orderBy('id').execute();
 

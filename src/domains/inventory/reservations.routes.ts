@@ -5,7 +5,8 @@ import { AppError } from '../../platform/errors.ts';
 import { errorResponseSchema } from '../../platform/http/error-handler.ts';
 import type { HttpApp } from '../../platform/http/types.ts';
 import { idSchema } from '../shared/index.ts';
-import { reservationSchema, type Reservation } from './inventory.types.ts';
+import { pageQuerySchema } from '../../platform/pagination.ts';
+import { reservationSchema, reservationStates, type Reservation } from './inventory.types.ts';
 import type { ReservationService } from './reservations.service.ts';
 import { commitBodySchema, releaseBodySchema, reserveInputSchema, resolutionResults } from './reservations.types.ts';
 
@@ -104,12 +105,29 @@ export function registerReservationRoutes(app: HttpApp, reservations: Reservatio
       preHandler: refusePartnerScopedKeys,
       schema: {
         tags,
-        summary: "An order's reservations, by line, in every state",
-        querystring: z.object({ orderId: idSchema.describe('The order whose reservations to list') }).strict(),
-        response: { 200: z.object({ items: z.array(reservationSchema) }), ...errors },
+        summary: "An order's reservations (by line, every state), or a SKU's (newest first, paged)",
+        description:
+          'Give `orderId` for every reservation of one order, or `sku` (with `state`, default pending, and optionally `locationCode`) for the stock held of one item, newest first with `limit` and `cursor`.',
+        querystring: z
+          .object({
+            orderId: idSchema.optional().describe('The order whose reservations to list'),
+            sku: z.string().min(1).max(64).optional().describe("The item whose reservations to list"),
+            state: z.enum(reservationStates).default('pending').describe('With sku: only reservations in this state'),
+            locationCode: z.string().min(1).max(64).optional().describe('With sku: only this location'),
+          })
+          .extend(pageQuerySchema.shape)
+          .strict(),
+        response: { 200: z.object({ items: z.array(reservationSchema), nextCursor: z.string().nullable().optional() }), ...errors },
       },
     },
-    async (request) => ({ items: await reservations.listByOrder(request.query.orderId) }),
+    async (request) => {
+      const q = request.query;
+      if ((q.orderId === undefined) === (q.sku === undefined)) {
+        throw new AppError('validation_failed', 'querystring: give exactly one of orderId and sku', [{ path: 'querystring.orderId', message: 'orderId or sku, not both and not neither' }]);
+      }
+      if (q.orderId !== undefined) return { items: await reservations.listByOrder(q.orderId), nextCursor: null };
+      return reservations.listBySku({ sku: q.sku!, state: q.state, locationCode: q.locationCode, limit: q.limit, cursor: q.cursor });
+    },
   );
 
   app.post(

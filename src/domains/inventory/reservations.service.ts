@@ -5,7 +5,10 @@ import { AppError, invariant } from '../../platform/errors.ts';
 import type { IdGenerator } from '../../platform/ids.ts';
 import type { NewEvent, OutboxService } from '../../platform/outbox/index.ts';
 import type { TimerHandler, TimerService } from '../../platform/timers/index.ts';
-import type { Reservation } from './inventory.types.ts';
+import { decodeCursor, encodeCursor, type Page } from '../../platform/pagination.ts';
+import type { Reservation, reservationStates } from './inventory.types.ts';
+
+type ReservationState = (typeof reservationStates)[number];
 import { postToLedger, type PostingReport } from './ledger.posting.ts';
 import { positionKey } from './ledger.repo.ts';
 import { sellable } from './ledger.rules.ts';
@@ -73,6 +76,8 @@ export interface ReservationService {
   /** 404 `not_found` when absent. */
   get(id: string): Promise<Reservation>;
   listByOrder(orderId: string): Promise<Reservation[]>;
+  /** A SKU's reservations in a state, newest first, one page at a time. */
+  listBySku(query: { sku: string; state: ReservationState; locationCode?: string | undefined; limit: number; cursor?: string | undefined }): Promise<Page<Reservation>>;
 }
 
 export interface ReservationDeps {
@@ -369,6 +374,14 @@ export function createReservationService(deps: ReservationDeps): ReservationServ
 
     async listByOrder(orderId) {
       return (await repo.listReservationsByOrder(db, orderId)).map(toReservation);
+    },
+
+    async listBySku(query) {
+      const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ['n', 's'] as const);
+      const rows = await repo.listReservationsBySku(db, { ...query, after: after && { createdAt: after[0], id: after[1] }, limit: query.limit + 1 });
+      const page = rows.slice(0, query.limit);
+      const last = page[page.length - 1];
+      return { items: page.map(toReservation), nextCursor: rows.length > query.limit && last ? encodeCursor([Number(last.created_at), last.id]) : null };
     },
   };
 }

@@ -1,5 +1,5 @@
 import { chunks } from '../../platform/db/chunks.ts';
-import { sql } from 'kysely';
+import { PostgresAdapter, sql, type RawBuilder } from 'kysely';
 import type { Executor, StoreKind, Tx } from '../../platform/db/store.ts';
 import type { OrderLineRow, OrderRow } from './orders.tables.ts';
 
@@ -34,6 +34,11 @@ export async function openOrdersValue(db: Executor, customerCode: string): Promi
   return Number(row.total);
 }
 
+export type OrderSort = 'newest' | 'oldest' | 'promiseDate';
+
+/** Orders with neither a promise nor a requested delivery date sort after every dated one. */
+export const NO_PROMISE_DATE = '9999-12-31';
+
 export interface OrderListFilter {
   customerCode?: string | undefined;
   state?: string | undefined;
@@ -41,21 +46,64 @@ export interface OrderListFilter {
   customerPo?: string | undefined;
   partnerCode?: string | undefined;
   sku?: string | undefined;
+  /** Any one reference, exactly: order id, external order number, customer PO, customer code, partner code or a line's SKU. */
+  q?: string | undefined;
+  sort?: OrderSort | undefined;
+  /** The keyset position of the last row of the previous page: its promise date key (promiseDate sort only) and id. */
+  after?: { key?: string | undefined; id: string } | undefined;
   afterId?: string | undefined;
   limit: number;
 }
 
+/**
+ * The date promised to the customer as a sortable text: the promise date, else the requested delivery
+ * date (as promiseDateOf in orchestration reads it), else NO_PROMISE_DATE. Both are only in the
+ * document; the JSON is read with each store's own function, told apart by Kysely's adapter.
+ */
+export function promiseDateKey(db: Executor): RawBuilder<string> {
+  const field = (name: string) =>
+    db.getExecutor().adapter instanceof PostgresAdapter ? sql`(cast(document as jsonb) ->> ${name})` : sql`json_extract(document, ${`$.${name}`})`;
+  return sql<string>`coalesce(${field('promiseDate')}, ${field('requestedDeliveryDate')}, ${NO_PROMISE_DATE})`;
+}
+
 export function listOrders(db: Executor, f: OrderListFilter) {
-  let q = db.selectFrom('orders').selectAll();
+  const sort = f.sort ?? 'newest';
+  const dateKey = promiseDateKey(db);
+  let q = db.selectFrom('orders').selectAll().select(dateKey.as('promise_date_key'));
   if (f.customerCode !== undefined) q = q.where('customer_code', '=', f.customerCode);
   if (f.state !== undefined) q = q.where('state', '=', f.state);
   if (f.externalOrderNumber !== undefined) q = q.where('external_order_number', '=', f.externalOrderNumber);
   if (f.customerPo !== undefined) q = q.where('customer_po', '=', f.customerPo);
   if (f.partnerCode !== undefined) q = q.where('partner_code', '=', f.partnerCode);
   if (f.sku !== undefined) q = q.where('id', 'in', db.selectFrom('order_lines').select('order_id').where('sku', '=', f.sku));
-  if (f.afterId !== undefined) q = q.where('id', '<', f.afterId);
-  // Newest first: ids are time-sortable.
-  return q.orderBy('id', 'desc').limit(f.limit + 1).execute();
+  if (f.q !== undefined) {
+    const ref = f.q;
+    q = q.where((eb) =>
+      eb.or([
+        eb('id', '=', ref),
+        eb('external_order_number', '=', ref),
+        eb('customer_po', '=', ref),
+        eb('customer_code', '=', ref),
+        eb('partner_code', '=', ref),
+        eb('id', 'in', db.selectFrom('order_lines').select('order_id').where('sku', '=', ref)),
+      ]),
+    );
+  }
+  const after = f.after ?? (f.afterId === undefined ? undefined : { id: f.afterId });
+  // Ids are time-sortable, so newest and oldest are the id order; the promise date sort breaks ties by id.
+  if (sort === 'newest') {
+    if (after !== undefined) q = q.where('id', '<', after.id);
+    return q.orderBy('id', 'desc').limit(f.limit + 1).execute();
+  }
+  if (sort === 'oldest') {
+    if (after !== undefined) q = q.where('id', '>', after.id);
+    return q.orderBy('id', 'asc').limit(f.limit + 1).execute();
+  }
+  if (after !== undefined && after.key !== undefined) {
+    const key = after.key;
+    q = q.where((eb) => eb.or([eb(dateKey, '>', key), eb.and([eb(dateKey, '=', key), eb('id', '>', after.id)])]));
+  }
+  return q.orderBy(dateKey, 'asc').orderBy('id', 'asc').limit(f.limit + 1).execute();
 }
 
 /** Reads an order and, on PostgreSQL, locks it until commit, so two flows cannot change it at once. */

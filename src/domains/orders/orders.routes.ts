@@ -11,6 +11,31 @@ import { ORDER_INTAKE_MESSAGE } from './orders.inbox.ts';
 import * as repo from './orders.repo.ts';
 import { orderIntakeSchema, orderSchema, orderStateSchema, type Order } from './orders.types.ts';
 
+const orderSortSchema = z.enum(['newest', 'oldest', 'promiseDate']).describe('newest (the default) or oldest received first, or earliest promise date first');
+
+/**
+ * A list cursor names its sort and holds that sort's key of the last row: [sort, id], or
+ * [sort, promise date key, id]. A cursor made under another sort would skip or repeat rows, so it is refused.
+ */
+function decodeOrderCursor(cursor: string, sort: repo.OrderSort): { key?: string; id: string } {
+  let cursorSort: unknown;
+  try {
+    cursorSort = (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[])[0];
+  } catch {
+    cursorSort = undefined;
+  }
+  // Anything else (garbage, a cursor of another list) is refused by decodeCursor below with the usual message.
+  if (cursorSort !== sort && orderSortSchema.options.includes(cursorSort as repo.OrderSort)) {
+    throw new AppError('invalid_cursor', `the cursor belongs to a list sorted by ${cursorSort}, not ${sort}`, [{ path: 'querystring.cursor', message: 'pass nextCursor with the same sort' }]);
+  }
+  if (sort === 'promiseDate') {
+    const [, key, id] = decodeCursor(cursor, ['s', 's', 's'] as const);
+    return { key, id };
+  }
+  const [, id] = decodeCursor(cursor, ['s', 's'] as const);
+  return { id };
+}
+
 const intakeAnswer = z.object({ result: z.enum(['created', 'exists']), messageId: z.string(), order: orderSchema });
 
 /** A key scoped to a trading partner acts only for that partner's orders. */
@@ -77,7 +102,11 @@ export function registerOrderRoutes(app: HttpApp, deps: { inbox: InboxService; d
       config: { access: access.anyRole },
       schema: {
         tags: ['orders'],
-        summary: 'Find orders by customer, state, order number, customer PO, partner or SKU; newest first',
+        summary: 'Find orders by customer, state, order number, customer PO, partner or SKU, or by any one reference (q); newest, oldest or earliest promise date first',
+        description:
+          'q matches exactly (case-sensitive) any of: order id, external order number, customer PO, customer code, partner code, a line SKU. ' +
+          'sort=promiseDate orders by the promise date (else the requested delivery date; undated orders last). Keyset-paged: pass nextCursor ' +
+          'as cursor with the same filters and sort; a cursor from another sort is 400 invalid_cursor.',
         querystring: z
           .object({
             customerCode: z.string().max(64).optional(),
@@ -86,6 +115,8 @@ export function registerOrderRoutes(app: HttpApp, deps: { inbox: InboxService; d
             customerPo: z.string().max(64).optional(),
             partnerCode: z.string().max(64).optional(),
             sku: z.string().max(64).optional(),
+            q: z.string().min(1).max(64).optional().describe('Any one reference, exact: order id, external order number, customer PO, customer code, partner code or line SKU'),
+            sort: orderSortSchema.default('newest'),
             limit: z.coerce.number().int().min(1).max(500).default(50),
             cursor: z.string().max(200).optional(),
           })
@@ -96,12 +127,13 @@ export function registerOrderRoutes(app: HttpApp, deps: { inbox: InboxService; d
     async (request) => {
       const q = request.query;
       const principal = principalOf(request);
-      const afterId = q.cursor === undefined ? undefined : decodeCursor(q.cursor, ['s'] as const)[0];
-      const rows = await repo.listOrders(deps.db, { ...q, partnerCode: principal.partnerCode ?? q.partnerCode, afterId, limit: q.limit });
+      const after = q.cursor === undefined ? undefined : decodeOrderCursor(q.cursor, q.sort);
+      const rows = await repo.listOrders(deps.db, { ...q, partnerCode: principal.partnerCode ?? q.partnerCode, after, limit: q.limit });
       const page = rows.slice(0, q.limit);
+      const last = page[page.length - 1];
       return {
         items: page.map((r) => JSON.parse(r.document) as Order),
-        nextCursor: rows.length > q.limit ? encodeCursor([page[page.length - 1]!.id]) : null,
+        nextCursor: rows.length > q.limit && last ? encodeCursor(q.sort === 'promiseDate' ? [q.sort, last.promise_date_key, last.id] : [q.sort, last.id]) : null,
       };
     },
   );

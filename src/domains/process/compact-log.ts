@@ -11,10 +11,20 @@ import { eventKinds, type EventKind, type LoggedEvent } from './process.types.ts
 export class Interner {
   private readonly index = new Map<string, number>();
   readonly values: string[] = [];
+  /**
+   * A frozen dictionary refuses new values: a worker folding part of a log shares the dictionary its
+   * owner filled before the split, and a value it lacks means the split was not prepared for that log.
+   */
+  frozen = false;
+
+  constructor(values: readonly string[] = []) {
+    for (const value of values) this.intern(value);
+  }
 
   intern(value: string): number {
     let code = this.index.get(value);
     if (code === undefined) {
+      if (this.frozen) throw new Error(`invariant violated: ${JSON.stringify(value)} is not in a frozen dictionary`);
       code = this.values.length;
       this.values.push(value);
       this.index.set(value, code);
@@ -30,11 +40,25 @@ export class Interner {
 
 export const kindCode: Readonly<Record<EventKind, number>> = Object.fromEntries(eventKinds.map((k, i) => [k, i])) as Record<EventKind, number>;
 
-function grow<T extends Float64Array | Int32Array | Uint8Array>(array: T, needed: number): T {
+type Column = Float64Array | Int32Array | Uint8Array;
+type ColumnClass<T extends Column> = { new (n: number): T; new (buffer: ArrayBufferLike): T; BYTES_PER_ELEMENT: number };
+
+/**
+ * Room for `needed` values, the values held copied. A column already in shared memory grows into
+ * shared memory, so a log built shared stays shareable with worker threads without a copy.
+ */
+function grow<T extends Column>(array: T, needed: number): T {
   if (needed <= array.length) return array;
-  const next = new (array.constructor as new (n: number) => T)(Math.max(needed, array.length * 2, 16));
+  const length = Math.max(needed, array.length * 2, 16);
+  const Class = array.constructor as ColumnClass<T>;
+  const next = array.buffer instanceof SharedArrayBuffer ? new Class(new SharedArrayBuffer(length * Class.BYTES_PER_ELEMENT)) : new Class(length);
   next.set(array);
   return next;
+}
+
+/** An empty column, in shared memory or not. */
+function column<T extends Column>(Class: ColumnClass<T>, length: number, shared: boolean): T {
+  return shared ? new Class(new SharedArrayBuffer(length * Class.BYTES_PER_ELEMENT)) : new Class(length);
 }
 
 /** Times in attribute values are ISO strings on the wire and milliseconds in the columns. */
@@ -45,10 +69,15 @@ export const isTimeAttribute = (name: string): boolean => name.endsWith('At');
  * Millions of ids as separate strings would make every garbage collection walk millions of objects.
  */
 class IdBuffer {
-  private bytes = new Uint8Array(1 << 16);
-  private start = new Int32Array(1 << 12);
-  private used = 0;
+  bytes: Uint8Array;
+  start: Int32Array;
+  used = 0;
   count = 0;
+
+  constructor(shared: boolean) {
+    this.bytes = column(Uint8Array, 1 << 16, shared);
+    this.start = column(Int32Array, 1 << 12, shared);
+  }
 
   push(id: string): void {
     if (this.count + 1 >= this.start.length) this.start = grow(this.start, (this.count + 2) * 2);
@@ -65,45 +94,184 @@ class IdBuffer {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+/**
+ * A log's columns as worker threads receive them: views of shared memory (nothing is copied), the
+ * string dictionary's values and the counts.
+ */
+export interface SharedLog {
+  strings: string[];
+  idBytes: Uint8Array;
+  idStart: Int32Array;
+  idUsed: number;
+  objects: number;
+  objectType: Int32Array;
+  objectOrdinal: Int32Array;
+  ofType: Int32Array[];
+  typeCount: number[];
+  events: number;
+  seq: Float64Array;
+  time: Float64Array;
+  activity: Int32Array;
+  kind: Uint8Array;
+  flags: Uint8Array;
+  source: Int32Array;
+  relations: number;
+  relStart: Int32Array;
+  relObject: Int32Array;
+  relType: Int32Array;
+  relOrdinal: Int32Array;
+  relQualifier: Int32Array;
+  relQuantity: Float64Array;
+  changes: number;
+  chgStart: Int32Array;
+  chgObject: Int32Array;
+  chgName: Int32Array;
+  chgNumber: Float64Array;
+  chgText: Int32Array;
+}
+
 export class CompactLog {
   readonly strings = new Interner();
   /** Object id → number, for logs built from ids (the subscriber's batches, a recompute); generators number their own. */
   private readonly objectIndex = new Map<string, number>();
-  private readonly ids = new IdBuffer();
+  private readonly ids: IdBuffer;
   /** The interned type of each object, and its number among the objects of its type (its ordinal). */
-  objectType = new Int32Array(16);
-  objectOrdinal = new Int32Array(16);
+  objectType: Int32Array;
+  objectOrdinal: Int32Array;
   /** Per interned type: its objects by ordinal. */
   private readonly ofType: Int32Array[] = [];
   private readonly typeCount: number[] = [];
+  /** Whether the columns live in shared memory, so worker threads can fold and map the log (`share`). */
+  readonly shared: boolean;
 
   events = 0;
-  seq = new Float64Array(16);
-  time = new Float64Array(16);
-  activity = new Int32Array(16);
-  kind = new Uint8Array(16);
-  flags = new Uint8Array(16);
+  seq: Float64Array;
+  time: Float64Array;
+  activity: Int32Array;
+  kind: Uint8Array;
+  flags: Uint8Array;
   /** Interned integration source, or -1. */
-  source = new Int32Array(16);
+  source: Int32Array;
 
   relations = 0;
-  relStart = new Int32Array(17);
-  relObject = new Int32Array(16);
+  relStart: Int32Array;
+  relObject: Int32Array;
   /** The related object's type and ordinal, beside it: readers of relations never look objects up. */
-  relType = new Int32Array(16);
-  relOrdinal = new Int32Array(16);
-  relQualifier = new Int32Array(16);
+  relType: Int32Array;
+  relOrdinal: Int32Array;
+  relQualifier: Int32Array;
   /** NaN when the relation carries no quantity. */
-  relQuantity = new Float64Array(16);
+  relQuantity: Float64Array;
 
   changes = 0;
-  chgStart = new Int32Array(17);
-  chgObject = new Int32Array(16);
-  chgName = new Int32Array(16);
+  chgStart: Int32Array;
+  chgObject: Int32Array;
+  chgName: Int32Array;
   /** A numeric (or time, in ms) value, NaN for text. */
-  chgNumber = new Float64Array(16);
+  chgNumber: Float64Array;
   /** An interned text value, or -1. */
-  chgText = new Int32Array(16);
+  chgText: Int32Array;
+
+  /**
+   * `shared`: keep the columns in `SharedArrayBuffer`s, for a log that worker threads will read (a
+   * recompute of the whole log); small logs (a subscriber's batch) need not.
+   */
+  constructor(options: { shared?: boolean } = {}) {
+    const shared = options.shared ?? false;
+    this.shared = shared;
+    this.ids = new IdBuffer(shared);
+    this.objectType = column(Int32Array, 16, shared);
+    this.objectOrdinal = column(Int32Array, 16, shared);
+    this.seq = column(Float64Array, 16, shared);
+    this.time = column(Float64Array, 16, shared);
+    this.activity = column(Int32Array, 16, shared);
+    this.kind = column(Uint8Array, 16, shared);
+    this.flags = column(Uint8Array, 16, shared);
+    this.source = column(Int32Array, 16, shared);
+    this.relStart = column(Int32Array, 17, shared);
+    this.relObject = column(Int32Array, 16, shared);
+    this.relType = column(Int32Array, 16, shared);
+    this.relOrdinal = column(Int32Array, 16, shared);
+    this.relQualifier = column(Int32Array, 16, shared);
+    this.relQuantity = column(Float64Array, 16, shared);
+    this.chgStart = column(Int32Array, 17, shared);
+    this.chgObject = column(Int32Array, 16, shared);
+    this.chgName = column(Int32Array, 16, shared);
+    this.chgNumber = column(Float64Array, 16, shared);
+    this.chgText = column(Int32Array, 16, shared);
+  }
+
+  /** The log as worker threads receive it. Only a log built `shared` can be shared. */
+  share(): SharedLog {
+    if (!this.shared) throw new Error('invariant violated: only a log built shared can be shared');
+    const { ids } = this;
+    return {
+      strings: this.strings.values.slice(),
+      idBytes: ids.bytes,
+      idStart: ids.start,
+      idUsed: ids.used,
+      objects: ids.count,
+      objectType: this.objectType,
+      objectOrdinal: this.objectOrdinal,
+      ofType: this.ofType.slice(),
+      typeCount: this.typeCount.slice(),
+      events: this.events,
+      seq: this.seq,
+      time: this.time,
+      activity: this.activity,
+      kind: this.kind,
+      flags: this.flags,
+      source: this.source,
+      relations: this.relations,
+      relStart: this.relStart,
+      relObject: this.relObject,
+      relType: this.relType,
+      relOrdinal: this.relOrdinal,
+      relQualifier: this.relQualifier,
+      relQuantity: this.relQuantity,
+      changes: this.changes,
+      chgStart: this.chgStart,
+      chgObject: this.chgObject,
+      chgName: this.chgName,
+      chgNumber: this.chgNumber,
+      chgText: this.chgText,
+    };
+  }
+
+  /** A worker thread's view of a shared log: read it, do not append to it (`object(id)` finds nothing). */
+  static fromShared(state: SharedLog): CompactLog {
+    const log = new CompactLog();
+    for (const value of state.strings) log.strings.intern(value);
+    log.ids.bytes = state.idBytes;
+    log.ids.start = state.idStart;
+    log.ids.used = state.idUsed;
+    log.ids.count = state.objects;
+    log.objectType = state.objectType;
+    log.objectOrdinal = state.objectOrdinal;
+    log.ofType.push(...state.ofType);
+    log.typeCount.push(...state.typeCount);
+    log.events = state.events;
+    log.seq = state.seq;
+    log.time = state.time;
+    log.activity = state.activity;
+    log.kind = state.kind;
+    log.flags = state.flags;
+    log.source = state.source;
+    log.relations = state.relations;
+    log.relStart = state.relStart;
+    log.relObject = state.relObject;
+    log.relType = state.relType;
+    log.relOrdinal = state.relOrdinal;
+    log.relQualifier = state.relQualifier;
+    log.relQuantity = state.relQuantity;
+    log.changes = state.changes;
+    log.chgStart = state.chgStart;
+    log.chgObject = state.chgObject;
+    log.chgName = state.chgName;
+    log.chgNumber = state.chgNumber;
+    log.chgText = state.chgText;
+    return log;
+  }
 
   get objects(): number {
     return this.ids.count;
@@ -132,7 +300,7 @@ export class CompactLog {
     const ordinal = this.typeCount[typeCode] ?? 0;
     this.typeCount[typeCode] = ordinal + 1;
     this.objectOrdinal[index] = ordinal;
-    this.ofType[typeCode] = grow(this.ofType[typeCode] ?? new Int32Array(16), ordinal + 1);
+    this.ofType[typeCode] = grow(this.ofType[typeCode] ?? column(Int32Array, 16, this.shared), ordinal + 1);
     this.ofType[typeCode]![ordinal] = index;
     return index;
   }

@@ -58,8 +58,19 @@ export type ColumnOf<T extends FactType> = keyof (typeof factSchemas)[T] | 'firs
  */
 const INT_COLUMN = 1 << 16;
 
-/** "Not known" in an integer column (read back as NaN). Counts, codes and rows are never negative. */
+/**
+ * "Not known" in an integer column (read back as NaN). Counts, codes and rows are never negative.
+ *
+ * Cells are stored so that all-zero bytes read as "not known": integers XOR `NULL_INT` (a bijection,
+ * so every other value round-trips), and a time of +0 bits is "not known" while the time 0 itself is
+ * kept as −0. Fresh memory is then a table of blank rows with nothing written to it: a recompute does
+ * not pass over 400 MB of facts to blank them before folding, and the pages are first touched by the
+ * thread that folds into them.
+ */
 const NULL_INT = -2_147_483_648;
+
+/** The size of a page of memory (the least on Linux). */
+const PAGE_BYTES = 4096;
 
 interface Layout {
   /** The columns in schema order (`firstAt`, `lastAt` first), their kinds and their codes. */
@@ -120,9 +131,16 @@ export class FactTable<T extends FactType = FactType> {
   /** Rows an event changed, for the incremental path to write back. */
   readonly dirty = new Set<number>();
   trackDirty = false;
+  /** A parallel fold's part: a byte per row, set for each row the part changed (see `FoldPart`). */
+  marks: Uint8Array | null = null;
 
-  constructor(type: T, capacity: number, source: CompactLog | null) {
+  /** Shared tables (folded by worker threads) live in one `SharedArrayBuffer` that never grows. */
+  readonly shared: boolean;
+
+  /** `buffer`: a shared table's memory, for a worker thread's view of a table its owner allocated. */
+  constructor(type: T, capacity: number, source: CompactLog | null, options: { shared?: boolean; buffer?: SharedArrayBuffer } = {}) {
     this.type = type;
+    this.shared = options.shared === true || options.buffer !== undefined;
     const layout = layouts[type];
     this.names = layout.names;
     this.kinds = layout.kinds;
@@ -135,20 +153,33 @@ export class FactTable<T extends FactType = FactType> {
     const rows = Math.max(capacity, 4, source ? source.countOfType(this.typeCode) : 0);
     this.times = new Float64Array(0);
     this.ints = new Int32Array(0);
-    this.allocate(rows);
+    if (options.buffer) {
+      this.times = new Float64Array(options.buffer);
+      this.ints = new Int32Array(options.buffer);
+    } else this.allocate(rows);
     if (source) this.rows = source.countOfType(this.typeCode);
+  }
+
+  /** A shared table's memory (see `FactStore.share`). */
+  get buffer(): SharedArrayBuffer {
+    if (!this.shared) throw new Error('invariant violated: only a shared table has shared memory');
+    return this.times.buffer as SharedArrayBuffer;
   }
 
   /** A column's value by its code (`columns`); NaN when not known. */
   get(row: number, column: number): number {
-    if (column < INT_COLUMN) return this.times[row * this.timeStride + column]!;
-    const v = this.ints[row * this.intStride + column - INT_COLUMN]!;
+    if (column < INT_COLUMN) {
+      const t = this.times[row * this.timeStride + column]!;
+      // +0 is "not known", −0 the time 0 (see NULL_INT).
+      return t !== 0 ? t : 1 / t < 0 ? 0 : Number.NaN;
+    }
+    const v = this.ints[row * this.intStride + column - INT_COLUMN]! ^ NULL_INT;
     return v === NULL_INT ? Number.NaN : v;
   }
 
   set(row: number, column: number, value: number): void {
-    if (column < INT_COLUMN) this.times[row * this.timeStride + column] = value;
-    else this.ints[row * this.intStride + column - INT_COLUMN] = Number.isNaN(value) ? NULL_INT : value;
+    if (column < INT_COLUMN) this.times[row * this.timeStride + column] = value !== value ? 0 : value === 0 ? -0 : value;
+    else this.ints[row * this.intStride + column - INT_COLUMN] = (Number.isNaN(value) ? NULL_INT : value) ^ NULL_INT;
   }
 
   /** Keeps the earliest time (NaN counts as none). */
@@ -166,9 +197,9 @@ export class FactTable<T extends FactType = FactType> {
     if (column >= INT_COLUMN) {
       // Counts are integer columns: add without going through NaN.
       const i = row * this.intStride + column - INT_COLUMN;
-      const current = this.ints[i]!;
+      const current = this.ints[i]! ^ NULL_INT;
       const next = current === NULL_INT ? value : current + value;
-      this.ints[i] = next;
+      this.ints[i] = next ^ NULL_INT;
       return next;
     }
     const current = this.get(row, column);
@@ -199,39 +230,71 @@ export class FactTable<T extends FactType = FactType> {
   }
 
   private ensureRows(rows: number): void {
-    if (rows * this.timeStride > this.times.length) this.allocate(Math.max(rows, (this.times.length / this.timeStride) * 2));
+    if (rows * this.timeStride > this.times.length) {
+      if (this.shared) throw new Error(`invariant violated: a shared ${this.type} table cannot grow`);
+      this.allocate(Math.max(rows, (this.times.length / this.timeStride) * 2));
+    }
     if (rows > this.rows) this.rows = rows;
   }
 
-  /** Room for `capacity` rows, the rows held so far copied, the others not known. */
+  /** Room for `capacity` rows, the rows held so far copied, the others not known (zero bytes: see NULL_INT). */
   private allocate(capacity: number): void {
-    const times = new Float64Array(capacity * this.timeStride);
+    const bytes = capacity * this.timeStride * 8;
+    const times = new Float64Array(this.shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
     const ints = new Int32Array(times.buffer);
     ints.set(this.ints);
-    const blank = new Int32Array(this.intStride);
-    const blankTimes = new Float64Array(blank.buffer);
-    for (const code of this.codes) {
-      if (code < INT_COLUMN) blankTimes[code] = Number.NaN;
-      else blank[code - INT_COLUMN] = NULL_INT;
-    }
-    // A blank row is copied in by doubling spans: one pass over fresh memory, not one write per cell.
-    const from = this.ints.length;
-    if (capacity * this.intStride > from) {
-      ints.set(blank, from);
-      for (let filled = this.intStride; filled < ints.length - from; filled *= 2) ints.copyWithin(from + filled, from, from + Math.min(filled, ints.length - from - filled));
-    }
     this.times = times;
     this.ints = ints;
+    // A shared table is faulted in by the threads that fold into it (`prefault`).
+    if (!this.shared) this.prefault(0, 1);
   }
+
+  /**
+   * Writes a zero (a blank cell) to each page of the part's share of the table's memory. The fold
+   * reads a row before it writes it, and on Linux a read of a fresh page maps a shared page of zeros
+   * that the write then replaces: two page faults, each dear on a virtual machine. Written first, a
+   * page faults once. Parts of a parallel fold each fault in their share, before folding.
+   */
+  prefault(part: number, parts: number): void {
+    const bytes = new Uint8Array(this.times.buffer);
+    const share = Math.ceil(bytes.length / parts / PAGE_BYTES) * PAGE_BYTES;
+    for (let i = part * share, end = Math.min(bytes.length, (part + 1) * share); i < end; i += PAGE_BYTES) bytes[i] = 0;
+  }
+}
+
+/** A store's facts as worker threads receive them: each table's shared memory, and the text dictionary. */
+export interface SharedFacts {
+  texts: string[];
+  tables: Record<FactType, SharedArrayBuffer>;
 }
 
 /** Facts of every type, with one text dictionary; aligned with `source` when given (a recompute). */
 export class FactStore {
-  readonly texts = new Interner();
+  readonly texts: Interner;
   readonly tables: { [T in FactType]: FactTable<T> };
 
-  constructor(source: CompactLog | null = null, capacities: Partial<Record<FactType, number>> = {}) {
-    this.tables = Object.fromEntries(factTypes.map((t) => [t, new FactTable(t, capacities[t] ?? 16, source)])) as { [T in FactType]: FactTable<T> };
+  /** `shared`: tables in shared memory, for worker threads to fold into (aligned stores only). */
+  constructor(source: CompactLog | null = null, capacities: Partial<Record<FactType, number>> = {}, options: { shared?: boolean; from?: SharedFacts } = {}) {
+    this.texts = new Interner(options.from?.texts);
+    const from = options.from;
+    this.tables = Object.fromEntries(
+      factTypes.map((t) => [t, new FactTable(t, capacities[t] ?? 16, source, from ? { buffer: from.tables[t] } : { shared: options.shared === true })]),
+    ) as { [T in FactType]: FactTable<T> };
+  }
+
+  /** The store as worker threads receive it (a shared store's tables are not copied). */
+  share(): SharedFacts {
+    return {
+      texts: this.texts.values.slice(),
+      tables: Object.fromEntries(factTypes.map((t) => [t, this.tables[t].buffer])) as Record<FactType, SharedArrayBuffer>,
+    };
+  }
+
+  /** A worker thread's view of a shared store aligned with `log`; its dictionary is frozen (see `Interner.frozen`). */
+  static fromShared(state: SharedFacts, log: CompactLog): FactStore {
+    const store = new FactStore(log, {}, { from: state });
+    store.texts.frozen = true;
+    return store;
   }
 
   text(code: number): string | undefined {
@@ -320,11 +383,121 @@ const PC = columns.purchase_order;
 const XC = columns.exception;
 
 /**
+ * A parallel fold splits the log by order: orders in blocks of 2^ORDER_BLOCK_BITS consecutive
+ * ordinals, the blocks dealt to the parts in turn, and every event goes to the part of its order
+ * (events naming no order to part 0). A block of order rows is then whole cache lines (64 rows of 144
+ * bytes), so two threads rarely write one line, and an order's events, folded by one thread, keep
+ * their sequence order. That is exact as long as no fact row is changed by two parts (an exception
+ * about orders of two parts, a line named by another order's event): each part marks the rows it
+ * changed, and the caller folds the log again on one thread if two parts marked the same row.
+ */
+export const ORDER_BLOCK_BITS = 6;
+
+/** The part an order (by its ordinal) belongs to. */
+export const partOfOrder = (ordinal: number, parts: number): number => (ordinal >>> ORDER_BLOCK_BITS) % parts;
+
+export interface FoldPart {
+  index: number;
+  count: number;
+  /**
+   * Per object, 1 + the part of the order it was named with (0: none), from `assignObjectParts`: an
+   * event naming no order (an exception resolved, a purchase order sent) goes to the part of the
+   * first object it names that has one, so the exception's facts stay with its order's part.
+   */
+  objectPart?: Uint8Array;
+  /**
+   * Per event, 1 + the part of its order, from `assignObjectParts` (0: not marked, `ORDERLESS`: it
+   * names no order): a part then skips the others' events without reading their relations.
+   */
+  eventPart?: Uint8Array;
+}
+
+/** `FoldPart.eventPart` of an event that names no order. */
+const ORDERLESS = 255;
+
+/**
+ * The objects an event naming no order may change, marked with their order's part. Not lines: a line
+ * is named with its order by every event that changes it, and marking the lines of every event would
+ * cost more than all the rest. Marks only route events; what keeps the fold exact is the overlap
+ * test, so a line an orderless event does change costs a fold on one thread, not a wrong answer.
+ */
+const partedTypes = ['shipment', 'fulfillment_request', 'invoice', 'purchase_order', 'exception'];
+
+/**
+ * Marks the objects events `[from, to)` name beside an order with that order's part (see
+ * `FoldPart.objectPart`). Parts of a parallel fold each mark a range of the log, all before any
+ * folds. An object named with orders of two parts keeps either mark; its rows are then changed by
+ * both parts, which the caller's overlap test catches.
+ */
+export function assignObjectParts(log: CompactLog, from: number, to: number, parts: number, objectPart: Uint8Array, eventPart: Uint8Array): void {
+  const s = log.strings;
+  const order = s.find('order');
+  const parted = new Uint8Array(s.values.length);
+  for (const type of partedTypes) if (s.find(type) >= 0) parted[s.find(type)] = 1;
+  const { relStart, relType, relOrdinal, relObject, kind, flags } = log;
+  const none = kindCode.none;
+  for (let e = from; e < to; e++) {
+    if (kind[e] === none && (flags[e]! & EVENT_MANUAL) === 0) continue;
+    const start = relStart[e]!;
+    const end = relStart[e + 1]!;
+    let mark = 0;
+    for (let r = start; r < end; r++) {
+      if (relType[r] === order) {
+        mark = partOfOrder(relOrdinal[r]!, parts) + 1;
+        break;
+      }
+    }
+    if (mark === 0) {
+      eventPart[e] = ORDERLESS;
+      continue;
+    }
+    eventPart[e] = mark;
+    for (let r = start; r < end; r++) if (parted[relType[r]!] === 1) objectPart[relObject[r]!] = mark;
+  }
+}
+
+/** The part an event goes to: its order's, else that of the first object it names that has one, else 0. */
+function partOfEvent(log: CompactLog, e: number, orderRel: number, part: FoldPart): number {
+  if (orderRel >= 0) return partOfOrder(log.relOrdinal[orderRel]!, part.count);
+  const objectPart = part.objectPart;
+  if (objectPart === undefined) return 0;
+  for (let r = log.relStart[e]!, end = log.relStart[e + 1]!; r < end; r++) {
+    const mark = objectPart[log.relObject[r]!]!;
+    if (mark > 0) return mark - 1;
+  }
+  return 0;
+}
+
+/**
+ * Fills a shared store's dictionary with every text a fold of the log can write, before the log is
+ * split: the keys of master data (channels, customers, locations, suppliers) and the text values of
+ * the attributes the facts copy. Parts then share one dictionary, frozen, instead of each making its own.
+ */
+export function prepareTexts(log: CompactLog, store: FactStore): void {
+  const s = log.strings;
+  for (const type of ['channel', 'customer', 'location', 'supplier']) {
+    const code = s.find(type);
+    if (code < 0) continue;
+    for (let ordinal = 0, n = log.countOfType(code); ordinal < n; ordinal++) store.texts.intern(log.keyOf(log.objectOf(code, ordinal)));
+  }
+  const names = new Set(['segment', 'type', 'stage', 'rootCause', 'ownerRole', 'queueRole', 'source'].map((name) => s.find(name)).filter((code) => code >= 0));
+  const seen = new Uint8Array(s.values.length);
+  const { chgName, chgText } = log;
+  for (let c = 0; c < log.changes; c++) {
+    const text = chgText[c]!;
+    if (text < 0 || seen[text] === 1 || !names.has(chgName[c]!)) continue;
+    seen[text] = 1;
+    store.texts.intern(s.values[text]!);
+  }
+}
+
+/**
  * Folds events `[from, to)` of the log into the facts, in order. Idempotence is the caller's: each
  * event must be folded once (the subscriber folds only events it newly logged). A store aligned with
- * a log folds only that log.
+ * a log folds only that log. With `part`, only the part's events (see `ORDER_BLOCK_BITS`), marking
+ * the rows they change in each table's `marks`.
  */
-export function foldLog(log: CompactLog, store: FactStore, observer?: LineObserver, from = 0, to = log.events): void {
+export function foldLog(log: CompactLog, store: FactStore, observer?: LineObserver, from = 0, to = log.events, part?: FoldPart): void {
   const s = log.strings;
   const T = {
     order: s.intern('order'),
@@ -394,6 +567,8 @@ export function foldLog(log: CompactLog, store: FactStore, observer?: LineObserv
     table.min(row, 0, t);
     table.max(row, 1, t);
     if (table.trackDirty) table.dirty.add(row);
+    const marks = table.marks;
+    if (marks !== null) marks[row] = 1;
     return row;
   };
   /** The event's relation to an object, or -1. */
@@ -472,6 +647,12 @@ export function foldLog(log: CompactLog, store: FactStore, observer?: LineObserv
     const kind = kinds[e]!;
     // Most events (reservations, carrier scans, transfers) change no fact: skip them unless a person acted.
     if (kind === kNone && (flags[e]! & EVENT_MANUAL) === 0) continue;
+    if (part !== undefined) {
+      const mark = part.eventPart === undefined ? 0 : part.eventPart[e]!;
+      if (mark !== 0 && mark !== ORDERLESS) {
+        if (mark - 1 !== part.index) continue;
+      } else if (partOfEvent(log, e, firstOfType(e, T.order), part) !== part.index) continue;
+    }
     // The event's order; the objects a kind changes are touched where it changes them.
     const orderRel = firstOfType(e, T.order);
     const o = orderRel >= 0 ? touch(O, orderRel, t) : -1;

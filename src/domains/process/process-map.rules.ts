@@ -1,4 +1,5 @@
 import type { CompactLog } from './compact-log.ts';
+import { partOfOrder, type FoldPart } from './facts.rules.ts';
 import { selectNearestRank } from './stats.rules.ts';
 import type { ProcessMap } from './process.types.ts';
 
@@ -168,8 +169,12 @@ class DirectlyFollows {
     }
   }
 
-  finish(options: MapOptions): Omit<ProcessMap, 'objectType' | 'from' | 'to'> {
-    const { stateInt: ints, activities, objects, edgeCount } = this;
+  /**
+   * What this builder found, for `assembleMap`: counts, each edge's waits grouped by edge, and the
+   * variants with their representatives' traces (the first `tracedVariants` of them by count, or all).
+   */
+  part(tracedVariants: number): MapPart {
+    const { stateInt: ints, activities, objects } = this;
     const A = activities.length;
     const ends = new Float64Array(A);
     let activeObjects = 0;
@@ -183,52 +188,166 @@ class DirectlyFollows {
     // Variants: objects grouped by trace hash (two 32-bit hashes: collisions are negligible at this
     // scale); each variant's trace is read back from its first object. Before the waits are
     // regrouped below, while the steps are still in order.
-    const variantOf = new Map<number, { count: number; representative: number }>();
+    const variantOf = new Map<number, MapVariant>();
     for (let o = 0; o < objects; o++) {
       const base = o * 8;
       if (ints[base + 2] === 0) continue;
       const key = (ints[base + 4]! >>> 0) * 2_097_152 + (ints[base + 5]! >>> 11);
       const variant = variantOf.get(key);
       if (variant) variant.count++;
-      else variantOf.set(key, { count: 1, representative: o });
+      else variantOf.set(key, { key, count: 1, representative: o, trace: null });
     }
-    const top = [...variantOf.values()].sort((a, b) => b.count - a.count || a.representative - b.representative).slice(0, options.limit);
-    const variants = top
-      .map((v) => ({ activities: this.traceOf(v.representative), count: v.count, share: v.count / activeObjects }))
-      .sort((a, b) => b.count - a.count || (a.activities.join('\u0000') < b.activities.join('\u0000') ? -1 : 1));
+    const variants = [...variantOf.values()].sort(byCountThenRepresentative);
+    for (let i = 0; i < Math.min(tracedVariants, variants.length); i++) variants[i]!.trace = this.traceOf(variants[i]!.representative);
 
-    // The waits of each edge in a slice of one array, for exact medians and p90s by selection.
     const offset = this.groupWaitsByEdge();
-    const waits = this.stepWait;
-    const edges: ProcessMap['edges'] = [];
-    for (let k = 0; k < A * A; k++) {
-      const count = edgeCount[k]!;
-      if (count === 0) continue;
-      const from = offset[k]!;
-      const to = offset[k + 1]!;
-      let total = 0;
-      for (let i = from; i < to; i++) total += waits[i]!;
-      edges.push({
-        from: activities[Math.floor(k / A)]!,
-        to: activities[k % A]!,
-        count,
-        medianWaitHours: selectNearestRank(waits, from, to, 0.5) / HOUR_MS,
-        p90WaitHours: selectNearestRank(waits, from, to, 0.9) / HOUR_MS,
-        meanWaitHours: total / count / HOUR_MS,
-        totalWaitHours: total / HOUR_MS,
-      });
-    }
-    const byName = (a: { from: string; to: string }, b: { from: string; to: string }) => (a.from + '\u0000' + a.to < b.from + '\u0000' + b.to ? -1 : 1);
-    edges.sort((a, b) => b.count - a.count || byName(a, b));
-    const rankOf = (e: ProcessMap['edges'][number]) => (options.rank === 'p90' ? e.p90WaitHours : e.totalWaitHours);
-    const bottlenecks = [...edges].sort((a, b) => rankOf(b) - rankOf(a) || b.count - a.count || byName(a, b)).slice(0, options.limit);
-
-    const activityList = activities
-      .map((name, a) => ({ name, count: this.activityCount[a]!, starts: this.starts[a]!, ends: ends[a]! }))
-      .filter((a) => a.count > 0)
-      .sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : 1));
-    return { objects: activeObjects, events: this.events, activities: activityList, edges, bottlenecks, variants };
+    return {
+      activities,
+      activityCount: this.activityCount,
+      starts: this.starts,
+      ends,
+      edgeCount: this.edgeCount,
+      offset,
+      waits: this.stepWait.subarray(0, this.steps),
+      variants,
+      objects: activeObjects,
+      events: this.events,
+    };
   }
+
+  finish(options: MapOptions): Omit<ProcessMap, 'objectType' | 'from' | 'to'> {
+    return assembleMap([this.part(options.limit)], options);
+  }
+
+  /** Overrides the count of events (a part counts only the events it owns). */
+  setEvents(events: number): void {
+    this.events = events;
+  }
+}
+
+/** A variant (a distinct trace) of one map or part: its count and its first object. */
+export interface MapVariant {
+  key: number;
+  count: number;
+  /** The first object, by number, that followed it. */
+  representative: number;
+  /** Its activities, when read back (see `DirectlyFollows.part`). */
+  trace: string[] | null;
+}
+
+const byCountThenRepresentative = (a: { count: number; representative: number }, b: { count: number; representative: number }) => b.count - a.count || a.representative - b.representative;
+
+/**
+ * One part of a map: from the whole log on one thread, or from one thread's share of the objects (by
+ * ordinal, as a parallel fold splits orders). Parts add up: counts add, each edge's waits are the
+ * waits of its parts together, a variant's count is its counts' sum and its representative the least.
+ */
+export interface MapPart {
+  activities: readonly string[];
+  activityCount: Float64Array;
+  starts: Float64Array;
+  ends: Float64Array;
+  edgeCount: Int32Array;
+  /** Edge k's waits are `waits[offset[k], offset[k + 1])`. */
+  offset: Int32Array;
+  waits: Float64Array;
+  variants: MapVariant[];
+  objects: number;
+  events: number;
+}
+
+/**
+ * The map of its parts. With one part, its waits are read in place; with several, each edge's waits
+ * are copied together for the selection of its median and p90. Waits are differences of whole
+ * milliseconds (the log's times), so their totals do not depend on the order they are added in.
+ */
+export function assembleMap(parts: readonly MapPart[], options: MapOptions): Omit<ProcessMap, 'objectType' | 'from' | 'to'> {
+  const first = parts[0]!;
+  const activities = first.activities;
+  const A = activities.length;
+  const sum = (pick: (part: MapPart) => Float64Array | Int32Array) => {
+    const total = new Float64Array(pick(first).length);
+    for (const part of parts) pick(part).forEach((v, i) => (total[i]! += v));
+    return total;
+  };
+  const activityCount = parts.length === 1 ? first.activityCount : sum((p) => p.activityCount);
+  const starts = parts.length === 1 ? first.starts : sum((p) => p.starts);
+  const ends = parts.length === 1 ? first.ends : sum((p) => p.ends);
+  const edgeCount = parts.length === 1 ? first.edgeCount : sum((p) => p.edgeCount);
+  let activeObjects = 0;
+  let events = 0;
+  for (const part of parts) {
+    activeObjects += part.objects;
+    events += part.events;
+  }
+
+  const merged = new Map<number, MapVariant>();
+  for (const part of parts) {
+    for (const v of part.variants) {
+      const seen = merged.get(v.key);
+      if (!seen) merged.set(v.key, { ...v });
+      else {
+        seen.count += v.count;
+        if (v.representative < seen.representative) {
+          seen.representative = v.representative;
+          seen.trace = v.trace;
+        }
+      }
+    }
+  }
+  const top = [...merged.values()].sort(byCountThenRepresentative).slice(0, options.limit);
+  const variants = top
+    .map((v) => ({ activities: v.trace!, count: v.count, share: v.count / activeObjects }))
+    .sort((a, b) => b.count - a.count || (a.activities.join('\u0000') < b.activities.join('\u0000') ? -1 : 1));
+
+  // The waits of each edge in a slice of one array, for exact medians and p90s by selection: with
+  // several parts, copied together into one scratch array as long as the largest edge's waits.
+  let largest = 0;
+  if (parts.length > 1) for (let k = 0; k < A * A; k++) largest = Math.max(largest, edgeCount[k]!);
+  const scratch = new Float64Array(largest);
+  const edges: ProcessMap['edges'] = [];
+  for (let k = 0; k < A * A; k++) {
+    const count = edgeCount[k]!;
+    if (count === 0) continue;
+    let waits: Float64Array;
+    let from: number;
+    let to: number;
+    if (parts.length === 1) {
+      waits = first.waits;
+      from = first.offset[k]!;
+      to = first.offset[k + 1]!;
+    } else {
+      waits = scratch;
+      let at = 0;
+      for (const part of parts) {
+        waits.set(part.waits.subarray(part.offset[k]!, part.offset[k + 1]!), at);
+        at += part.offset[k + 1]! - part.offset[k]!;
+      }
+      from = 0;
+      to = count;
+    }
+    let total = 0;
+    for (let i = from; i < to; i++) total += waits[i]!;
+    edges.push({
+      from: activities[Math.floor(k / A)]!,
+      to: activities[k % A]!,
+      count,
+      medianWaitHours: selectNearestRank(waits, from, to, 0.5) / HOUR_MS,
+      p90WaitHours: selectNearestRank(waits, from, to, 0.9) / HOUR_MS,
+      meanWaitHours: total / count / HOUR_MS,
+      totalWaitHours: total / HOUR_MS,
+    });
+  }
+  const byName = (a: { from: string; to: string }, b: { from: string; to: string }) => (a.from + '\u0000' + a.to < b.from + '\u0000' + b.to ? -1 : 1);
+  edges.sort((a, b) => b.count - a.count || byName(a, b));
+  const rankOf = (e: ProcessMap['edges'][number]) => (options.rank === 'p90' ? e.p90WaitHours : e.totalWaitHours);
+  const bottlenecks = [...edges].sort((a, b) => rankOf(b) - rankOf(a) || b.count - a.count || byName(a, b)).slice(0, options.limit);
+
+  const activityList = activities
+    .map((name, a) => ({ name, count: activityCount[a]!, starts: starts[a]!, ends: ends[a]! }))
+    .filter((a) => a.count > 0)
+    .sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : 1));
+  return { objects: activeObjects, events, activities: activityList, edges, bottlenecks, variants };
 }
 
 /** The map of traces given as entries (loaded from storage, in log order). */
@@ -244,6 +363,15 @@ export function computeProcessMap(input: TraceInput, options: MapOptions): Omit<
  * recompute): objects are numbered by their ordinal within the type, so nothing is looked up.
  */
 export function processMapOfLog(log: CompactLog, objectType: string, fromMs: number, toMs: number, options: MapOptions): Omit<ProcessMap, 'objectType' | 'from' | 'to'> {
+  return assembleMap([processMapPartOfLog(log, objectType, fromMs, toMs, options.limit)], options);
+}
+
+/**
+ * One part of the map of an object type (see `MapPart`): with `part`, only the objects whose ordinals
+ * fall in the part's blocks (`partOfOrder`), and only the events whose first object of the type is
+ * the part's, so that parts count each event once.
+ */
+export function processMapPartOfLog(log: CompactLog, objectType: string, fromMs: number, toMs: number, tracedVariants: number, part?: FoldPart): MapPart {
   const type = log.strings.find(objectType);
   const { relStart, relType, relOrdinal, time, activity } = log;
   // Activities renumbered densely: the interned strings hold attribute values too.
@@ -256,11 +384,31 @@ export function processMapOfLog(log: CompactLog, objectType: string, fromMs: num
       activities.push(log.strings.values[a]!);
     }
   }
-  const builder = new DirectlyFollows(type < 0 ? 0 : log.countOfType(type), activities, log.events);
-  for (let e = 0; e < log.events; e++) {
-    const t = time[e]!;
-    if (t < fromMs || t >= toMs) continue;
-    for (let r = relStart[e]!, end = relStart[e + 1]!; r < end; r++) if (relType[r] === type) builder.step(relOrdinal[r]!, denseActivity[activity[e]!]!, t, e);
+  const builder = new DirectlyFollows(type < 0 ? 0 : log.countOfType(type), activities, part === undefined ? log.events : Math.ceil(log.events / part.count));
+  if (part === undefined) {
+    for (let e = 0; e < log.events; e++) {
+      const t = time[e]!;
+      if (t < fromMs || t >= toMs) continue;
+      for (let r = relStart[e]!, end = relStart[e + 1]!; r < end; r++) if (relType[r] === type) builder.step(relOrdinal[r]!, denseActivity[activity[e]!]!, t, e);
+    }
+  } else {
+    const { index, count } = part;
+    let events = 0;
+    for (let e = 0; e < log.events; e++) {
+      const t = time[e]!;
+      if (t < fromMs || t >= toMs) continue;
+      let first = true;
+      for (let r = relStart[e]!, end = relStart[e + 1]!; r < end; r++) {
+        if (relType[r] !== type) continue;
+        const mine = partOfOrder(relOrdinal[r]!, count) === index;
+        if (first) {
+          first = false;
+          if (mine) events++;
+        }
+        if (mine) builder.step(relOrdinal[r]!, denseActivity[activity[e]!]!, t, e);
+      }
+    }
+    builder.setEvents(events);
   }
-  return builder.finish(options);
+  return builder.part(tracedVariants);
 }

@@ -238,3 +238,32 @@ export async function logCounts(db: Executor): Promise<{ events: number; objects
     Number((await db.selectFrom(table).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()).n);
   return { events: await count('process_events'), objects: await count('process_objects'), facts: await count('process_facts') };
 }
+
+/**
+ * The objects whose events belong on an object's timeline: the object itself and the objects linked
+ * to it (an order's lines, fulfillment requests, shipments, invoices, returns, transfers). Found
+ * through the events the object shares with them, then confirmed by their link to it, so both steps
+ * use an index (relations by object id, links by their key) instead of scanning the links for a target.
+ */
+export async function timelineObjectIds(db: Executor, objectId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('process_event_objects as r1')
+    .innerJoin('process_event_objects as r2', 'r2.event_seq', 'r1.event_seq')
+    .innerJoin('process_object_links as l', (join) => join.onRef('l.object_id', '=', 'r2.object_id').on('l.target_id', '=', objectId))
+    .select('r2.object_id')
+    .distinct()
+    .where('r1.object_id', '=', objectId)
+    .execute();
+  return [objectId, ...rows.map((r) => r.object_id).filter((id) => id !== objectId).sort()];
+}
+
+/** A page of the events related to any of the objects, in log order, after `afterSeq`. */
+export const eventsOfObjects = (db: Executor, objectIds: readonly string[], afterSeq: number, limit: number) =>
+  db
+    .selectFrom('process_events as e')
+    .select(['e.seq', 'e.id', 'e.activity', 'e.time', 'e.attributes'])
+    .where('e.seq', '>', afterSeq)
+    .where(({ exists, selectFrom }) => exists(selectFrom('process_event_objects as r').select('r.event_seq').whereRef('r.event_seq', '=', 'e.seq').where('r.object_id', 'in', objectIds)))
+    .orderBy('e.seq')
+    .limit(limit)
+    .execute();

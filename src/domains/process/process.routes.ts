@@ -1,6 +1,9 @@
 import { Readable } from 'node:stream';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { access } from '../../platform/auth/roles.ts';
+import { AppError } from '../../platform/errors.ts';
+import { principalOf } from '../../platform/http/access.ts';
+import { pageQuerySchema, pageSchema } from '../../platform/pagination.ts';
 import { refusePartnerScopedKeys } from '../../platform/auth/partner-scope.ts';
 import { errorResponseSchema } from '../../platform/http/error-handler.ts';
 import type { HttpApp } from '../../platform/http/types.ts';
@@ -16,7 +19,46 @@ const read = { access: access.anyRole };
 const notForPartners = refusePartnerScopedKeys('process intelligence');
 const errors = { 400: errorResponseSchema, 401: errorResponseSchema, 403: errorResponseSchema } as const;
 
-export function registerProcessRoutes(app: HttpApp, process: ProcessService): void {
+const timelineEntrySchema = z.object({
+  id: z.string().describe('The event id'),
+  at: z.string().describe('When the event happened (ISO 8601)'),
+  activity: z.string(),
+  objects: z.array(z.object({ type: z.string(), id: z.string(), qualifier: z.string() })).describe('The objects the event relates to, by type and their own id'),
+  attributes: z.record(z.string(), z.unknown()),
+});
+
+/** What the timeline needs to know of an order: that it exists, and whose it is (partner scope). */
+export type OrderOwner = (orderId: string) => Promise<{ partnerCode?: string | undefined } | undefined>;
+
+export function registerProcessRoutes(app: HttpApp, process: ProcessService, deps: { orderOwner?: OrderOwner } = {}): void {
+  if (deps.orderOwner) {
+    const orderOwner = deps.orderOwner;
+    app.get(
+      '/v1/orders/:id/timeline',
+      {
+        config: read,
+        schema: {
+          tags: ['orders'],
+          summary: 'An order’s timeline: the process-log events of the order, its lines, shipments, invoices and returns, oldest first',
+          description:
+            'Events are those the process log relates to the order or to objects linked to it. Keyset-paged on the log order; the log follows the ' +
+            'outbox, so an event appears once delivered to it. A partner-scoped key sees only its partner’s orders (404 otherwise).',
+          params: z.object({ id: z.string().min(1).max(64) }),
+          querystring: pageQuerySchema.strict(),
+          response: { 200: pageSchema(timelineEntrySchema), 400: errorResponseSchema, 404: errorResponseSchema },
+        },
+      },
+      async (request) => {
+        const principal = principalOf(request);
+        const order = await orderOwner(request.params.id);
+        if (!order || (principal.partnerCode !== null && order.partnerCode !== principal.partnerCode)) {
+          throw new AppError('not_found', `order ${request.params.id} does not exist`, [{ path: 'params.id', message: 'unknown order id' }]);
+        }
+        return process.timeline('order', request.params.id, request.query);
+      },
+    );
+  }
+
   app.get(
     '/v1/process/kpis',
     {

@@ -1,12 +1,14 @@
 import type { Clock } from '../../platform/clock.ts';
 import type { Executor, StoreKind, Tx } from '../../platform/db/store.ts';
 import { AppError } from '../../platform/errors.ts';
+import { decodeCursor, encodeCursor, type Page } from '../../platform/pagination.ts';
 import type { EventEnvelope, OutboxService, Subscriber } from '../../platform/outbox/index.ts';
 import type { CatalogService } from '../catalog/index.ts';
 import { CompactLog, kindCode } from './compact-log.ts';
 import { FactStore, factIsOpen, foldLog, isFactType, loadFacts, storedFact, type FactTable, type FactType, type StoredFact } from './facts.rules.ts';
+import { foldLogParallel } from './fold.parallel.ts';
 import { bucketsOf, computeKpis, eventKpis, kpiByName, kpiFactTypes, unsupportedDimension } from './kpi.rules.ts';
-import { mapEvent, type MappingContext } from './mapping.rules.ts';
+import { mapEvent, objectId, type MappingContext } from './mapping.rules.ts';
 import { OcelDeclarations, ocelEvent, ocelObject } from './ocel.rules.ts';
 import { computeProcessMap, type TraceInput } from './process-map.rules.ts';
 import * as repo from './process.repo.ts';
@@ -30,6 +32,17 @@ const DAY_MS = 86_400_000;
 const MAX_BUCKETS = 9_000;
 
 const parseValue = (json: string): AttributeValue => JSON.parse(json) as AttributeValue;
+
+/** One event on an object's timeline, as the API shows it. */
+export interface TimelineEntry {
+  /** The event id (the outbox event's id). */
+  id: string;
+  at: string;
+  activity: string;
+  /** The objects the event relates to: their type, their own id (without the log's `type:` prefix) and the qualifier of the relation. */
+  objects: Array<{ type: string; id: string; qualifier: string }>;
+  attributes: Record<string, unknown>;
+}
 
 export function createProcessService(deps: ProcessDeps) {
   const { db, kind, clock, outbox, catalog } = deps;
@@ -250,14 +263,14 @@ export function createProcessService(deps: ProcessDeps) {
     return serialised(async () => {
       const started = performance.now();
       const backfilled = options.backfill ? await backfill() : 0;
-      const log = new CompactLog();
+      const log = new CompactLog({ shared: true });
       const upTo = await repo.readCursor(db);
       await readLog(db, log, 0, upTo);
       const lastSeq = await db.transaction().execute(async (tx) => {
         const cursor = await repo.lockCursor(tx, kind);
         if (cursor > upTo) await readLog(tx, log, upTo, cursor);
-        const store = new FactStore(log);
-        foldLog(log, store);
+        // On two worker threads for a large log (fold.parallel.ts); the same facts as one thread's.
+        const store = await foldLogParallel(log);
         // Rows are every object of the type in the log; those no event changed have no facts.
         const rows: ProcessFactRow[] = [];
         for (const table of Object.values(store.tables) as FactTable[]) for (let row = 0; row < table.rows; row++) if (!Number.isNaN(table.get(row, 0))) rows.push(factRow(store, table, row));
@@ -424,8 +437,39 @@ export function createProcessService(deps: ProcessDeps) {
     yield `],"eventTypes":${JSON.stringify(declarations.eventTypes())},"objectTypes":${JSON.stringify(declarations.objectTypes())}}`;
   }
 
+  /**
+   * An object's events and those of the objects linked to it (for an order: its lines, fulfillment
+   * requests, shipments, invoices, returns), oldest first, keyset-paged on the log sequence. Reads the
+   * log as it stands: events not yet delivered to the log appear once the outbox has delivered them.
+   */
+  async function timeline(objectType: string, key: string, page: { limit: number; cursor?: string | undefined }): Promise<Page<TimelineEntry>> {
+    const afterSeq = page.cursor === undefined ? 0 : decodeCursor(page.cursor, ['n'] as const)[0];
+    const objectIds = await repo.timelineObjectIds(db, objectId(objectType, key));
+    const events = await repo.eventsOfObjects(db, objectIds, afterSeq, page.limit + 1);
+    const pageEvents = events.slice(0, page.limit);
+    const relations = await repo.relationsOf(db, pageEvents.map((e) => Number(e.seq)));
+    const bySeq = new Map<number, TimelineEntry['objects']>();
+    for (const r of relations) {
+      const list = bySeq.get(Number(r.event_seq)) ?? [];
+      const prefix = `${r.object_type}:`;
+      list.push({ type: r.object_type, id: r.object_id.startsWith(prefix) ? r.object_id.slice(prefix.length) : r.object_id, qualifier: r.qualifier });
+      bySeq.set(Number(r.event_seq), list);
+    }
+    const byKey = (a: { type: string; id: string; qualifier: string }, b: typeof a) => (a.type + a.id + a.qualifier < b.type + b.id + b.qualifier ? -1 : 1);
+    const items = pageEvents.map((e) => ({
+      id: e.id,
+      at: new Date(Number(e.time)).toISOString(),
+      activity: e.activity,
+      objects: (bySeq.get(Number(e.seq)) ?? []).sort(byKey),
+      attributes: JSON.parse(e.attributes) as Record<string, unknown>,
+    }));
+    const last = pageEvents[pageEvents.length - 1];
+    return { items, nextCursor: events.length > page.limit && last ? encodeCursor([Number(last.seq)]) : null };
+  }
+
   return {
     subscriber,
+    timeline,
     /** Takes in every event the feed holds beyond the log's cursor (tests, the CLI, a node that starts). */
     catchUp: () => serialised(() => catchUp()),
     recompute,

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { ApiKeyService } from '../auth/api-keys.service.ts';
+import type { Authenticator } from '../auth/oidc.ts';
 import { isAllowed, type Access } from '../auth/roles.ts';
 import { AppError } from '../errors.ts';
 import type { HttpApp } from './types.ts';
@@ -23,10 +23,10 @@ export interface RouteRecord {
 
 /**
  * Requires an access declaration on every route (fail closed) and enforces it: 401 when no valid key
- * is presented, 403 when the key's roles do not include the route's. Returns the routes seen, for the
- * test that checks every route is documented and protected.
+ * (or OIDC token, when configured) is presented, 403 when the caller's roles do not include the
+ * route's. Returns the routes seen, for the test that checks every route is documented and protected.
  */
-export function installAccessControl(app: HttpApp, keys: ApiKeyService): RouteRecord[] {
+export function installAccessControl(app: HttpApp, keys: Authenticator): RouteRecord[] {
   const routes: RouteRecord[] = [];
   app.decorateRequest('principal', null);
   app.addHook('onRoute', (route) => {
@@ -49,6 +49,7 @@ export function installAccessControl(app: HttpApp, keys: ApiKeyService): RouteRe
         'www-authenticate': 'Bearer realm="crossdock"',
       });
     }
+    // A refused OIDC token throws its own 401 naming the problem; an unknown API key answers null.
     const principal = await keys.authenticate(presented);
     if (!principal) {
       throw new AppError('unauthorized', 'the API key is unknown, malformed or revoked', [], { 'www-authenticate': 'Bearer realm="crossdock", error="invalid_token"' });

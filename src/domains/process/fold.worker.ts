@@ -1,0 +1,91 @@
+import { parentPort } from 'node:worker_threads';
+import { CompactLog, type SharedLog } from './compact-log.ts';
+import { FactStore, assignObjectParts, factTypes, foldLog, type FactType, type FoldPart, type SharedFacts } from './facts.rules.ts';
+import { computeKpis } from './kpi.rules.ts';
+import { processMapPartOfLog } from './process-map.rules.ts';
+import type { KpiQuery } from './process.types.ts';
+
+/**
+ * A worker thread of the parallel recompute (fold.parallel.ts): it folds, maps or computes KPIs over
+ * a log and facts in shared memory, one task at a time. It is compiled with its imports into one
+ * script when the pool starts, so that Node starts it without the TypeScript loader.
+ */
+export type WorkerTask =
+  | {
+      kind: 'fold';
+      id: number;
+      log: SharedLog;
+      facts: SharedFacts;
+      marks: Record<FactType, SharedArrayBuffer>;
+      part: FoldPart;
+      /** `FoldPart.objectPart`, and a counter the parts meet at once every part has marked its range of the log. */
+      objectPart: SharedArrayBuffer;
+      eventPart: SharedArrayBuffer;
+      barrier: SharedArrayBuffer;
+    }
+  | { kind: 'map'; id: number; log: SharedLog; objectType: string; fromMs: number; toMs: number; part: FoldPart }
+  | { kind: 'kpis'; id: number; log: SharedLog; facts: SharedFacts; query: KpiQuery };
+
+export type WorkerReply = { id: number; ok: true; value?: unknown } | { id: number; ok: false; message: string };
+
+const BARRIER_TIMEOUT_MS = 60_000;
+
+// Views of shared memory are cheap to build (the memory is not copied), so each task builds its own.
+const logOf = (state: SharedLog) => CompactLog.fromShared(state);
+const storeOf = (state: SharedFacts, log: CompactLog) => FactStore.fromShared(state, log);
+
+function run(task: WorkerTask): { value?: unknown; transfer?: ArrayBuffer[] } {
+  const log = logOf(task.log);
+  switch (task.kind) {
+    case 'fold': {
+      const store = storeOf(task.facts, log);
+      for (const type of factTypes) store.tables[type].marks = new Uint8Array(task.marks[type]);
+      try {
+        const objectPart = new Uint8Array(task.objectPart);
+        const eventPart = new Uint8Array(task.eventPart);
+        const { index, count } = task.part;
+        const span = Math.ceil(log.events / count);
+        const barrier = new Int32Array(task.barrier);
+        try {
+          for (const type of factTypes) store.tables[type].prefault(index, count);
+          assignObjectParts(log, index * span, Math.min(log.events, (index + 1) * span), count, objectPart, eventPart);
+        } finally {
+          // Arrive even on failure, so the other parts do not wait for this one; the owner sees the failure.
+          Atomics.add(barrier, 0, 1);
+          Atomics.notify(barrier, 0);
+        }
+        // Every part's marks are needed before any part folds: wait for the others (not forever: a
+        // part whose thread died never arrives, and the owner then folds on one thread).
+        const deadline = Date.now() + BARRIER_TIMEOUT_MS;
+        for (let arrived = Atomics.load(barrier, 0); arrived < count; arrived = Atomics.load(barrier, 0)) {
+          if (Date.now() > deadline) throw new Error('the other parts of the fold did not arrive');
+          Atomics.wait(barrier, 0, arrived, 1_000);
+        }
+        foldLog(log, store, undefined, 0, log.events, { index, count, objectPart, eventPart });
+      } finally {
+        for (const type of factTypes) store.tables[type].marks = null;
+      }
+      return {};
+    }
+    case 'map': {
+      const part = processMapPartOfLog(log, task.objectType, task.fromMs, task.toMs, Number.POSITIVE_INFINITY, task.part);
+      // The waits are this part's largest array: moved to the owner, not copied.
+      return { value: part, transfer: [part.waits.buffer as ArrayBuffer] };
+    }
+    case 'kpis':
+      return { value: computeKpis({ facts: storeOf(task.facts, log), events: log }, task.query) };
+  }
+}
+
+parentPort!.on('message', (task: WorkerTask) => {
+  let reply: WorkerReply;
+  let transfer: ArrayBuffer[] = [];
+  try {
+    const result = run(task);
+    reply = { id: task.id, ok: true, value: result.value };
+    transfer = result.transfer ?? [];
+  } catch (error) {
+    reply = { id: task.id, ok: false, message: error instanceof Error ? error.message : String(error) };
+  }
+  parentPort!.postMessage(reply, transfer);
+});

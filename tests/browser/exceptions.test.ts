@@ -1,0 +1,165 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { eventually, openBrowser, signIn, startHub, type Browsing, type Hub } from './harness.ts';
+
+/**
+ * The exceptions workbench against the demo hub: an order priced far off contract is put on a
+ * pricing hold, which raises a pricing_variance exception in the customer_service queue. A customer
+ * service user finds it in their queue, claims it and releases the hold through the workbench; the
+ * API then shows the exception resolved by that action and the hold released.
+ */
+let hub: Hub;
+let browsing: Browsing;
+before(async () => {
+  // One simulated hour per real minute: the 8-hour pricing SLA stays on track for the whole test.
+  hub = await startHub({ seed: 23, speed: 1 });
+  browsing = await openBrowser();
+});
+after(async () => {
+  await browsing?.close();
+  await hub?.stop();
+});
+
+interface OrderDoc {
+  id: string;
+  channel: string;
+  externalOrderNumber: string;
+  customerCode: string;
+  shipToCode?: string;
+  partnerCode?: string;
+  lines: Array<{ sku: string; unitPriceMinor: number }>;
+  holds: Array<{ id: string; type: string; resolvedAt?: string; resolution?: string }>;
+}
+
+interface ExceptionDoc {
+  id: string;
+  type: string;
+  state: string;
+  queueRole: string;
+  assignee: { name: string } | null;
+  summary: { what: string };
+  resolution: { outcome: string; by: string; action: string | null; reason: string; actor: { name: string } } | null;
+}
+
+/**
+ * Places an order priced far below contract, from the master data of an order the simulator placed
+ * (its customer, channel, ship-to and SKU), and waits for the pricing_variance exception it raises.
+ */
+async function pricingException(externalOrderNumber: string): Promise<{ order: OrderDoc; holdId: string; exception: ExceptionDoc }> {
+  const template = await eventually(
+    'the simulator placing an order with a ship-to code',
+    async () => (await hub.api<{ items: OrderDoc[] }>('GET', '/v1/orders?limit=20')).body.items.find((o) => o.shipToCode && !o.partnerCode && o.lines[0]!.unitPriceMinor > 100),
+    60_000,
+  );
+  const created = await hub.api<{ order: OrderDoc }>('POST', '/v1/orders', {
+    // The customer's own channel: intake refuses a customer ordering through another.
+    channel: template.channel,
+    externalOrderNumber,
+    customerCode: template.customerCode,
+    customerPo: `PO-${externalOrderNumber}`,
+    shipToCode: template.shipToCode,
+    // Far below the contract price: intake places a pricing hold, owned by customer service.
+    lines: [{ lineNumber: 1, sku: template.lines[0]!.sku, quantity: 2, unitPriceMinor: 1 }],
+  });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const order = created.body.order;
+  const hold = order.holds.find((h) => h.type === 'pricing');
+  assert.ok(hold, `intake placed no pricing hold: ${JSON.stringify(order.holds)}`);
+  const exception = await eventually('the pricing_variance exception being raised', async () => {
+    const res = await hub.api<{ items: ExceptionDoc[] }>('GET', `/v1/exceptions?type=pricing_variance&subjectType=order_line&subjectId=${order.id}:1`);
+    return res.body.items[0];
+  });
+  return { order, holdId: hold.id, exception };
+}
+
+test('work an exception through to resolution', { timeout: 150_000 }, async () => {
+  const { order, holdId, exception } = await pricingException('UI-EXC-1');
+  assert.equal(exception.queueRole, 'customer_service');
+  assert.equal(exception.state, 'open');
+
+  const key = await hub.key('ui-cs', ['customer_service']);
+  const { page } = browsing;
+  await signIn(page, hub.base, key);
+  await page.getByTestId('nav-exceptions').click();
+  await page.getByTestId('page-exceptions').waitFor();
+  // The user's own queue is the default.
+  assert.equal(await page.getByTestId('queue-filter').inputValue(), 'customer_service');
+  await page.getByTestId('type-filter').selectOption('pricing_variance');
+  const row = page.locator(`[data-testid="exception-queue"] tr[data-row="${exception.id}"]`);
+  await row.waitFor({ timeout: 20_000 });
+  await eventually('the SLA state shown as on track', async () => /on track/.test(await page.getByTestId(`sla-${exception.id}`).innerText()), 15_000);
+
+  await row.click();
+  const detail = page.locator(`[data-testid="exception-detail"][data-exception-id="${exception.id}"]`);
+  await detail.waitFor();
+  assert.match(page.url(), new RegExp(`[?&]id=${exception.id}`));
+  assert.match(await detail.getByTestId('exception-summary').innerText(), /UI-EXC-1/);
+  assert.match(await detail.getByTestId('exception-state').innerText(), /open/);
+  // Related objects link to the dashboard's screens: the order goes to its order page.
+  const orderLink = detail.locator(`[data-testid="related-links"] a[href="#/orders/${order.id}"]`).first();
+  assert.equal(await orderLink.count(), 1);
+  // Only the actions its type allows are offered.
+  assert.equal(await detail.getByTestId('action-release_hold').count(), 1);
+  assert.equal(await detail.getByTestId('action-keep_hold').count(), 1);
+  assert.equal(await detail.getByTestId('action-resolve').count(), 0);
+
+  // Claim, with confirmation.
+  await detail.getByTestId('claim').click();
+  await page.getByRole('dialog').getByTestId('confirm').click();
+  const claimed = await eventually('the claim reaching the hub', async () => {
+    const res = await hub.api<ExceptionDoc>('GET', `/v1/exceptions/${exception.id}`);
+    return res.body.state === 'claimed' ? res.body : undefined;
+  });
+  assert.equal(claimed.assignee?.name, 'ui-cs');
+  await eventually('the detail showing the claim', async () => /claimed/.test(await detail.getByTestId('exception-state').innerText()), 10_000);
+  assert.match(await detail.getByTestId('exception-assignee').innerText(), /ui-cs/);
+  await detail.locator('[data-testid="audit-table"] [data-what="claimed"]').waitFor({ timeout: 10_000 });
+  await browsing.screenshot('exceptions');
+
+  // Release the hold: the action that clears the condition resolves the exception.
+  await detail.getByTestId('action-release_hold').click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByTestId('action-reason').fill('price agreed with the buyer by phone');
+  await dialog.getByTestId('confirm').click();
+  const resolved = await eventually('the exception resolved in the hub', async () => {
+    const res = await hub.api<ExceptionDoc>('GET', `/v1/exceptions/${exception.id}`);
+    return res.body.state === 'resolved' ? res.body : undefined;
+  });
+  assert.equal(resolved.resolution?.by, 'action');
+  assert.equal(resolved.resolution?.action, 'release_hold');
+  assert.equal(resolved.resolution?.actor.name, 'ui-cs');
+  const after = await hub.api<OrderDoc>('GET', `/v1/orders/${order.id}`);
+  assert.equal(after.body.holds.find((h) => h.id === holdId)?.resolution, 'released');
+
+  // The UI shows it resolved, the answer of the action, and the queue (live ones) no longer lists it.
+  await eventually('the detail showing the resolution', async () => /resolved/.test(await detail.getByTestId('exception-state').innerText()), 10_000);
+  assert.match(await detail.getByTestId('exception-resolution').innerText(), /release_hold/);
+  await row.waitFor({ state: 'detached', timeout: 10_000 });
+  assert.equal(await detail.getByTestId('action-release_hold').count(), 0);
+
+  // The resolved filter finds it again, from the server.
+  await page.getByTestId('state-filter').selectOption('resolved');
+  await row.waitFor({ timeout: 10_000 });
+  await page.getByTestId('sign-out').click();
+});
+
+test('a role outside the queue sees no commands, and the hub refuses its forced claim', { timeout: 60_000 }, async () => {
+  const { exception: target } = await pricingException('UI-EXC-2');
+  const planner = await hub.key('ui-planner', ['planner']);
+  const { page } = browsing;
+  await signIn(page, hub.base, planner);
+  await page.goto(`${hub.base}/app/#/exceptions?queue=customer_service&id=${target.id}`);
+  const detail = page.locator(`[data-testid="exception-detail"][data-exception-id="${target.id}"]`);
+  await detail.waitFor();
+  assert.equal(await detail.getByTestId('claim').count(), 0);
+  assert.match(await detail.getByTestId('exception-actions').innerText(), /Only the customer service queue/);
+  const answer = await page.evaluate(
+    async ({ key, id }) => {
+      const res = await fetch(`/v1/exceptions/${id}/claim`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: '{}' });
+      return res.status;
+    },
+    { key: planner, id: target.id },
+  );
+  assert.equal(answer, 403);
+  await page.getByTestId('sign-out').click();
+});

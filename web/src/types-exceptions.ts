@@ -1,0 +1,153 @@
+/**
+ * The exceptions API as the workbench reads it (`/v1/exceptions`, `/v1/exception-types`), written
+ * from src/domains/exceptions/exceptions.types.ts. Only the fields the screens use are listed.
+ */
+import type { Role } from './api.ts';
+
+export interface ObjectRef {
+  type: string;
+  id: string;
+}
+
+export type ExceptionState = 'open' | 'claimed' | 'resolved' | 'dismissed';
+export const exceptionStates: ExceptionState[] = ['open', 'claimed', 'resolved', 'dismissed'];
+
+export type ExceptionSort = 'priority' | 'slaDue' | 'age';
+export const exceptionSorts: Array<{ value: ExceptionSort; label: string }> = [
+  { value: 'priority', label: 'Priority (highest first)' },
+  { value: 'slaDue', label: 'SLA due (earliest first)' },
+  { value: 'age', label: 'Age (oldest first)' },
+];
+
+export interface ExceptionActor {
+  kind: 'key' | 'system';
+  keyId: string | null;
+  name: string;
+}
+
+export interface CrossdockException {
+  id: string;
+  type: string;
+  subject: ObjectRef;
+  related: ObjectRef[];
+  state: ExceptionState;
+  partnerCode: string | null;
+  ownerRole: Role;
+  queueRole: Role;
+  escalationLevel: number;
+  assignee: { keyId: string | null; name: string } | null;
+  priority: number;
+  priorityInputs: Record<string, unknown>;
+  rootCause: { code: string; message: string };
+  facts: Record<string, unknown>;
+  summary: { what: string; why: string; impact: string; options: Array<{ action: string; description: string }> };
+  links: Array<{ ref: ObjectRef; href: string | null }>;
+  allowedActions: string[];
+  raisedAt: string;
+  updatedAt: string;
+  slaDueAt: string;
+  slaBreachedAt: string | null;
+  breachCount: number;
+  nextEscalationAt: string | null;
+  version: number;
+  closedAt: string | null;
+  resolution: { outcome: 'resolved' | 'dismissed'; by: 'condition' | 'action'; action: string | null; reason: string; actor: ExceptionActor; at: string } | null;
+}
+
+export interface AuditEntry {
+  seq: number;
+  exceptionId: string;
+  at: string;
+  actor: ExceptionActor;
+  what: string;
+  action: string | null;
+  detail: Record<string, unknown>;
+}
+
+export interface ExceptionTypeDefinition {
+  type: string;
+  title: string;
+  clearsWhen: string;
+  ownerRole: Role;
+  slaMinutes: number;
+  basePriority: number;
+  actions: string[];
+}
+
+export interface ExceptionTypes {
+  policyVersion: number;
+  items: ExceptionTypeDefinition[];
+}
+
+export interface ActionAnswer {
+  exception: CrossdockException;
+  result: { outcome: string; resolves: boolean; message?: string; data?: Record<string, unknown> };
+}
+
+/**
+ * What each action takes besides the exception itself, from the handlers' parameter schemas
+ * (src/orchestration/exceptions-actions.ts): the registry lists only action names, so the inputs a
+ * form must ask for are kept here. A reason is always accepted and goes into the audit trail.
+ */
+export interface ActionInputs {
+  reason: 'required' | 'optional';
+  promiseDate?: boolean;
+  payload?: boolean;
+  /** Actions that undo work or give something up are shown as dangerous. */
+  danger?: boolean;
+}
+
+const actionInputs: Record<string, ActionInputs> = {
+  resolve: { reason: 'required' },
+  dismiss: { reason: 'required' },
+  keep_hold: { reason: 'required' },
+  discard_dead_letter: { reason: 'required', danger: true },
+  accept_erp_amount: { reason: 'required' },
+  cancel_line: { reason: 'optional', danger: true },
+  accept_short_ship: { reason: 'optional', danger: true },
+  reject_substitution: { reason: 'optional', danger: true },
+  change_promise_date: { reason: 'optional', promiseDate: true },
+  edit_and_replay: { reason: 'optional', payload: true },
+};
+
+export function inputsOf(action: string): ActionInputs {
+  return actionInputs[action] ?? { reason: 'optional' };
+}
+
+export const isLive = (state: ExceptionState): boolean => state === 'open' || state === 'claimed';
+
+export type SlaState = 'breached' | 'at_risk' | 'on_track';
+
+/** The share of the SLA window left under which an exception counts as at risk. */
+export const AT_RISK_SHARE = 0.25;
+
+/**
+ * Where an exception stands on its SLA clock. The hub runs on its own (in the demo, accelerated)
+ * clock, so "now" must be a hub timestamp (the summary's generatedAt), never the browser's: without
+ * one, only what the hub recorded (slaBreachedAt) counts.
+ */
+export function slaStateOf(e: Pick<CrossdockException, 'raisedAt' | 'slaDueAt' | 'slaBreachedAt'>, hubNow: string | undefined): SlaState {
+  if (e.slaBreachedAt) return 'breached';
+  if (!hubNow) return 'on_track';
+  const now = Date.parse(hubNow);
+  const due = Date.parse(e.slaDueAt);
+  const raised = Date.parse(e.raisedAt);
+  if (now >= due) return 'breached';
+  const window = Math.max(due - raised, 1);
+  return (due - now) / window < AT_RISK_SHARE ? 'at_risk' : 'on_track';
+}
+
+/** Where the dashboard shows a related object, when it has a screen for it. */
+export function screenOf(ref: ObjectRef): { path: string } | null {
+  switch (ref.type) {
+    case 'order':
+      return { path: `/orders/${ref.id}` };
+    case 'order_line':
+      return { path: `/orders/${ref.id.split(':')[0]}` };
+    case 'item':
+      // Items of inventory exceptions are named `SKU@LOCATION`.
+      return { path: `/inventory/${ref.id.split('@')[0]}` };
+    default:
+      return null;
+  }
+}
