@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
@@ -44,7 +45,6 @@ async function build(): Promise<UiBundle> {
   });
   const js = result.outputFiles.find((f) => f.path.endsWith('.js'))?.text ?? '';
   const css = [await readFile(`${webRoot}src/styles.css`, 'utf8'), result.outputFiles.find((f) => f.path.endsWith('.css'))?.text ?? ''].join('\n');
-  const { createHash } = await import('node:crypto');
   const version = createHash('sha256').update(js).update(css).digest('hex').slice(0, 12);
   const html = (await readFile(`${webRoot}index.html`, 'utf8')).replaceAll('{{version}}', version);
   return { html, js, css, version };
