@@ -120,7 +120,11 @@ export async function openBrowser(): Promise<Browsing> {
 
 /** Signs in through the sign-in form, as a person would, and waits for the overview. */
 export async function signIn(page: Page, base: string, credential: string): Promise<void> {
+  // Each test starts signed out, whatever the test before it left behind: a test that fails
+  // before its own sign-out must not make the next one fail too.
   await page.goto(`${base}/app/`);
+  await page.evaluate(() => (globalThis as unknown as { sessionStorage: { clear(): void } }).sessionStorage.clear());
+  await page.reload();
   await page.getByTestId('credential').fill(credential);
   await page.getByTestId('sign-in-submit').click();
   await page.getByTestId('who').waitFor();

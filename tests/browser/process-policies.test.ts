@@ -176,7 +176,10 @@ test('an admin proposes a policy version in the editor, sees the diff, activates
   assert.equal(created.status, 'draft');
   assert.equal(created.comment, 'Give finance six hours');
   assert.equal(created.document.holdSlaHours, 6);
-  assert.match(await page.getByTestId(`policy-status-${created.version}`).innerText(), /draft/);
+  await eventually('the new version listed as a draft', async () => {
+    const status = page.getByTestId(`policy-status-${created.version}`);
+    return (await status.count()) === 1 && /draft/.test(await status.innerText());
+  });
 
   // The diff against the defaults in force shows exactly the changed field.
   const rows = page.locator('[data-testid="policy-diff"] [data-testid="diff-row"]');
@@ -198,7 +201,10 @@ test('an admin proposes a policy version in the editor, sees the diff, activates
   assert.equal(active.body.status, 'active');
   assert.equal(active.body.document.holdSlaHours, 6);
   assert.equal(await page.getByTestId(`activate-${created.version}`).count(), 0, 'an active version offers no activate button');
-  assert.match(await page.getByTestId('policy-kind-active-credit').innerText(), new RegExp(`v${created.version}`));
+  // The kinds table reloads after the activation; its label follows once that answer is in.
+  await eventually('the kinds table names the active version', async () =>
+    new RegExp(`v${created.version}`).test(await page.getByTestId('policy-kind-active-credit').innerText()),
+  );
   await browsing.screenshot('policies');
   await page.getByTestId('sign-out').click();
 });
