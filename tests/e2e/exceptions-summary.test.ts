@@ -4,8 +4,9 @@ import { createTestApp, type TestApp } from '../helpers/app.ts';
 import type { RaiseInput } from '../../src/domains/exceptions/index.ts';
 
 /**
- * GET /v1/exceptions/summary on a manual clock: live exceptions per queue by state and SLA standing,
- * per type, partner-scoped, and breached exactly as the crossdock_exceptions_open gauge counts it.
+ * GET /v1/exceptions/summary on a manual clock: live exceptions per queue by state and SLA state, per
+ * type, partner-scoped; past due counts as breached before the SLA timer records it (in the summary,
+ * in each exception's `slaState` and in the crossdock_exceptions_open gauge alike).
  */
 let t: TestApp;
 let start = 0;
@@ -70,7 +71,26 @@ test('counts live exceptions by queue, state and SLA standing, and by type', asy
     ],
   });
 
-  // At 4.5 h the SLA clock records o-1's breach: breached now agrees with the gauge.
+  // At 4 h exactly o-1 is due: breached for the summary, in its view and in the gauge, before the SLA
+  // timer has run.
+  t.clock.set(start + 240 * MIN);
+  const due = await summary();
+  assert.deepEqual(due.byQueue.find((q) => q.queue === 'finance'), { queue: 'finance', open: 1, claimed: 1, onTrack: 1, atRisk: 0, breached: 1 });
+  assert.equal(await gauge({ queue: 'finance', sla_state: 'breached' }), 1);
+  const queue = await t.app.http.inject({ method: 'GET', url: '/v1/exceptions?queue=finance&sort=slaDue', headers: t.as('viewer') });
+  assert.equal(queue.statusCode, 200, queue.body);
+  assert.deepEqual(
+    (queue.json() as { items: Array<{ subject: { id: string }; slaState: string | null }> }).items.map((e) => [e.subject.id, e.slaState]),
+    [
+      ['o-1', 'breached'],
+      ['o-2', 'on_track'],
+    ],
+    'the queue shows what the summary counts',
+  );
+  const gone = await t.app.http.inject({ method: 'GET', url: `/v1/exceptions/${closed.exception.id}`, headers: t.as('viewer') });
+  assert.equal((gone.json() as { slaState: string | null }).slaState, null, 'a closed exception has no SLA state');
+
+  // At 4.5 h the SLA clock records o-1's breach: nothing a reader sees changes.
   t.clock.set(start + 270 * MIN);
   await t.app.services.timers.fireDue(1_000);
   const after = await summary();

@@ -25,6 +25,8 @@ export interface ExceptionActor {
   name: string;
 }
 
+export type SlaState = 'on_track' | 'at_risk' | 'breached';
+
 export interface CrossdockException {
   id: string;
   type: string;
@@ -48,6 +50,11 @@ export interface CrossdockException {
   slaDueAt: string;
   slaBreachedAt: string | null;
   breachCount: number;
+  /**
+   * Where it stands on its SLA clock when the hub answered, by the hub's rule and clock (never the
+   * browser's, which may disagree with an accelerated demo clock); null once closed.
+   */
+  slaState: SlaState | null;
   nextEscalationAt: string | null;
   version: number;
   closedAt: string | null;
@@ -115,27 +122,6 @@ export function inputsOf(action: string): ActionInputs {
 }
 
 export const isLive = (state: ExceptionState): boolean => state === 'open' || state === 'claimed';
-
-export type SlaState = 'breached' | 'at_risk' | 'on_track';
-
-/** The share of the SLA window left under which an exception counts as at risk. */
-export const AT_RISK_SHARE = 0.25;
-
-/**
- * Where an exception stands on its SLA clock. The hub runs on its own (in the demo, accelerated)
- * clock, so "now" must be a hub timestamp (the summary's generatedAt), never the browser's: without
- * one, only what the hub recorded (slaBreachedAt) counts.
- */
-export function slaStateOf(e: Pick<CrossdockException, 'raisedAt' | 'slaDueAt' | 'slaBreachedAt'>, hubNow: string | undefined): SlaState {
-  if (e.slaBreachedAt) return 'breached';
-  if (!hubNow) return 'on_track';
-  const now = Date.parse(hubNow);
-  const due = Date.parse(e.slaDueAt);
-  const raised = Date.parse(e.raisedAt);
-  if (now >= due) return 'breached';
-  const window = Math.max(due - raised, 1);
-  return (due - now) / window < AT_RISK_SHARE ? 'at_risk' : 'on_track';
-}
 
 /** Where the dashboard shows a related object, when it has a screen for it. */
 export function screenOf(ref: ObjectRef): { path: string } | null {

@@ -6,21 +6,25 @@ import { decodeCursor, encodeCursor, type Page } from '../../platform/pagination
 import { isVisibleTo } from './exceptions.rules.ts';
 import { countLiveBySla } from './exceptions.repo.ts';
 import type { ExceptionStore } from './exceptions.store.ts';
-import type { AuditEntry, CrossdockException, ExceptionScope, ListExceptionsQuery } from './exceptions.types.ts';
+import type { AuditEntry, CrossdockException, ExceptionScope, ExceptionView, ListExceptionsQuery } from './exceptions.types.ts';
+import { toView } from './exceptions.view.ts';
 
 /** How many audit lines an exception's detail shows; the whole trail is paged at /audit. */
 const DETAIL_AUDIT_LINES = 100;
 
 export const exceptionNotFound = (id: string) => new AppError('not_found', `exception ${id} does not exist`, [{ path: 'params.id', message: 'no such exception' }]);
 
-/** Reads for people: queue pages, one exception with its context, its audit trail. */
-export function createExceptionQueries(store: ExceptionStore) {
+/**
+ * Reads for people: queue pages, one exception with its context, its audit trail. Exceptions are
+ * answered as views, with their SLA state at the time of the read on `clock`.
+ */
+export function createExceptionQueries(store: ExceptionStore, clock: Clock) {
   return {
     /** One exception with its latest audit lines; 404 when unknown or outside the caller's partner. */
-    async get(id: string, scope: ExceptionScope): Promise<CrossdockException & { audit: AuditEntry[] }> {
+    async get(id: string, scope: ExceptionScope): Promise<ExceptionView & { audit: AuditEntry[] }> {
       const stored = await store.get(id);
       if (!stored || !isVisibleTo(scope, stored.exception)) throw exceptionNotFound(id);
-      return { ...stored.exception, audit: await store.latestAudit(id, DETAIL_AUDIT_LINES) };
+      return { ...toView(stored.exception, clock.now()), audit: await store.latestAudit(id, DETAIL_AUDIT_LINES) };
     },
 
     /** An exception's whole audit trail, oldest first, keyset-paged. */
@@ -34,7 +38,7 @@ export function createExceptionQueries(store: ExceptionStore) {
     },
 
     /** A queue page: filtered, sorted by priority, age or SLA due time, keyset-paged. */
-    async list(query: ListExceptionsQuery, scope: ExceptionScope): Promise<Page<CrossdockException>> {
+    async list(query: ListExceptionsQuery, scope: ExceptionScope): Promise<Page<ExceptionView>> {
       let after: readonly [number, string] | undefined;
       if (query.cursor !== undefined) {
         const [sort, value, id] = decodeCursor(query.cursor, ['s', 'n', 's'] as const);
@@ -52,11 +56,13 @@ export function createExceptionQueries(store: ExceptionStore) {
         after,
         limit: query.limit + 1,
       });
+      // One instant for the whole page, so rows read together are judged against the same time.
+      const nowMs = clock.now();
       const pageRows = rows.slice(0, query.limit);
       const last = pageRows[pageRows.length - 1];
       const value = (row: (typeof rows)[number]) => (query.sort === 'priority' ? row.priority : query.sort === 'age' ? row.raised_at : row.sla_due_at);
       return {
-        items: pageRows.map((row) => JSON.parse(row.document) as CrossdockException),
+        items: pageRows.map((row) => toView(JSON.parse(row.document) as CrossdockException, nowMs)),
         nextCursor: rows.length > query.limit && last ? encodeCursor([query.sort, value(last), last.id]) : null,
       };
     },
@@ -81,9 +87,10 @@ export interface ExceptionSummary {
 }
 
 /**
- * The live exceptions (open and claimed) at a glance: per queue by state and SLA standing, and per
- * type. Breached is what the crossdock_exceptions_open{sla_state="breached"} gauge counts, so the two
- * agree; on track plus at risk is its "within". Queues are listed busiest first, types likewise.
+ * The live exceptions (open and claimed) at a glance: per queue by state and SLA state, and per type.
+ * The SLA state is the one of the exception view (`slaStateAt`), counted in SQL. Breached includes
+ * exceptions past due whose breach the SLA timer has not recorded yet, as the
+ * crossdock_exceptions_open gauge does. Queues are listed busiest first, types likewise.
  */
 export async function exceptionSummary(db: Executor, clock: Clock, scope: ExceptionScope): Promise<ExceptionSummary> {
   const nowMs = clock.now();

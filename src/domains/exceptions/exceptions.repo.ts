@@ -122,11 +122,26 @@ export async function latestAudit(db: Executor, exceptionId: string, limit: numb
   return rows.reverse();
 }
 
-/** Live exceptions counted by type, current queue and whether their SLA was breached, for the metrics gauge. */
-export async function countLive(db: Executor): Promise<Array<{ type: string; queue: string; slaState: 'within' | 'breached'; count: number }>> {
+/**
+ * Live exceptions counted by type, current queue and whether their SLA is breached at `nowMs`, for the
+ * metrics gauge. Breached has the meaning of `slaStateAt` (a breach recorded, or past due), so the
+ * gauge and the summary agree even before the SLA timer records a breach.
+ */
+export async function countLive(db: Executor, nowMs: number): Promise<Array<{ type: string; queue: string; slaState: 'within' | 'breached'; count: number }>> {
   const rows = await db
     .selectFrom('exceptions')
-    .select((eb) => ['type', 'queue_role', eb.case().when('breach_count', '>', 0).then(1).else(0).end().as('breached'), eb.fn.countAll<number>().as('n')])
+    .select((eb) => [
+      'type',
+      'queue_role',
+      eb
+        .case()
+        .when(eb.or([eb('breach_count', '>', 0), eb('sla_due_at', '<=', nowMs)]))
+        .then(1)
+        .else(0)
+        .end()
+        .as('breached'),
+      eb.fn.countAll<number>().as('n'),
+    ])
     .where('closed_at', 'is', null)
     .groupBy(['type', 'queue_role', 'breached'])
     .execute();
@@ -134,9 +149,10 @@ export async function countLive(db: Executor): Promise<Array<{ type: string; que
 }
 
 /**
- * Live exceptions counted by queue, type, state and SLA standing at `nowMs`: breached as the metrics
- * gauge counts it (a breach recorded), at risk when not breached and at most a quarter of the SLA
- * window is left (or it is due and the SLA clock has not recorded the breach yet), else on track.
+ * Live exceptions counted by queue, type, state and SLA state at `nowMs`. The CASE is `slaStateAt`
+ * (sla.rules.ts) in SQL, kept here so the summary counts without loading rows; the two must agree
+ * (exceptions.summary.db.test.ts checks each edge): breached when a breach is recorded or it is due,
+ * at risk when a quarter or less of the window is left (in integers, as the rule), else on track.
  */
 export async function countLiveBySla(db: Executor, nowMs: number, partnerCode: string | undefined) {
   let q = db
@@ -147,7 +163,7 @@ export async function countLiveBySla(db: Executor, nowMs: number, partnerCode: s
       'state',
       eb
         .case()
-        .when('breach_count', '>', 0)
+        .when(eb.or([eb('breach_count', '>', 0), eb('sla_due_at', '<=', nowMs)]))
         .then('breached')
         .when(sql<number>`(sla_due_at - ${nowMs}) * 4`, '<=', sql<number>`sla_due_at - raised_at`)
         .then('at_risk')

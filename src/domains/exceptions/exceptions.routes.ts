@@ -11,7 +11,7 @@ import {
   auditEntrySchema,
   escalationStepSchema,
   exceptionActionSchema,
-  exceptionSchema,
+  exceptionViewSchema,
   exceptionTypeSchema,
   listExceptionsQuerySchema,
   type ExceptionCaller,
@@ -25,8 +25,8 @@ const errors = { 400: errorResponseSchema, 403: errorResponseSchema, 404: errorR
 
 const callerOf = (request: Parameters<typeof principalOf>[0]): ExceptionCaller => principalOf(request);
 
-const detailSchema = exceptionSchema.extend({ audit: z.array(auditEntrySchema).describe('The latest audit lines, oldest first; the whole trail is at /audit') });
-const changeAnswer = (results: [string, ...string[]]) => z.object({ result: z.enum(results), exception: exceptionSchema });
+const detailSchema = exceptionViewSchema.extend({ audit: z.array(auditEntrySchema).describe('The latest audit lines, oldest first; the whole trail is at /audit') });
+const changeAnswer = (results: [string, ...string[]]) => z.object({ result: z.enum(results), exception: exceptionViewSchema });
 const actionResultSchema = z.object({ outcome: z.string(), resolves: z.boolean(), message: z.string().optional(), data: z.record(z.string(), z.unknown()).optional() });
 
 const typeDefinitionSchema = z.object({
@@ -52,7 +52,7 @@ export function registerExceptionRoutes(app: HttpApp, exceptions: ExceptionServi
           'queue=<role> lists what sits in that role’s queue (the role of each exception’s current escalation level). Without state, the live ' +
           'exceptions (open and claimed). Keyset-paged: pass nextCursor as cursor with the same sort. A partner-scoped key sees only its partner’s.',
         querystring: listExceptionsQuerySchema.extend(pageQuerySchema.shape).strict(),
-        response: { 200: pageSchema(exceptionSchema), 400: errorResponseSchema, 403: errorResponseSchema },
+        response: { 200: pageSchema(exceptionViewSchema), 400: errorResponseSchema, 403: errorResponseSchema },
       },
     },
     async (request) => {
@@ -89,8 +89,9 @@ export function registerExceptionRoutes(app: HttpApp, exceptions: ExceptionServi
         tags,
         summary: 'Live exceptions at a glance: per queue by state and SLA standing (on track, at risk, breached), and per type',
         description:
-          'Counts the live exceptions (open and claimed). Breached: an SLA breach is recorded, as the crossdock_exceptions_open gauge counts it; ' +
-          'at risk: not breached with at most a quarter of the SLA window left (or due, and the SLA clock has not recorded it yet); else on track. ' +
+          'Counts the live exceptions (open and claimed) by the slaState each shows at the same instant. Breached: a breach is recorded or it is past due ' +
+          '(as the crossdock_exceptions_open gauge counts it, before the SLA timer records the breach); ' +
+          'at risk: a quarter or less of the SLA window (raised → due) left; else on track. ' +
           'A partner-scoped key counts only its partner’s.',
         response: {
           200: z.object({
@@ -182,7 +183,7 @@ export function registerExceptionRoutes(app: HttpApp, exceptions: ExceptionServi
             params: z.record(z.string(), z.unknown()).optional().describe('The action’s input, e.g. a new promise date'),
           })
           .strict(),
-        response: { 200: z.object({ exception: exceptionSchema, result: actionResultSchema }), ...errors, 422: errorResponseSchema },
+        response: { 200: z.object({ exception: exceptionViewSchema, result: actionResultSchema }), ...errors, 422: errorResponseSchema },
       },
     },
     async (request) => exceptions.act(request.params.id, request.params.action, request.body, callerOf(request)),

@@ -29,7 +29,7 @@ import {
   type ParsedRaiseInput,
   type RaiseInput,
 } from './exceptions.types.ts';
-import { exceptionEvent, type NewAudit, type StoredException } from './exceptions.view.ts';
+import { exceptionEvent, toView, type NewAudit, type StoredException } from './exceptions.view.ts';
 import { priorityOf } from './priority.rules.ts';
 
 export interface ExceptionDeps {
@@ -112,7 +112,7 @@ export function createExceptionService(deps: ExceptionDeps) {
     store,
     ...(metrics && { onBreaches: (breaches) => breaches.forEach((b) => metrics.exceptionSlaBreaches.inc({ type: b.type, queue: b.queue }, b.count)) }),
   });
-  metrics?.readOpenExceptionsFrom(() => countLive(db));
+  metrics?.readOpenExceptionsFrom(() => countLive(db, clock.now()));
   policies.registerPolicyKind(exceptionsPolicyKind);
   timers.registerHandler(EXCEPTION_SLA_TIMER, sla.handle);
 
@@ -207,7 +207,12 @@ export function createExceptionService(deps: ExceptionDeps) {
     });
   }
 
-  const queries = createExceptionQueries(store);
+  const queries = createExceptionQueries(store, clock);
+  /** A command's answer shows the exception as reads do: with its SLA state once the command is done. */
+  const answered = async <T extends { exception: CrossdockException }>(answer: Promise<T>) => {
+    const done = await answer;
+    return { ...done, exception: toView(done.exception, clock.now()) };
+  };
   const actions = createActions({
     db,
     store,
@@ -313,17 +318,17 @@ export function createExceptionService(deps: ExceptionDeps) {
     summary: (scope: ExceptionScope) => exceptionSummary(db, clock, scope),
 
     /** Takes an exception for the caller (its role must own the current level, or admin). */
-    claim: (id: string, caller: ExceptionCaller) => changeAssignee(id, caller, { keyId: caller.keyId, name: caller.name }, 'claim', null),
+    claim: (id: string, caller: ExceptionCaller) => answered(changeAssignee(id, caller, { keyId: caller.keyId, name: caller.name }, 'claim', null)),
 
     /** Assigns an exception to a key or user name, or unassigns it with null. */
     assign(id: string, caller: ExceptionCaller, to: string | null, reason: string | null) {
       const assignee = to === null ? null : { keyId: to === caller.name ? caller.keyId : null, name: to };
-      return changeAssignee(id, caller, assignee, 'assign', reason);
+      return answered(changeAssignee(id, caller, assignee, 'assign', reason));
     },
 
     /** Runs an action on an exception for a person; see exceptions.actions.ts. */
-    act: (id: string, action: ExceptionAction, body: { reason?: string | undefined; params?: Record<string, unknown> | undefined }, caller: ExceptionCaller): Promise<ActionAnswer> =>
-      actions.act(id, action, body, caller),
+    act: (id: string, action: ExceptionAction, body: { reason?: string | undefined; params?: Record<string, unknown> | undefined }, caller: ExceptionCaller) =>
+      answered<ActionAnswer>(actions.act(id, action, body, caller)),
 
     /**
      * Registers the command behind an action (orchestration does, at composition time). The handler

@@ -186,6 +186,25 @@ export const exceptionSchema = z.strictObject({
 });
 export type CrossdockException = z.infer<typeof exceptionSchema>;
 
+/** Where a live exception stands on its SLA clock as a person reads it; `sla.rules.ts` (`slaStateAt`) decides. */
+export const slaStates = ['on_track', 'at_risk', 'breached'] as const;
+export const slaStateSchema = z.enum(slaStates);
+export type SlaState = (typeof slaStates)[number];
+
+/**
+ * An exception as the API answers it: the stored exception plus its SLA state at the moment of the
+ * read (on the hub's injected clock). The state is not stored nor put on events, since it changes with
+ * time alone; it is computed at each read so every client shows the same thing.
+ */
+export const exceptionViewSchema = exceptionSchema.extend({
+  slaState: slaStateSchema
+    .nullable()
+    .describe(
+      'At the time of the read: breached when a breach is recorded or it is past due; at_risk when a quarter or less of the SLA window (raised → due) is left; else on_track. Null once closed',
+    ),
+});
+export type ExceptionView = z.infer<typeof exceptionViewSchema>;
+
 export const auditWhats = ['raised', 'updated', 'claimed', 'assigned', 'unassigned', 'sla_breached', 'escalated', 'action', 'action_failed', 'resolved', 'dismissed'] as const;
 export type AuditWhat = (typeof auditWhats)[number];
 

@@ -2,7 +2,8 @@ import type { Insertable, Selectable } from 'kysely';
 import { isoTime } from '../../platform/clock.ts';
 import type { NewEvent } from '../../platform/outbox/index.ts';
 import type { ExceptionAuditRow, ExceptionRow } from './exceptions.tables.ts';
-import type { AuditEntry, AuditWhat, CrossdockException, ExceptionAction, ExceptionActor } from './exceptions.types.ts';
+import { slaStateAt } from './sla.rules.ts';
+import { isClosed, type AuditEntry, type AuditWhat, type CrossdockException, type ExceptionAction, type ExceptionActor, type ExceptionView } from './exceptions.types.ts';
 
 /** An exception as stored: the API's view plus when its SLA timer looks next (not shown: it is plumbing). */
 export interface StoredException {
@@ -11,6 +12,12 @@ export interface StoredException {
 }
 
 export const fromRow = (row: Selectable<ExceptionRow>): StoredException => ({ exception: JSON.parse(row.document) as CrossdockException, nextCheckAtMs: row.next_check_at });
+
+/** The exception as the API answers it at `nowMs`: with its SLA state then (`slaStateAt`). */
+export function toView(e: CrossdockException, nowMs: number): ExceptionView {
+  const facts = { raisedAtMs: Date.parse(e.raisedAt), slaDueAtMs: Date.parse(e.slaDueAt), breachRecorded: e.breachCount > 0, closed: isClosed(e.state) };
+  return { ...e, slaState: slaStateAt(facts, nowMs) };
+}
 
 /** The columns are copies of the document's fields that queues filter and sort by. */
 export function toRow({ exception: e, nextCheckAtMs }: StoredException): ExceptionRow {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { escalationAtMs, slaChangesSince, slaStandingAt, type SlaPlan } from './sla.rules.ts';
+import { escalationAtMs, slaChangesSince, slaStandingAt, slaStateAt, type SlaPlan, type SlaStateFacts } from './sla.rules.ts';
 
 const MIN = 60_000;
 const DUE = Date.UTC(2026, 0, 1, 12);
@@ -73,6 +73,58 @@ test('property: looking at any increasing instants, every step applies exactly o
       const expected = slaStandingAt(p, last);
       assert.equal(recorded.level, Math.max(0, expected.level));
       assert.equal(recorded.breachCount, expected.breachCount);
+    }),
+  );
+});
+
+/** A live exception raised `windowMinutes` before DUE, with no breach recorded unless told. */
+const live = (windowMinutes: number, over: Partial<SlaStateFacts> = {}): SlaStateFacts => ({
+  raisedAtMs: DUE - windowMinutes * MIN,
+  slaDueAtMs: DUE,
+  breachRecorded: false,
+  closed: false,
+  ...over,
+});
+
+test('SLA state: at risk from exactly a quarter of the window left, on track a millisecond before', () => {
+  const facts = live(240);
+  assert.equal(slaStateAt(facts, facts.raisedAtMs), 'on_track');
+  assert.equal(slaStateAt(facts, DUE - 60 * MIN - 1), 'on_track', 'a hair more than a quarter left');
+  assert.equal(slaStateAt(facts, DUE - 60 * MIN), 'at_risk', 'exactly a quarter left');
+  assert.equal(slaStateAt(facts, DUE - 1), 'at_risk');
+});
+
+test('SLA state: breached exactly at the due instant, whether or not the timer has recorded it', () => {
+  const facts = live(240);
+  assert.equal(slaStateAt(facts, DUE), 'breached', 'past due counts before the SLA timer runs');
+  assert.equal(slaStateAt(facts, DUE + 10_000 * MIN), 'breached');
+  assert.equal(slaStateAt({ ...facts, breachRecorded: true }, DUE), 'breached');
+});
+
+test('SLA state: a recorded breach wins even before the due time (a clock that stepped back, a due time moved later)', () => {
+  const facts = live(240, { breachRecorded: true });
+  assert.equal(slaStateAt(facts, facts.raisedAtMs), 'breached');
+  assert.equal(slaStateAt(facts, DUE - 1), 'breached');
+});
+
+test('SLA state: a zero-length window is breached from its raise instant; a due time before the raise too', () => {
+  assert.equal(slaStateAt(live(0), DUE), 'breached');
+  assert.equal(slaStateAt(live(0), DUE + 1), 'breached');
+  assert.equal(slaStateAt(live(-30), DUE + 30 * MIN), 'breached', 'raised already past due (an override)');
+});
+
+test('SLA state: a closed exception has none, even past due or with a breach recorded', () => {
+  assert.equal(slaStateAt(live(240, { closed: true }), DUE - 200 * MIN), null);
+  assert.equal(slaStateAt(live(240, { closed: true, breachRecorded: true }), DUE + MIN), null);
+});
+
+test('property: the SLA state never moves back to a better one as time passes', () => {
+  const rank = { on_track: 0, at_risk: 1, breached: 2 } as const;
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 10_000 }), fc.boolean(), fc.array(fc.integer({ min: -20_000, max: 20_000 }), { minLength: 2, maxLength: 10 }), (windowMinutes, recorded, offsets) => {
+      const facts = live(windowMinutes, { breachRecorded: recorded });
+      const states = [...offsets].sort((a, b) => a - b).map((o) => rank[slaStateAt(facts, facts.raisedAtMs + o * MIN)!]);
+      states.forEach((s, i) => assert.ok(i === 0 || s >= states[i - 1]!));
     }),
   );
 });

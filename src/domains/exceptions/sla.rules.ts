@@ -1,4 +1,4 @@
-import type { EscalationStep } from './exceptions.types.ts';
+import type { EscalationStep, SlaState } from './exceptions.types.ts';
 
 const MINUTE_MS = 60_000;
 
@@ -63,4 +63,36 @@ export function slaChangesSince(plan: SlaPlan, recorded: { breachCount: number; 
     nextChangeAtMs: now.nextChangeAtMs,
   };
   return { changes, standing };
+}
+
+/** What the SLA state of an exception is read from: its window, whether the hub recorded a breach, whether it is closed. */
+export interface SlaStateFacts {
+  raisedAtMs: number;
+  slaDueAtMs: number;
+  /** The SLA timer recorded the breach (`breachCount > 0`, `slaBreachedAt` set). */
+  breachRecorded: boolean;
+  closed: boolean;
+}
+
+/**
+ * The SLA state a person reading the queue sees at `nowMs`, the one rule behind the exception view
+ * and the summary's counts (whose SQL in `countLiveBySla` must say the same):
+ *
+ * - breached: the hub recorded a breach, or it is due (`nowMs >= slaDueAtMs`). Past due counts even
+ *   before the SLA timer has run, because the timer may fire late and the person must not read a
+ *   missed deadline as merely at risk;
+ * - at_risk: a quarter or less of the window (raised → due) is left, `remaining * 4 <= window`,
+ *   written without division so a zero-length window needs no special case (it is breached from its
+ *   raise instant on) and SQL can say exactly the same in integers;
+ * - on_track otherwise.
+ *
+ * A closed (resolved or dismissed) exception has no SLA state: null. It is no longer on a clock, and
+ * whether it closed in time is told by `slaBreachedAt` and `closedAt`, not by where "now" falls.
+ */
+export function slaStateAt(facts: SlaStateFacts, nowMs: number): SlaState | null {
+  if (facts.closed) return null;
+  if (facts.breachRecorded || nowMs >= facts.slaDueAtMs) return 'breached';
+  const remainingMs = facts.slaDueAtMs - nowMs;
+  const windowMs = facts.slaDueAtMs - facts.raisedAtMs;
+  return remainingMs * 4 <= windowMs ? 'at_risk' : 'on_track';
 }

@@ -8,7 +8,6 @@ import {
   inputsOf,
   isLive,
   screenOf,
-  slaStateOf,
   type ActionAnswer,
   type AuditEntry,
   type CrossdockException,
@@ -40,7 +39,6 @@ export function ExceptionDetail(props: {
   const live = isLive(e.state);
   const mayWork = live && hasRole(props.me, e.queueRole);
   const claimedByMe = e.assignee !== null && props.me !== null && e.assignee.name === props.me.name;
-  const sla = live ? slaStateOf(e, props.hubNow) : null;
   const changed = () => {
     detail.reload();
     setAuditVersion((v) => v + 1);
@@ -54,7 +52,7 @@ export function ExceptionDetail(props: {
         actions={
           <span className="exception-badges">
             <Badge value={e.state} testId="exception-state" />
-            {sla && <Badge value={sla} testId="exception-sla" />}
+            {e.slaState && <Badge value={e.slaState} testId="exception-sla" />}
           </span>
         }
         testId="exception-summary"

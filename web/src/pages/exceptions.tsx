@@ -7,7 +7,7 @@ import { ServerTable } from '../components/table.tsx';
 import { Badge, Empty, ErrorBox } from '../components/ui.tsx';
 import { setParam, type Location } from '../router.tsx';
 import type { ExceptionSummary } from '../types.ts';
-import { exceptionSorts, exceptionStates, isLive, slaStateOf, type CrossdockException, type ExceptionTypes } from '../types-exceptions.ts';
+import { exceptionSorts, exceptionStates, type CrossdockException, type ExceptionTypes } from '../types-exceptions.ts';
 import './exceptions.css';
 
 /** Live queues refresh this often; the hub's clock may run fast (the demo), so a few seconds matter. */
@@ -35,7 +35,8 @@ export function ExceptionsPage(props: { location: Location }) {
 
   const types = useLoad(() => api.get<ExceptionTypes>('/v1/exception-types'), []);
   const typeMap = useMemo(() => new Map((types.data?.items ?? []).map((t) => [t.type, t])), [types.data]);
-  // The summary carries the hub's own time: SLA standing is computed against it, never the browser's clock.
+  // The summary carries the hub's own time: the detail's time to due is told against it, never the
+  // browser's clock. Each exception's SLA state comes from the hub with it (`slaState`).
   const summary = useLoad(() => api.get<ExceptionSummary>('/v1/exceptions/summary'), [refresh], { pollMs: POLL_MS });
   const hubNow = summary.data?.generatedAt;
   const countOf = (role: string) => summary.data?.byQueue.find((q) => q.queue === role);
@@ -128,7 +129,7 @@ export function ExceptionsPage(props: { location: Location }) {
                 sortKey: 'slaDue',
                 render: (e) => (
                   <div className="sla-cell">
-                    {isLive(e.state) && <Badge value={slaStateOf(e, hubNow)} testId={`sla-${e.id}`} />}
+                    {e.slaState && <Badge value={e.slaState} testId={`sla-${e.id}`} />}
                     <div className="muted small">{formatTime(e.slaDueAt)}</div>
                   </div>
                 ),
