@@ -18,16 +18,34 @@ let reporting = false;
 const STATEMENTS_SHOWN = Number(process.env.CROSSDOCK_SQL_PROFILE_TOP ?? 30);
 const SQL_CHARS_SHOWN = 160;
 
+/**
+ * Statements that differ only in how many rows or list items they bind are one statement to a
+ * reader: a multi-row insert of 3 rows and of 7 rows are tallied together.
+ */
+const shapeOf = (text: string): string =>
+  text
+    .replace(/\s+/g, ' ')
+    .replace(/\((\?, )*\?\)(, \((\?, )*\?\))+/g, '(…), …')
+    .replace(/ in \((\?, )*\?\)/g, ' in (…)')
+    .trim();
+
 function report(): void {
   let count = 0;
   let totalMs = 0;
-  for (const t of tallies.values()) {
+  const shapes = new Map<string, Tally>();
+  for (const [text, t] of tallies) {
     count += t.count;
     totalMs += t.totalMs;
+    const shape = shapeOf(text);
+    const tally = shapes.get(shape) ?? { count: 0, totalMs: 0 };
+    tally.count += t.count;
+    tally.totalMs += t.totalMs;
+    shapes.set(shape, tally);
   }
-  const lines = [`SQL profile: ${count} statements, ${totalMs.toFixed(0)} ms inside SQLite`];
-  for (const [text, t] of [...tallies].sort((a, b) => b[1].totalMs - a[1].totalMs).slice(0, STATEMENTS_SHOWN)) {
-    lines.push(`${t.totalMs.toFixed(0).padStart(7)} ms ${String(t.count).padStart(8)}×  ${text.replace(/\s+/g, ' ').trim().slice(0, SQL_CHARS_SHOWN)}`);
+  const byCount = process.env.CROSSDOCK_SQL_PROFILE_SORT === 'count';
+  const lines = [`SQL profile: ${count} statements, ${totalMs.toFixed(0)} ms inside SQLite (by ${byCount ? 'count' : 'time'}; CROSSDOCK_SQL_PROFILE_SORT=count|time)`];
+  for (const [text, t] of [...shapes].sort((a, b) => (byCount ? b[1].count - a[1].count : b[1].totalMs - a[1].totalMs)).slice(0, STATEMENTS_SHOWN)) {
+    lines.push(`${t.totalMs.toFixed(0).padStart(7)} ms ${String(t.count).padStart(8)}×  ${text.slice(0, SQL_CHARS_SHOWN)}`);
   }
   process.stderr.write(lines.join('\n') + '\n');
 }
