@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -29,9 +29,20 @@ export function chromiumPath(): string | undefined {
   return candidates.find((p) => existsSync(p));
 }
 
-export async function startHub(options: { seed?: number; speed?: number; ordersPerDay?: number; skus?: number; env?: Record<string, string> } = {}): Promise<Hub> {
+/**
+ * `config`, when given, is written as the hub's config file (JSON, merged over the defaults and
+ * under the CROSSDOCK_* variables, as in production), e.g. `{ webhooks: { allowHttpTargets: true } }`.
+ */
+export async function startHub(
+  options: { seed?: number; speed?: number; ordersPerDay?: number; skus?: number; env?: Record<string, string>; config?: object } = {},
+): Promise<Hub> {
   const dir = mkdtempSync(join(tmpdir(), 'crossdock-ui-'));
-  const env = { ...process.env, CROSSDOCK_HTTP_PORT: '0', CROSSDOCK_CONFIG: '', CROSSDOCK_LOG_LEVEL: 'warn', ...options.env };
+  let configFile = '';
+  if (options.config !== undefined) {
+    configFile = join(dir, 'crossdock.test-config.json');
+    writeFileSync(configFile, JSON.stringify(options.config, null, 2));
+  }
+  const env = { ...process.env, CROSSDOCK_HTTP_PORT: '0', CROSSDOCK_CONFIG: configFile, CROSSDOCK_LOG_LEVEL: 'warn', ...options.env };
   const args = [
     bin, 'demo',
     '--speed', String(options.speed ?? 2),

@@ -131,7 +131,8 @@ export function WebhookDeliveries(props: { location: Location; canOperate: boole
         />
       </Section>
       {deliveryId ? (
-        <WebhookDeliveryDetail id={deliveryId} canOperate={props.canOperate} onChanged={() => setVersion((v) => v + 1)} />
+        // Keyed by id: another delivery opened never shows the previous one's data while it loads.
+        <WebhookDeliveryDetail key={deliveryId} id={deliveryId} canOperate={props.canOperate} onChanged={() => setVersion((v) => v + 1)} />
       ) : (
         <Section title="Delivery">
           <p className="muted">Pick a delivery to read the body it posts.</p>
@@ -152,11 +153,16 @@ function WebhookDeliveryDetail(props: { id: string; canOperate: boolean; onChang
           ['Status', <Badge value={d.status} testId="webhook-delivery-status" />],
           ['Subscription', d.subscriptionId],
           ['Event', `${d.eventType} #${d.sequence} (${d.eventId})`],
-          ['Attempts', `${d.attempts}${d.nextAttemptAt ? `, next at ${formatTime(d.nextAttemptAt)}` : ''}`],
-          ['Last answer', `${d.lastStatusCode ?? '—'} ${d.lastError ?? ''} ${d.lastEndpoint ? `(${d.lastEndpoint})` : ''}`],
+          [
+            'Attempts',
+            <span data-testid="webhook-delivery-attempts">
+              {`${d.attempts}${d.nextAttemptAt ? `, next at ${formatTime(d.nextAttemptAt)}` : ''}${d.replayCount ? ` · ${d.replayCount} replayed` : ''}`}
+            </span>,
+          ],
+          ['Last answer', <span data-testid="webhook-delivery-error">{`${d.lastStatusCode ?? '—'} ${d.lastError ?? ''} ${d.lastEndpoint ? `(${d.lastEndpoint})` : ''}`}</span>],
           ['Delivered', formatTime(d.deliveredAt)],
           ['Dead since', formatTime(d.deadAt)],
-          ['Note', d.operatorNote ?? '—'],
+          ['Note', <span data-testid="webhook-delivery-note">{d.operatorNote ?? '—'}</span>],
         ]}
       />
       <h3>Body posted</h3>
