@@ -18,7 +18,7 @@
 import { sql } from 'kysely';
 import assert from 'node:assert/strict';
 import { FactStore, computeKpis, foldLog, kpiNames, processMapOfLog, type KpiResult } from '../src/domains/process/index.ts';
-import type { FactTable } from '../src/domains/process/facts.rules.ts';
+import { recycleFactMemory, type FactTable } from '../src/domains/process/facts.rules.ts';
 import { computeKpisParallel, foldLogParallel, processMapOfLogParallel, startProcessWorkers, stopProcessWorkers } from '../src/domains/process/fold.parallel.ts';
 import { SYNTHETIC_T0_MS as T0, generateSyntheticLog as generate } from '../src/domains/process/process.synthetic-log.ts';
 import type { Executor } from '../src/platform/db/store.ts';
@@ -30,7 +30,8 @@ const arg = (name: string, fallback: number) => Number(process.argv.find((a) => 
 const EVENTS = arg('events', 10_000_000);
 const RATE = arg('rate', 2_000);
 const SECONDS = arg('seconds', 5);
-const RUNS = arg('runs', 3);
+// Four runs: the first two fold into fresh memory, the later ones reuse what the run before gave back.
+const RUNS = arg('runs', 4);
 
 type MapAnswer = ReturnType<typeof processMapOfLog>;
 
@@ -86,6 +87,9 @@ async function recomputeBench(): Promise<void> {
     const [results, map] = await Promise.all([computeKpisParallel({ facts, events: log }, { kpis: kpiNames, ...window }), mapping]);
     const t2 = performance.now();
     runs.push({ fold: t1 - t0, rest: t2 - t1, total: t2 - t0, cpu: cpuBetween(cpu0, process.cpuUsage()), faults: process.resourceUsage().minorPageFault - faults0, load: loadavg()[0]! });
+    // The first run's facts are kept for the comparison below; later runs give their memory back, as
+    // the hub's recompute does once the facts are stored, so the next run reuses it.
+    if (run > 0) recycleFactMemory(facts);
     if (run === 0) {
       first = { facts, results, map };
       const show = (name: string) => results.find((r) => r.kpi === name)!;
@@ -103,7 +107,7 @@ async function recomputeBench(): Promise<void> {
   console.log(
     `recompute over ${fmt(log.events)} events on 2 worker threads: fold into facts ${fmt(best.fold)} ms, then the order process map and 18 KPIs ${fmt(best.rest)} ms = ${fmt(best.total)} ms wall ` +
       `(${fmt(log.events / (best.total / 1000))} events/s), ${fmt(best.cpu)} ms CPU of all threads; min ${fmt(best.total)} / median ${fmt(median.total)} ms of ${RUNS} runs ` +
-      `(${runs.map((r) => `${fmt(r.total)} at load ${r.load.toFixed(1)}`).join(', ')})  target ≤ 2,000 ms [${best.total <= 2_000 ? 'meets' : 'MISSES'}]`,
+      `(${runs.map((r) => `${fmt(r.total)} at load ${r.load.toFixed(1)} with ${fmt((r.faults * 4096) / 1e6)} MB fresh`).join(', ')})  target ≤ 2,000 ms [${best.total <= 2_000 ? 'meets' : 'MISSES'}]`,
   );
   console.log(`  memory: ${fmt(best.faults)} minor page faults (${fmt((best.faults * 4096) / 1e6)} MB of fresh pages) per recompute; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 

@@ -237,10 +237,14 @@ export class FactTable<T extends FactType = FactType> {
     if (rows > this.rows) this.rows = rows;
   }
 
-  /** Room for `capacity` rows, the rows held so far copied, the others not known (zero bytes: see NULL_INT). */
+  /**
+   * Room for `capacity` rows, the rows held so far copied, the others not known (zero bytes: see
+   * NULL_INT). A shared table may get memory a finished recompute gave back, which holds old facts
+   * until `prefault` clears it.
+   */
   private allocate(capacity: number): void {
     const bytes = capacity * this.timeStride * 8;
-    const times = new Float64Array(this.shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+    const times = new Float64Array(this.shared ? (takeSpareMemory(bytes) ?? new SharedArrayBuffer(bytes)) : new ArrayBuffer(bytes));
     const ints = new Int32Array(times.buffer);
     ints.set(this.ints);
     this.times = times;
@@ -250,16 +254,51 @@ export class FactTable<T extends FactType = FactType> {
   }
 
   /**
-   * Writes a zero (a blank cell) to each page of the part's share of the table's memory. The fold
-   * reads a row before it writes it, and on Linux a read of a fresh page maps a shared page of zeros
-   * that the write then replaces: two page faults, each dear on a virtual machine. Written first, a
-   * page faults once. Parts of a parallel fold each fault in their share, before folding.
+   * Makes the part's share of the table's memory blank and faulted in. The fold reads a row before it
+   * writes it, and on Linux a read of a fresh page maps a shared page of zeros that the write then
+   * replaces: two page faults, each dear on a virtual machine. Written first, a page faults once.
+   * Fresh private memory is already zero, so a byte per page is written; shared memory may be given
+   * back by an earlier recompute (`recycleFactMemory`), so all of it is cleared. Parts of a parallel
+   * fold each clear their share, before folding.
    */
   prefault(part: number, parts: number): void {
     const bytes = new Uint8Array(this.times.buffer);
     const share = Math.ceil(bytes.length / parts / PAGE_BYTES) * PAGE_BYTES;
-    for (let i = part * share, end = Math.min(bytes.length, (part + 1) * share); i < end; i += PAGE_BYTES) bytes[i] = 0;
+    const start = Math.min(bytes.length, part * share);
+    const end = Math.min(bytes.length, (part + 1) * share);
+    if (this.shared) bytes.fill(0, start, end);
+    else for (let i = start; i < end; i += PAGE_BYTES) bytes[i] = 0;
   }
+}
+
+/**
+ * Shared fact memory that recomputes gave back, for the next to reuse. A recompute of ten million
+ * events fills about 400 MB of facts; fresh memory costs a page fault per 4 KB (about 1–2 ms per MB
+ * on a virtual machine), clearing reused memory a tenth of that. At most one store's worth is kept.
+ */
+const spareMemory: SharedArrayBuffer[] = [];
+const SPARE_BUFFERS_MAX = 8;
+
+/** The smallest spare buffer that holds `bytes` and is at most a quarter larger, taken from the spares. */
+function takeSpareMemory(bytes: number): SharedArrayBuffer | undefined {
+  let best = -1;
+  for (let i = 0; i < spareMemory.length; i++) {
+    const size = spareMemory[i]!.byteLength;
+    if (size >= bytes && size <= bytes * 1.25 && (best < 0 || size < spareMemory[best]!.byteLength)) best = i;
+  }
+  return best < 0 ? undefined : spareMemory.splice(best, 1)[0];
+}
+
+/**
+ * Gives a shared store's memory back for the next recompute. The caller must hold no other reference
+ * to the store or its tables: the memory is cleared and refilled by the next fold.
+ */
+export function recycleFactMemory(store: FactStore): void {
+  for (const type of factTypes) {
+    const table = store.tables[type];
+    if (table.shared) spareMemory.push(table.buffer);
+  }
+  spareMemory.splice(0, Math.max(0, spareMemory.length - SPARE_BUFFERS_MAX));
 }
 
 /** A store's facts as worker threads receive them: each table's shared memory, and the text dictionary. */

@@ -1,7 +1,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CompactLog, kindCode } from './compact-log.ts';
-import { FactStore, foldLog, storedFact, type FactTable, type StoredFact } from './facts.rules.ts';
+import { FactStore, factTypes, foldLog, recycleFactMemory, storedFact, type FactTable, type StoredFact } from './facts.rules.ts';
 import { computeKpisParallel, foldLogParallel, processMapOfLogParallel, stopProcessWorkers } from './fold.parallel.ts';
 import { computeKpis } from './kpi.rules.ts';
 import { processMapOfLog } from './process-map.rules.ts';
@@ -32,6 +32,20 @@ test('two threads fold a generated log of 50,000 events into the facts of one th
   const expected = factsOf(one);
   assert.ok(expected.size > 10_000);
   assert.deepEqual(factsOf(two), expected);
+});
+
+test('memory a recompute gave back is reused and cleared: folding into it gives the facts of fresh memory', async () => {
+  const { log } = generated;
+  const one = new FactStore(log);
+  foldLog(log, one);
+  // A recompute of a slightly larger log leaves its memory full of other facts.
+  const before = await foldLogParallel(generateSyntheticLog(55_000, { shared: true }).log, { minEvents: 0 });
+  const given = new Set(factTypes.map((t) => before.tables[t].buffer));
+  recycleFactMemory(before);
+  const again = await foldLogParallel(log, { minEvents: 0 });
+  const reused = factTypes.filter((t) => given.has(again.tables[t].buffer));
+  assert.ok(reused.length >= 5, `the fold took the memory given back (${reused.join(', ')})`);
+  assert.deepEqual(factsOf(again), factsOf(one));
 });
 
 test('two threads give the KPIs of one: every KPI, sliced by each dimension, daily and hourly', async () => {

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { CompactLog } from './compact-log.ts';
-import { FactStore, factTypes, foldLog, prepareTexts, type FactType } from './facts.rules.ts';
+import { FactStore, factTypes, foldLog, prepareTexts, recycleFactMemory, type FactType } from './facts.rules.ts';
 import type { WorkerReply, WorkerTask } from './fold.worker.ts';
 import { computeKpis, type KpiInput } from './kpi.rules.ts';
 import { assembleMap, processMapOfLog, type MapOptions, type MapPart } from './process-map.rules.ts';
@@ -141,9 +141,15 @@ export async function foldLogParallel(log: CompactLog, options: { minEvents?: nu
     await Promise.all(marks.map((m, index) => send(index, { kind: 'fold', log: sharedLog, facts: sharedFacts, marks: m, part: { index, count: PARTS }, objectPart, eventPart, barrier })));
   } catch {
     // A worker that failed (a text the dictionary lacks, a thread that died): one thread folds it all.
+    // The shared memory is not recycled: the other part may still be writing to it.
     return foldOnOneThread(log);
   }
-  for (const type of factTypes) if (overlaps(marks[0]![type], marks[1]![type])) return foldOnOneThread(log);
+  for (const type of factTypes) {
+    if (overlaps(marks[0]![type], marks[1]![type])) {
+      recycleFactMemory(store);
+      return foldOnOneThread(log);
+    }
+  }
   return store;
 }
 

@@ -5,7 +5,7 @@ import { decodeCursor, encodeCursor, type Page } from '../../platform/pagination
 import type { EventEnvelope, OutboxService, Subscriber } from '../../platform/outbox/index.ts';
 import type { CatalogService } from '../catalog/index.ts';
 import { CompactLog, kindCode } from './compact-log.ts';
-import { FactStore, factIsOpen, foldLog, isFactType, loadFacts, storedFact, type FactTable, type FactType, type StoredFact } from './facts.rules.ts';
+import { FactStore, factIsOpen, foldLog, isFactType, loadFacts, recycleFactMemory, storedFact, type FactTable, type FactType, type StoredFact } from './facts.rules.ts';
 import { foldLogParallel } from './fold.parallel.ts';
 import { bucketsOf, computeKpis, eventKpis, kpiByName, kpiFactTypes, unsupportedDimension } from './kpi.rules.ts';
 import { mapEvent, objectId, type MappingContext } from './mapping.rules.ts';
@@ -275,6 +275,8 @@ export function createProcessService(deps: ProcessDeps) {
         const rows: ProcessFactRow[] = [];
         for (const table of Object.values(store.tables) as FactTable[]) for (let row = 0; row < table.rows; row++) if (!Number.isNaN(table.get(row, 0))) rows.push(factRow(store, table, row));
         await repo.replaceFacts(tx, rows);
+        // The facts are stored; their memory serves the next recompute (no page faults for it).
+        recycleFactMemory(store);
         return cursor;
       });
       knownSeq = Math.max(knownSeq, lastSeq);
