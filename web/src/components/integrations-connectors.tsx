@@ -3,7 +3,7 @@ import { href, setParams, type Location } from '../router.tsx';
 import type { Connector, ConnectorList } from '../types.ts';
 import { connectorKinds, type ConnectorDetail, type RecentFailure } from '../types-integrations.ts';
 import { formatPercent, formatTime, useLoad } from './data.ts';
-import { Badge, Empty, ErrorBox, JsonView, KeyValues, Loading, Section, type Tone } from './ui.tsx';
+import { Badge, Choice, Empty, ErrorBox, JsonView, KeyValues, Loading, Section, type Tone } from './ui.tsx';
 
 const statusTone: Record<string, Tone> = { healthy: 'good', degraded: 'warn', failing: 'bad', idle: 'muted' };
 
@@ -21,14 +21,7 @@ export function ConnectorsPanel(props: { location: Location }) {
         title="Connectors"
         testId="connectors"
         actions={
-          <select value={kindFilter} onChange={(e) => setParams(props.location, { filter: e.target.value })} aria-label="Kind" data-testid="connector-kind">
-            <option value="">All kinds</option>
-            {connectorKinds.map((k) => (
-              <option key={k} value={k}>
-                {k}
-              </option>
-            ))}
-          </select>
+          <Choice value={kindFilter} onChange={(filter) => setParams(props.location, { filter })} options={connectorKinds} any={{ value: '', label: 'All kinds' }} label="Kind" testId="connector-kind" />
         }
       >
         <ErrorBox error={list.error} />

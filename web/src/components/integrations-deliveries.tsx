@@ -5,7 +5,7 @@ import { webhookDeliveryStatuses, type OutboxDelivery, type WebhookDelivery, typ
 import { formatTime, useLoad } from './data.ts';
 import { PayloadView, ReasonInput } from './integrations-common.tsx';
 import { ServerTable } from './table.tsx';
-import { Badge, ConfirmButton, ErrorBox, JsonView, KeyValues, Loading, Section } from './ui.tsx';
+import { Badge, Choice, ConfirmButton, ErrorBox, JsonView, KeyValues, Loading, Section } from './ui.tsx';
 
 /**
  * Outbox dead letters: events an internal subscriber gave up on. Each can be delivered again (it
@@ -102,14 +102,7 @@ export function WebhookDeliveries(props: { location: Location; canOperate: boole
         title="Webhook deliveries"
         testId="webhook-deliveries"
         actions={
-          <select value={status} onChange={(e) => setParams(props.location, { status: e.target.value })} aria-label="Status" data-testid="webhook-status">
-            <option value="any">Any status</option>
-            {webhookDeliveryStatuses.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
+          <Choice value={status} onChange={(status) => setParams(props.location, { status })} options={webhookDeliveryStatuses} any={{ value: 'any', label: 'Any status' }} label="Status" testId="webhook-status" />
         }
       >
         <ServerTable<WebhookDeliverySummary>

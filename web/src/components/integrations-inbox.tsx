@@ -5,7 +5,7 @@ import { inboxStatuses, type InboxMessage, type InboxMessageSummary, type InboxR
 import { formatTime, useLoad } from './data.ts';
 import { PayloadView, prettyJson, ReasonInput } from './integrations-common.tsx';
 import { ServerTable } from './table.tsx';
-import { Badge, ConfirmButton, Empty, ErrorBox, JsonView, KeyValues, Loading, Section } from './ui.tsx';
+import { Badge, Choice, ConfirmButton, Empty, ErrorBox, JsonView, KeyValues, Loading, Section } from './ui.tsx';
 
 /**
  * The inbox: every message received (API, webhooks, files, EDI) with its raw payload kept. Failed
@@ -28,14 +28,7 @@ export function InboxPanel(props: { location: Location; canOperate: boolean }) {
         testId="inbox"
         actions={
           <span className="toolbar">
-            <select value={status} onChange={(e) => setParams(props.location, { status: e.target.value })} aria-label="Status" data-testid="inbox-status">
-              <option value="any">Any status</option>
-              {inboxStatuses.map((s) => (
-                <option key={s} value={s}>
-                  {s}
-                </option>
-              ))}
-            </select>
+            <Choice value={status} onChange={(status) => setParams(props.location, { status })} options={inboxStatuses} any={{ value: 'any', label: 'Any status' }} label="Status" testId="inbox-status" />
             {source && (
               <button type="button" className="btn plain" onClick={() => setParams(props.location, { source: null })} title="Show every source">
                 {source} ✕

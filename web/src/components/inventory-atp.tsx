@@ -1,6 +1,6 @@
 import { api, type Page } from '../api.ts';
 import { formatDuration, formatNumber, formatPercent, formatTime, useLoad } from './data.ts';
-import { Badge, Empty, ErrorBox, Loading, type Tone } from './ui.tsx';
+import { Badge, Choice, Empty, ErrorBox, Loading, type Tone } from './ui.tsx';
 import type { ChannelRecord, LocationAvailability, LocationRecord, SkuAvailability } from '../types-inventory.ts';
 
 /** What an availability question is: a SKU, and optionally one location, one channel and a "by" date. */
@@ -48,25 +48,23 @@ export function AtpFilters(props: {
     <div className="toolbar atp-filters">
       <label>
         Location
-        <select value={props.scope.location ?? ''} onChange={(e) => props.onChange({ location: e.target.value || null })} data-testid="atp-location">
-          <option value="">All locations</option>
-          {choices.data?.locations.map((l) => (
-            <option key={l.code} value={l.code}>
-              {l.code} — {l.name}
-            </option>
-          ))}
-        </select>
+        <Choice
+          value={props.scope.location ?? ''}
+          onChange={(value) => props.onChange({ location: value || null })}
+          options={(choices.data?.locations ?? []).map((l) => ({ value: l.code, label: `${l.code} — ${l.name}` }))}
+          any={{ value: '', label: 'All locations' }}
+          testId="atp-location"
+        />
       </label>
       <label>
         Channel
-        <select value={props.scope.channel ?? ''} onChange={(e) => props.onChange({ channel: e.target.value || null })} data-testid="atp-channel">
-          <option value="">Any channel</option>
-          {choices.data?.channels.map((c) => (
-            <option key={c.code} value={c.code}>
-              {c.code} — {c.name}
-            </option>
-          ))}
-        </select>
+        <Choice
+          value={props.scope.channel ?? ''}
+          onChange={(value) => props.onChange({ channel: value || null })}
+          options={(choices.data?.channels ?? []).map((c) => ({ value: c.code, label: `${c.code} — ${c.name}` }))}
+          any={{ value: '', label: 'Any channel' }}
+          testId="atp-channel"
+        />
       </label>
       <label>
         Available by

@@ -138,3 +138,33 @@ export function JsonView(props: { value: unknown; testId?: string }) {
 export function Empty(props: { children: ReactNode }) {
   return <div className="empty">{props.children}</div>;
 }
+
+/** One option of a `Choice`: a plain value shows as itself. */
+export type ChoiceOption = string | { value: string; label: string };
+
+/**
+ * A drop-down filter or setting. `any` adds a first option that stands for no filter (its value is
+ * usually '' or 'any', as the API or the address expects).
+ */
+export function Choice(props: {
+  value: string;
+  onChange: (value: string) => void;
+  options: readonly ChoiceOption[];
+  any?: { value: string; label: string };
+  label?: string;
+  testId?: string;
+}) {
+  return (
+    <select value={props.value} onChange={(e) => props.onChange(e.target.value)} aria-label={props.label} data-testid={props.testId}>
+      {props.any && <option value={props.any.value}>{props.any.label}</option>}
+      {props.options.map((o) => {
+        const { value, label } = typeof o === 'string' ? { value: o, label: o } : o;
+        return (
+          <option key={value} value={value}>
+            {label}
+          </option>
+        );
+      })}
+    </select>
+  );
+}

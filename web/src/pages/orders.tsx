@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { api, type Page } from '../api.ts';
 import { formatMinor, formatTime } from '../components/data.ts';
 import { ServerTable } from '../components/table.tsx';
-import { Badge } from '../components/ui.tsx';
+import { Badge, Choice } from '../components/ui.tsx';
 import { navigate, setParam, type Location } from '../router.tsx';
 import type { Order } from '../types.ts';
 import { orderStates, orderSorts } from '../types-orders.ts';
@@ -48,24 +48,17 @@ export function OrdersPage(props: { location: Location }) {
         </button>
         <label>
           State
-          <select value={state} onChange={(ev) => setParam(location, 'state', ev.target.value)} data-testid="order-state-filter">
-            <option value="">Any state</option>
-            {orderStates.map((s) => (
-              <option key={s} value={s}>
-                {s.replaceAll('_', ' ')}
-              </option>
-            ))}
-          </select>
+          <Choice
+            value={state}
+            onChange={(value) => setParam(location, 'state', value)}
+            options={orderStates.map((s) => ({ value: s, label: s.replaceAll('_', ' ') }))}
+            any={{ value: '', label: 'Any state' }}
+            testId="order-state-filter"
+          />
         </label>
         <label>
           Sort
-          <select value={sort} onChange={(ev) => setParam(location, 'sort', ev.target.value)} data-testid="order-sort">
-            {orderSorts.map((s) => (
-              <option key={s.value} value={s.value}>
-                {s.label}
-              </option>
-            ))}
-          </select>
+          <Choice value={sort} onChange={(value) => setParam(location, 'sort', value)} options={orderSorts} testId="order-sort" />
         </label>
         {(q || state) && (
           <button type="button" className="btn plain" onClick={() => navigate('/orders', { sort: sort === 'newest' ? undefined : sort })} data-testid="order-search-clear">

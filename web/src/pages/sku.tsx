@@ -3,7 +3,7 @@ import { api, type Page } from '../api.ts';
 import { ATP_POLL_MS, AtpFilters, AtpTable } from '../components/inventory-atp.tsx';
 import { formatMinor, formatNumber, formatTime, useLoad } from '../components/data.ts';
 import { ServerTable } from '../components/table.tsx';
-import { Badge, ErrorBox, KeyValues, Loading, Section } from '../components/ui.tsx';
+import { Badge, Choice, ErrorBox, KeyValues, Loading, Section } from '../components/ui.tsx';
 import { Link, setParams, type Location } from '../router.tsx';
 import type { Item, Movement, Reservation } from '../types-inventory.ts';
 import './inventory.css';
@@ -99,13 +99,7 @@ function Reservations(props: { sku: string; locationCode: string | undefined }) 
       <div className="toolbar">
         <label>
           State
-          <select value={state} onChange={(e) => setState(e.target.value)} data-testid="reservation-state">
-            {['pending', 'committed', 'released', 'expired'].map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
+          <Choice value={state} onChange={setState} options={['pending', 'committed', 'released', 'expired']} testId="reservation-state" />
         </label>
       </div>
       <ServerTable<Reservation>
