@@ -23,6 +23,7 @@ import { integrationsConsoleMigration } from './0023-integrations-console.ts';
 import { reconciliationClearingMigration } from './0024-reconciliation-clearing.ts';
 import { outboxDispatchMigration } from './0027-outbox-dispatch.ts';
 import { reservationsBySkuMigration } from './0028-reservations-by-sku.ts';
+import { decisionsByOrderMigration } from './0029-decisions-by-order.ts';
 
 /** Every migration, in the order it applies. Names sort in the same order. */
 export const allMigrations: readonly StoreMigration[] = [
@@ -50,4 +51,5 @@ export const allMigrations: readonly StoreMigration[] = [
   reconciliationClearingMigration,
   outboxDispatchMigration,
   reservationsBySkuMigration,
+  decisionsByOrderMigration,
 ];

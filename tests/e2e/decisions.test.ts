@@ -69,3 +69,40 @@ test('one decision by id; unknown id is 404, a half subject filter or bad cursor
   assert.equal((await get('/v1/decisions?cursor=garbage', 'viewer')).json().error.code, 'invalid_cursor');
   assert.equal((await get('/v1/decisions')).statusCode, 401);
 });
+
+test('orderId lists the decisions about an order and its lines, newest first, and no other order’s', async () => {
+  const decide = (type: 'order' | 'order_line', id: string, outcome: string): NewDecision => ({
+    kind: type === 'order' ? 'credit' : 'sourcing',
+    subject: { type, id },
+    outcome,
+    reasons: [{ code: 'rule', message: outcome }],
+    inputs: {},
+    policyId: 'sourcing',
+    policyVersion: 0,
+    madeBy: 'rule',
+    appliedAutomatically: true,
+    madeAt: isoTime(t.clock.now()),
+  });
+  const mine: Decision[] = [];
+  // `ord-1` and `ord-10` share a prefix; `ord-10:1` is a line of another order.
+  for (const [type, id, outcome] of [
+    ['order', 'ord-1', 'release'],
+    ['order_line', 'ord-1:1', 'allocate'],
+    ['order_line', 'ord-10:1', 'split'],
+    ['order_line', 'ord-1:2', 'backorder'],
+    ['order', 'ord-10', 'hold'],
+  ] as const) {
+    t.clock.advance(1_000);
+    const [stored] = await t.testStore.store.db.transaction().execute((tx) => t.app.services.decisions.record(tx, [decide(type, id, outcome)]));
+    if (!id.startsWith('ord-10')) mine.push(stored!);
+  }
+  const all = await get('/v1/decisions?orderId=ord-1', 'viewer');
+  assert.equal(all.statusCode, 200, all.body);
+  assert.deepEqual(all.json().items, [...mine].reverse());
+  const first = await get('/v1/decisions?orderId=ord-1&limit=2', 'viewer');
+  const rest = await get(`/v1/decisions?orderId=ord-1&limit=2&cursor=${first.json().nextCursor}`, 'viewer');
+  assert.deepEqual([...first.json().items, ...rest.json().items], [...mine].reverse(), 'paged the same');
+  const sourcing = await get('/v1/decisions?orderId=ord-1&kind=sourcing', 'viewer');
+  assert.deepEqual(sourcing.json().items.map((d: Decision) => d.subject.id), ['ord-1:2', 'ord-1:1']);
+  assert.deepEqual((await get('/v1/decisions?orderId=nobody', 'viewer')).json(), { items: [], nextCursor: null });
+});

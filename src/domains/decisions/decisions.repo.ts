@@ -26,6 +26,8 @@ export interface DecisionFilter {
   kind?: string | undefined;
   outcome?: string | undefined;
   subject?: { type: string; id: string } | undefined;
+  /** Decisions about this order and its lines. */
+  orderId?: string | undefined;
   /** Epoch milliseconds; decisions made at or after it. */
   sinceMs?: number | undefined;
   /** The (made_at, id) of the last row of the previous page; rows strictly older follow. */
@@ -39,6 +41,7 @@ export function listDecisions(db: Executor, filter: DecisionFilter): Promise<Dec
   if (filter.kind !== undefined) query = query.where('kind', '=', filter.kind);
   if (filter.outcome !== undefined) query = query.where('outcome', '=', filter.outcome);
   if (filter.subject !== undefined) query = query.where('subject_type', '=', filter.subject.type).where('subject_id', '=', filter.subject.id);
+  if (filter.orderId !== undefined) query = query.where('order_id', '=', filter.orderId);
   if (filter.sinceMs !== undefined) query = query.where('made_at', '>=', filter.sinceMs);
   if (filter.before !== undefined) {
     const [madeAt, id] = filter.before;

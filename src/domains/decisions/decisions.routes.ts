@@ -21,6 +21,7 @@ const listQuerySchema = z
     outcome: z.string().min(1).max(64).optional(),
     subjectType: objectRefSchema.shape.type.optional().describe('With subjectId: only decisions about this object'),
     subjectId: z.string().min(1).max(200).optional().describe('With subjectType: only decisions about this object'),
+    orderId: z.string().min(1).max(200).optional().describe('Only decisions about this order and its lines (credit, pricing, sourcing, substitution…)'),
     since: timestampSchema.optional().describe('Only decisions made at or after this time'),
   })
   .extend(pageQuerySchema.shape)
@@ -36,7 +37,9 @@ export function registerDecisionRoutes(app: HttpApp, decisions: DecisionService)
       schema: {
         tags,
         summary: 'Recorded decisions, newest first, with their reasons, inputs and policy version',
-        description: 'Filter by kind, outcome, the object decided about (subjectType and subjectId together) and time. Keyset-paged: pass nextCursor as cursor.',
+        description:
+          'Filter by kind, outcome, the object decided about (subjectType and subjectId together), an order with its lines (orderId) and time. ' +
+          'Keyset-paged: pass nextCursor as cursor.',
         querystring: listQuerySchema,
         response: { 200: pageSchema(decisionSchema), 400: errorResponseSchema, 401: errorResponseSchema, 403: errorResponseSchema },
       },

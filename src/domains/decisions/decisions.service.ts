@@ -29,6 +29,13 @@ export interface DecisionService {
 
 const toDecision = (row: DecisionRow): Decision => JSON.parse(row.document) as Decision;
 
+/** The order of a subject that is an order or an order's line (`<orderId>:<lineNumber>`). */
+function orderOf(subject: Decision['subject']): string | null {
+  if (subject.type === 'order') return subject.id;
+  if (subject.type === 'order_line') return subject.id.slice(0, Math.max(0, subject.id.indexOf(':'))) || null;
+  return null;
+}
+
 function toRow(decision: Decision): DecisionRow {
   return {
     id: decision.id,
@@ -42,6 +49,7 @@ function toRow(decision: Decision): DecisionRow {
     applied_automatically: decision.appliedAutomatically ? 1 : 0,
     made_at: Date.parse(decision.madeAt),
     document: JSON.stringify(decision),
+    order_id: orderOf(decision.subject),
   };
 }
 
@@ -78,6 +86,7 @@ export function createDecisionService(deps: DecisionDeps): DecisionService {
         kind: query.kind,
         outcome: query.outcome,
         subject: query.subject,
+        orderId: query.orderId,
         sinceMs: query.since === undefined ? undefined : Date.parse(query.since),
         before,
         limit: query.limit + 1,

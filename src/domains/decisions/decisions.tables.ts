@@ -19,6 +19,8 @@ export interface DecisionRow {
   made_at: number;
   /** JSON of the validated decision. */
   document: string;
+  /** The order a decision about an order or one of its lines belongs to; null for other subjects. */
+  order_id: string | null;
 }
 
 export interface DecisionTables {

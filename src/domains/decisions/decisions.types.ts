@@ -45,6 +45,8 @@ export interface DecisionQuery {
   outcome?: string | undefined;
   /** Only decisions about this object. */
   subject?: DecisionSubject | undefined;
+  /** Only decisions about this order and its lines. */
+  orderId?: string | undefined;
   /** ISO 8601 time: only decisions made at or after it. */
   since?: string | undefined;
   limit: number;

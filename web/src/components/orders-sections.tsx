@@ -187,8 +187,8 @@ function attributesText(attributes: Record<string, unknown>): string {
     .join(' · ');
 }
 
-/** How many lines' decisions are fetched: one request per line, so a huge order shows its first lines'. */
-const DECISION_LINES_MAX = 40;
+/** Decisions shown at once; an order with more (hundreds of lines) offers the next page. */
+const DECISIONS_PAGE = 200;
 
 /**
  * The recorded decisions about the order and its lines (credit, pricing, sourcing, substitution,
@@ -196,19 +196,19 @@ const DECISION_LINES_MAX = 40;
  */
 export function OrderDecisions(props: { order: Order }) {
   const { order } = props;
-  const lines = order.lines.slice(0, DECISION_LINES_MAX);
-  const loaded = useLoad(async () => {
-    const subjects = [{ type: 'order', id: order.id }, ...lines.map((l) => ({ type: 'order_line', id: `${order.id}:${l.lineNumber}` }))];
-    const pages = await Promise.all(subjects.map((s) => api.get<Page<Decision>>('/v1/decisions', { subjectType: s.type, subjectId: s.id, limit: 50 })));
-    return pages.flatMap((p) => p.items).sort((a, b) => b.madeAt.localeCompare(a.madeAt));
-  }, [order.id, order.version]);
+  const [cursor, setCursor] = useState<string | undefined>(undefined);
+  // One request for the order and all its lines (`orderId`), newest first, a page at a time.
+  const loaded = useLoad(
+    () => api.get<Page<Decision>>('/v1/decisions', { orderId: order.id, limit: DECISIONS_PAGE, ...(cursor !== undefined && { cursor }) }),
+    [order.id, order.version, cursor],
+  );
   if (loaded.error) return <ErrorBox error={loaded.error} />;
   if (!loaded.data) return <Loading />;
-  if (loaded.data.length === 0) return <Empty>No decisions recorded for this order.</Empty>;
+  if (loaded.data.items.length === 0) return <Empty>No decisions recorded for this order.</Empty>;
+  const next = loaded.data.nextCursor;
   return (
     <div className="decisions" data-testid="order-decisions">
-      {order.lines.length > DECISION_LINES_MAX && <p className="muted">Decisions of the first {DECISION_LINES_MAX} lines are shown.</p>}
-      {loaded.data.map((d) => (
+      {loaded.data.items.map((d) => (
         <article key={d.id} className="decision" data-decision-kind={d.kind}>
           <header>
             <Badge value={d.kind} tone="info" /> <strong>{d.outcome.replaceAll('_', ' ')}</strong>
@@ -228,6 +228,20 @@ export function OrderDecisions(props: { order: Order }) {
           <Candidates inputs={d.inputs} />
         </article>
       ))}
+      {(cursor !== undefined || next !== null) && (
+        <div className="toolbar">
+          {cursor !== undefined && (
+            <button type="button" className="btn plain" onClick={() => setCursor(undefined)} data-testid="decisions-newest">
+              Newest
+            </button>
+          )}
+          {next !== null && (
+            <button type="button" className="btn plain" onClick={() => setCursor(next)} data-testid="decisions-older">
+              Older decisions
+            </button>
+          )}
+        </div>
+      )}
     </div>
   );
 }
