@@ -1,14 +1,12 @@
-import { z } from 'zod';
 import type { Clock } from '../platform/clock.ts';
 import type { Executor } from '../platform/db/store.ts';
-import { AppError } from '../platform/errors.ts';
+import { AppError, invariant } from '../platform/errors.ts';
 import type { InboxService } from '../platform/inbox/index.ts';
 import type { OutboxService } from '../platform/outbox/index.ts';
 import type { TimerService } from '../platform/timers/index.ts';
 import type { ActionContext, ActionResult, CrossdockException, ExceptionService } from '../domains/exceptions/index.ts';
 import type { FulfillmentService } from '../domains/fulfillment/index.ts';
 import type { OrdersModule } from '../domains/orders/index.ts';
-import { dateSchema } from '../domains/shared/index.ts';
 import { waitingQuantity } from './exceptions-orders.rules.ts';
 import type { FinanceFlows } from './finance-flows.ts';
 import type { OrderAllocation } from './order-allocation.ts';
@@ -28,8 +26,6 @@ export interface ExceptionActionDeps {
   cancel: OrderCancel;
   finance: FinanceFlows;
 }
-
-const noParams = z.strictObject({});
 
 /** The order an exception is about: its subject, or the order named in its facts. */
 function orderIdOf(e: CrossdockException): string {
@@ -53,8 +49,9 @@ function holdIdOf(e: CrossdockException): string {
 }
 
 const reasonOf = (context: ActionContext, fallback: string) => context.reason ?? `${fallback} (exception ${context.exception.id})`;
-const needReason = (context: ActionContext) => {
-  if (context.reason === null) throw new AppError('validation_failed', `body.reason: required for ${context.action}`, [{ path: 'body.reason', message: `${context.action} needs a reason` }]);
+/** The reason of an action that declares it required (action-inputs.rules.ts): the framework refused the request without one. */
+const declaredReason = (context: ActionContext): string => {
+  invariant(context.reason !== null, `${context.action} declares its reason required, yet ran without one`);
   return context.reason;
 };
 
@@ -64,7 +61,8 @@ const deliveryIdOf = (e: CrossdockException): number | null => (/^\d+$/.test(e.s
 /**
  * The commands behind the exception actions (DESIGN §7): each runs the same domain command automation
  * or an operator's route runs, outside any transaction, and answers what it did. The exceptions core
- * checks roles, the allowed actions and the exception's state first, and records the result.
+ * checks roles, the allowed actions, the exception's state and the body against the action's declared
+ * inputs (`actionSpecs` in src/domains/exceptions/action-inputs.rules.ts) first, and records the result.
  */
 export function registerExceptionActions(deps: ExceptionActionDeps): void {
   const { exceptions } = deps;
@@ -75,15 +73,11 @@ export function registerExceptionActions(deps: ExceptionActionDeps): void {
     const done = await deps.finance.credit.resolveByPerson(orderId, holdIdOf(context.exception), resolution, context.caller, reasonOf(context, outcome));
     return { outcome, resolves: true, data: { orderId, holdId: done.hold.id, orderState: done.order.state } };
   };
-  exceptions.registerActionHandler('release_hold', resolveHold('released', 'released'), { params: noParams });
-  exceptions.registerActionHandler('approve_substitution', resolveHold('released', 'approved'), { params: noParams });
-  exceptions.registerActionHandler('reject_substitution', resolveHold('rejected', 'rejected'), { params: noParams });
+  exceptions.registerActionHandler('release_hold', resolveHold('released', 'released'));
+  exceptions.registerActionHandler('approve_substitution', resolveHold('released', 'approved'));
+  exceptions.registerActionHandler('reject_substitution', resolveHold('rejected', 'rejected'));
   // Keeping a hold is a decision, not a command: the order stays held and the exception stays live.
-  exceptions.registerActionHandler(
-    'keep_hold',
-    async (context) => ({ outcome: 'kept', resolves: false, message: `hold ${holdIdOf(context.exception)} kept: ${needReason(context)}` }),
-    { params: noParams },
-  );
+  exceptions.registerActionHandler('keep_hold', async (context) => ({ outcome: 'kept', resolves: false, message: `hold ${holdIdOf(context.exception)} kept: ${declaredReason(context)}` }));
 
   // Allocation again, as after a released hold or arriving supply; it resolves when the line no longer waits.
   exceptions.registerActionHandler(
@@ -95,7 +89,6 @@ export function registerExceptionActions(deps: ExceptionActionDeps): void {
       const covered = line ? waitingQuantity(line) === 0 : allocated.result === 'allocated';
       return { outcome: allocated.result, resolves: covered, message: covered ? 'the line is covered now' : 'still waiting for stock', data: { orderId, orderState: allocated.order.state } };
     },
-    { params: noParams },
   );
 
   const cancelLine = (outcome: string) => async (context: ActionContext): Promise<ActionResult> => {
@@ -104,9 +97,9 @@ export function registerExceptionActions(deps: ExceptionActionDeps): void {
     const done = await deps.cancel.cancel(orderId, { reason: reasonOf(context, outcome), lineNumbers: [lineNumber] }, `key:${context.caller.keyId}`, context.caller.partnerCode);
     return { outcome, resolves: true, data: { orderId, lineNumber, cancelled: done.lines, orderState: done.order.state } };
   };
-  exceptions.registerActionHandler('cancel_line', cancelLine('line_cancelled'), { params: noParams });
+  exceptions.registerActionHandler('cancel_line', cancelLine('line_cancelled'));
   // The short-ship policy's `cancel` remainder handling, applied by a person: the rest is not coming.
-  exceptions.registerActionHandler('accept_short_ship', cancelLine('short_ship_accepted'), { params: noParams });
+  exceptions.registerActionHandler('accept_short_ship', cancelLine('short_ship_accepted'));
 
   exceptions.registerActionHandler(
     'change_promise_date',
@@ -116,7 +109,6 @@ export function registerExceptionActions(deps: ExceptionActionDeps): void {
       // A new date agreed with the customer settles a delay; a shortage still waits for stock.
       return { outcome: done.result, resolves: context.exception.type === 'shipment_delay', data: { orderId, from: done.from, to: done.to } };
     },
-    { params: z.strictObject({ promiseDate: dateSchema.describe('The new promise date, YYYY-MM-DD') }) },
   );
 
   exceptions.registerActionHandler(
@@ -127,7 +119,6 @@ export function registerExceptionActions(deps: ExceptionActionDeps): void {
       const message = await deps.inbox.replay(context.exception.subject.id, { ...(payload !== undefined && { payload }), reason: reasonOf(context, 'edited and replayed') });
       return { outcome: message.status === 'processed' ? 'replayed' : `replay_${message.status}`, resolves: message.status === 'processed', data: { messageId: message.id, status: message.status, error: message.error } };
     },
-    { params: z.strictObject({ payload: z.string().min(1).max(1_000_000).optional().describe('The corrected payload; the message as received when absent') }) },
   );
 
   exceptions.registerActionHandler(
@@ -142,18 +133,16 @@ export function registerExceptionActions(deps: ExceptionActionDeps): void {
       const message = await deps.inbox.replay(context.exception.subject.id, { reason: reasonOf(context, 'retried') });
       return { outcome: message.status === 'processed' ? 'replayed' : `replay_${message.status}`, resolves: message.status === 'processed', data: { messageId: message.id, status: message.status } };
     },
-    { params: noParams },
   );
 
   exceptions.registerActionHandler(
     'discard_dead_letter',
     async (context) => {
-      const reason = needReason(context);
+      const reason = declaredReason(context);
       const deliveryId = deliveryIdOf(context.exception);
       if (deliveryId !== null) await deps.outbox.discardDeadLetter(deliveryId, reason);
       else await deps.inbox.discard(context.exception.subject.id, reason);
       return { outcome: 'discarded', resolves: true };
     },
-    { params: noParams },
   );
 }

@@ -1,7 +1,6 @@
-import { z } from 'zod';
 import { isoTime, type Clock } from '../platform/clock.ts';
 import type { Executor } from '../platform/db/store.ts';
-import { AppError } from '../platform/errors.ts';
+import { invariant } from '../platform/errors.ts';
 import type { NewEvent, OutboxService } from '../platform/outbox/index.ts';
 import type { CatalogService, customerTiers } from '../domains/catalog/index.ts';
 import type { ExceptionService, RaiseInput } from '../domains/exceptions/index.ts';
@@ -116,7 +115,6 @@ export function createInvoiceAck(deps: InvoiceAckDeps) {
     });
   }
 
-  const noParams = z.strictObject({});
 
   // The ERP may have lost or misread the invoice: it goes out again and the exception waits for the answer.
   exceptions.registerActionHandler(
@@ -134,14 +132,14 @@ export function createInvoiceAck(deps: InvoiceAckDeps) {
       );
       return { outcome: 'resent', resolves: false, message: `invoice ${invoice.invoiceNumber} sent to the ERP again; its acknowledgement resolves this exception when it agrees` };
     },
-    { params: noParams },
   );
 
   // Finance agrees the ERP is right: its amount is recorded on the invoice as what the customer owes.
   exceptions.registerActionHandler(
     'accept_erp_amount',
     async ({ exception, reason, caller }) => {
-      if (reason === null) throw new AppError('validation_failed', 'body.reason: required for accept_erp_amount', [{ path: 'body.reason', message: 'accept_erp_amount needs a reason' }]);
+      // accept_erp_amount declares its reason required (action-inputs.rules.ts): the framework refused a request without one.
+      invariant(reason !== null, 'accept_erp_amount ran without its required reason');
       const now = deps.clock.now();
       const invoice = await deps.db.transaction().execute(async (tx) => {
         const settled = await acks.settleIn(tx, exception.subject.id, `key:${caller.keyId}`, reason, now);
@@ -158,7 +156,6 @@ export function createInvoiceAck(deps: InvoiceAckDeps) {
       const erp = invoice.erp!;
       return { outcome: 'erp_amount_accepted', resolves: true, data: { invoiceId: invoice.id, ourAmountMinor: invoice.totalMinor, erpAmountMinor: erp.amountMinor, differenceMinor: erp.differenceMinor } };
     },
-    { params: noParams },
   );
 
   return { acknowledge };

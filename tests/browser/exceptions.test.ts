@@ -6,7 +6,8 @@ import { eventually, openBrowser, signIn, startHub, type Browsing, type Hub } fr
  * The exceptions workbench against the demo hub: an order priced far off contract is put on a
  * pricing hold, which raises a pricing_variance exception in the customer_service queue. A customer
  * service user finds it in their queue, claims it and releases the hold through the workbench; the
- * API then shows the exception resolved by that action and the hold released.
+ * API then shows the exception resolved by that action and the hold released. Another keeps a hold,
+ * which needs a reason: the dialog asks for what the hub describes and the hub refuses it without.
  */
 let hub: Hub;
 let browsing: Browsing;
@@ -161,5 +162,61 @@ test('a role outside the queue sees no commands, and the hub refuses its forced 
     { key: planner, id: target.id },
   );
   assert.equal(answer, 403);
+  await page.getByTestId('sign-out').click();
+});
+
+test('an action that needs a reason: the dialog asks for what the hub describes, and the hub refuses it without', { timeout: 120_000 }, async () => {
+  const { order, holdId, exception } = await pricingException('UI-EXC-3');
+  // What the hub says keep_hold takes: a reason, required. The dialog must ask for it, and the hub must hold to it.
+  const types = await hub.api<{ items: Array<{ type: string; actionDetails: Array<{ name: string; title: string; inputs: Record<string, string> }> }> }>('GET', '/v1/exception-types');
+  const keepHold = types.body.items.find((t) => t.type === 'pricing_variance')?.actionDetails.find((a) => a.name === 'keep_hold');
+  assert.deepEqual(keepHold?.inputs, { reason: 'required' });
+
+  const key = await hub.key('ui-cs-keep', ['customer_service']);
+  const { page } = browsing;
+  await signIn(page, hub.base, key);
+  await page.goto(`${hub.base}/app/#/exceptions?queue=customer_service&type=pricing_variance&id=${exception.id}`);
+  const detail = page.locator(`[data-testid="exception-detail"][data-exception-id="${exception.id}"]`);
+  await detail.waitFor();
+
+  await detail.getByTestId('claim').click();
+  await page.getByRole('dialog').getByTestId('confirm').click();
+  await eventually('the claim reaching the hub', async () => (await hub.api<ExceptionDoc>('GET', `/v1/exceptions/${exception.id}`)).body.state === 'claimed');
+  await eventually('the detail showing the claim', async () => /claimed/.test(await detail.getByTestId('exception-state').innerText()), 10_000);
+  // The button is labelled with the hub's title for the action once the registry is loaded.
+  await eventually('the keep hold button labelled by the hub', async () => (await detail.getByTestId('action-keep_hold').innerText()).trim() === keepHold!.title, 10_000);
+
+  await detail.getByTestId('action-keep_hold').click();
+  const dialog = page.getByRole('dialog');
+  const reason = dialog.getByTestId('action-reason');
+  await reason.waitFor();
+  assert.match(await dialog.innerText(), /Reason \(required\)/);
+  assert.equal(await dialog.getByTestId('action-promise-date').count(), 0, 'keep_hold takes no date');
+
+  // Without the reason the hub refuses, naming the field; the dialog stays open and the attempt is recorded as refused.
+  await dialog.getByTestId('confirm').click();
+  const refusal = dialog.getByTestId('error');
+  await refusal.waitFor({ timeout: 10_000 });
+  assert.match(await refusal.innerText(), /validation_failed[\s\S]*body\.reason/);
+  const refused = await hub.api<{ items: Array<{ what: string; action: string | null }> }>('GET', `/v1/exceptions/${exception.id}/audit`);
+  assert.deepEqual(refused.body.items.filter((a) => a.what.startsWith('action')).map((a) => `${a.what}:${a.action}`), ['action_failed:keep_hold']);
+
+  await reason.fill('buyer confirms the price by email tomorrow');
+  await dialog.getByTestId('confirm').click();
+  const kept = await eventually('keep_hold recorded with its reason', async () => {
+    const trail = await hub.api<{ items: Array<{ what: string; action: string | null; detail: { reason?: string; result?: { outcome: string } }; actor: { name: string } }> }>('GET', `/v1/exceptions/${exception.id}/audit`);
+    return trail.body.items.find((a) => a.what === 'action' && a.action === 'keep_hold');
+  });
+  assert.deepEqual([kept.detail.reason, kept.detail.result?.outcome, kept.actor.name], ['buyer confirms the price by email tomorrow', 'kept', 'ui-cs-keep']);
+  // Keeping the hold is a decision, not a fix: the exception stays live and the hold stays.
+  assert.equal((await hub.api<ExceptionDoc>('GET', `/v1/exceptions/${exception.id}`)).body.state, 'claimed');
+  const held = await hub.api<OrderDoc>('GET', `/v1/orders/${order.id}`);
+  assert.equal(held.body.holds.find((h) => h.id === holdId)?.resolvedAt, undefined);
+
+  // The UI shows the answer and the audit line, and the dialog is gone.
+  await detail.getByTestId('action-answer').waitFor({ timeout: 10_000 });
+  assert.match(await detail.getByTestId('action-answer').innerText(), /keep hold.*kept/);
+  await detail.locator('[data-testid="audit-table"] [data-what="action"]').waitFor({ timeout: 10_000 });
+  await dialog.waitFor({ state: 'detached', timeout: 10_000 });
   await page.getByTestId('sign-out').click();
 });

@@ -71,6 +71,28 @@ export interface AuditEntry {
   detail: Record<string, unknown>;
 }
 
+/** Whether a request must carry an input, or may. */
+export type InputNeed = 'required' | 'optional';
+
+/**
+ * What an action takes besides the exception itself, as the hub declares it (and validates every
+ * request against): a reason, always accepted and sometimes required, and the `params` it names.
+ */
+export interface ActionInputs {
+  reason: InputNeed;
+  promiseDate?: InputNeed;
+  payload?: InputNeed;
+}
+
+export interface ActionDetail {
+  name: string;
+  /** A short label for its button. */
+  title: string;
+  inputs: ActionInputs;
+  /** It undoes work or gives something up, so it is shown as dangerous. */
+  danger: boolean;
+}
+
 export interface ExceptionTypeDefinition {
   type: string;
   title: string;
@@ -79,6 +101,8 @@ export interface ExceptionTypeDefinition {
   slaMinutes: number;
   basePriority: number;
   actions: string[];
+  /** The same actions with what each takes: the dashboard asks for exactly this, and keeps no list of its own. */
+  actionDetails: ActionDetail[];
 }
 
 export interface ExceptionTypes {
@@ -92,33 +116,18 @@ export interface ActionAnswer {
 }
 
 /**
- * What each action takes besides the exception itself, from the handlers' parameter schemas
- * (src/orchestration/exceptions-actions.ts): the registry lists only action names, so the inputs a
- * form must ask for are kept here. A reason is always accepted and goes into the audit trail.
+ * What an allowed action takes, from the hub's registry: the exception's own type first; an action
+ * its type no longer lists (allowed when it was raised) takes the same inputs under any type.
+ * Undefined until the registry is loaded.
  */
-export interface ActionInputs {
-  reason: 'required' | 'optional';
-  promiseDate?: boolean;
-  payload?: boolean;
-  /** Actions that undo work or give something up are shown as dangerous. */
-  danger?: boolean;
-}
-
-const actionInputs: Record<string, ActionInputs> = {
-  resolve: { reason: 'required' },
-  dismiss: { reason: 'required' },
-  keep_hold: { reason: 'required' },
-  discard_dead_letter: { reason: 'required', danger: true },
-  accept_erp_amount: { reason: 'required' },
-  cancel_line: { reason: 'optional', danger: true },
-  accept_short_ship: { reason: 'optional', danger: true },
-  reject_substitution: { reason: 'optional', danger: true },
-  change_promise_date: { reason: 'optional', promiseDate: true },
-  edit_and_replay: { reason: 'optional', payload: true },
-};
-
-export function inputsOf(action: string): ActionInputs {
-  return actionInputs[action] ?? { reason: 'optional' };
+export function actionDetailOf(types: ReadonlyMap<string, ExceptionTypeDefinition>, type: string, action: string): ActionDetail | undefined {
+  const own = types.get(type)?.actionDetails.find((a) => a.name === action);
+  if (own) return own;
+  for (const definition of types.values()) {
+    const found = definition.actionDetails.find((a) => a.name === action);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 export const isLive = (state: ExceptionState): boolean => state === 'open' || state === 'claimed';

@@ -1,6 +1,5 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { z } from 'zod';
 import { createTestStore, testStoreKind, type TestStore } from '../../../tests/helpers/store.ts';
 import { parseConfig } from '../../config.ts';
 import { ManualClock } from '../../platform/clock.ts';
@@ -55,7 +54,6 @@ before(async () => {
   exceptions.registerActionHandler(
     'change_promise_date',
     async (context) => ({ outcome: 'moved', resolves: true, data: { promiseDate: context.params['promiseDate'] } }),
-    { params: z.object({ promiseDate: z.iso.date() }).strict() },
   );
 });
 after(async () => t.dispose());
@@ -112,7 +110,7 @@ test(`a command that resolved the exception by its condition is not resolved twi
   assert.deepEqual((await trailOf(exception.id)).map((a) => a.what), ['raised', 'resolved', 'action']);
 });
 
-test(`action params are validated by the handler's schema and named at body.params (${testStoreKind})`, async () => {
+test(`action params are validated against the action's declared inputs and named at body.params (${testStoreKind})`, async () => {
   const { exception } = await shortage('o-act-5:1');
   await assert.rejects(exceptions.act(exception.id, 'change_promise_date', { params: { promiseDate: 'soon' } }, planner), rejectsWith('validation_failed', 'body.params.promiseDate'));
   const answer = await exceptions.act(exception.id, 'change_promise_date', { params: { promiseDate: '2026-03-09' } }, planner);
@@ -133,4 +131,16 @@ test(`checks come in order: unknown 404, role 403, not allowed for the type 422,
 test(`handlers are registered once per action, never for the built-ins (${testStoreKind})`, () => {
   assert.throws(() => exceptions.registerActionHandler('release_hold', async () => ({ outcome: 'x', resolves: false })), /already registered/);
   assert.throws(() => exceptions.registerActionHandler('resolve', async () => ({ outcome: 'x', resolves: false })), /built in/);
+});
+
+test(`an input the declaration refuses stops the action before its command runs, and is recorded as action_failed (${testStoreKind})`, async () => {
+  const { exception } = await hold('o-act-7');
+  const before = seen.length;
+  await assert.rejects(exceptions.act(exception.id, 'keep_hold', {}, finance), rejectsWith('validation_failed', 'body.reason'));
+  await assert.rejects(exceptions.act(exception.id, 'release_hold', { params: { promiseDate: '2026-03-09' } }, finance), rejectsWith('validation_failed', 'body.params.promiseDate'));
+  assert.equal(seen.length, before, 'no handler ran');
+  const trail = await trailOf(exception.id);
+  assert.deepEqual(trail.map((a) => `${a.what}:${a.action ?? ''}`), ['raised:', 'action_failed:keep_hold', 'action_failed:release_hold']);
+  assert.deepEqual((trail[1]!.detail['error'] as { code: string }).code, 'validation_failed');
+  assert.equal((await exceptions.get(exception.id, { partnerCode: null })).state, 'open');
 });

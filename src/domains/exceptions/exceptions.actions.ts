@@ -1,8 +1,7 @@
-import type { z } from 'zod';
 import type { Executor, Tx } from '../../platform/db/store.ts';
 import { AppError, errorMessage, invariant } from '../../platform/errors.ts';
-import { zodDetails } from '../../platform/http/error-handler.ts';
 import type { NewEvent } from '../../platform/outbox/index.ts';
+import { checkActionBody } from './action-inputs.rules.ts';
 import { actVerdict, actionAllowed } from './exceptions.rules.ts';
 import type { ExceptionStore } from './exceptions.store.ts';
 import { builtinActions, isClosed, keyActor, type CrossdockException, type ExceptionAction, type ExceptionActor, type ExceptionCaller } from './exceptions.types.ts';
@@ -12,8 +11,9 @@ import { exceptionEvent, type StoredException } from './exceptions.view.ts';
 export interface ActionContext {
   exception: CrossdockException;
   action: ExceptionAction;
-  /** The body's `params`, validated by the handler's schema when it registered one. */
+  /** The body's `params`, validated against the action's declared inputs (`action-inputs.rules.ts`). */
   params: Record<string, unknown>;
+  /** Never null for an action that declares its reason required: the request was refused before. */
   reason: string | null;
   caller: ExceptionCaller;
   actor: ExceptionActor;
@@ -40,10 +40,6 @@ export interface ActionResult {
  */
 export type ActionHandler = (context: ActionContext) => Promise<ActionResult>;
 
-export interface ActionHandlerOptions {
-  /** Validates the body's `params`; problems answer 400 naming `body.params.<path>`. */
-  params?: z.ZodType<Record<string, unknown>>;
-}
 
 export interface ActionAnswer {
   exception: CrossdockException;
@@ -58,13 +54,18 @@ interface ActionDeps {
   append(tx: Tx, events: NewEvent[]): Promise<void>;
 }
 
-const reasonRequired = (action: ExceptionAction) =>
-  new AppError('validation_failed', `body.reason: required for ${action}`, [{ path: 'body.reason', message: `${action} needs a reason for the audit trail` }]);
+/** Refuses a body that does not give what the action declares (400 naming each field); answers its params as parsed. */
+function validBody(action: ExceptionAction, reason: string | null, params: Record<string, unknown>): Record<string, unknown> {
+  const checked = checkActionBody(action, { reason, params });
+  if (checked.ok) return checked.params;
+  const first = checked.problems[0]!;
+  throw new AppError('validation_failed', `${first.path}: ${first.path === 'body.reason' ? `required for ${action}` : first.message}`, checked.problems.map((p) => ({ ...p })));
+}
 
 /** The actions framework: a registry of handlers, the checks every action passes, and the recording of results. */
 export function createActions(deps: ActionDeps) {
   const { db, store } = deps;
-  const handlers = new Map<ExceptionAction, { handler: ActionHandler; options: ActionHandlerOptions }>();
+  const handlers = new Map<ExceptionAction, ActionHandler>();
 
   /** Records the action and its result; resolves the exception when the result says the condition cleared. */
   async function record(id: string, context: ActionContext, result: ActionResult): Promise<CrossdockException> {
@@ -97,16 +98,17 @@ export function createActions(deps: ActionDeps) {
   }
 
   return {
-    register(action: ExceptionAction, handler: ActionHandler, options: ActionHandlerOptions = {}) {
+    register(action: ExceptionAction, handler: ActionHandler) {
       invariant(!builtinActions.includes(action), `${action} is built in; it cannot have a handler`);
       invariant(!handlers.has(action), `an exception action handler for "${action}" is already registered`);
-      handlers.set(action, { handler, options });
+      handlers.set(action, handler);
     },
 
     /**
      * Checks, in this order: the exception exists and the caller's partner may see it (404); the
      * caller's role works its current level (403); the type allows the action (422); it is live (409);
-     * the body is valid for the action (400). Then runs the command and records the result.
+     * the body gives what the action declares (400, recorded as action_failed). Then runs the command
+     * and records the result.
      */
     async act(id: string, action: ExceptionAction, body: { reason?: string | undefined; params?: Record<string, unknown> | undefined }, caller: ExceptionCaller): Promise<ActionAnswer> {
       const { exception } = deps.checkWorkable(await store.get(id), id, caller);
@@ -118,8 +120,17 @@ export function createActions(deps: ActionDeps) {
       let params = body.params ?? {};
       const context = (): ActionContext => ({ exception, action, params, reason, caller, actor: keyActor(caller) });
 
+      // A refused input is recorded like a refused command: the trail shows who tried what, and why it was refused.
+      const checked = async () => {
+        try {
+          return validBody(action, reason, params);
+        } catch (error) {
+          await recordFailure(id, context(), error);
+          throw error;
+        }
+      };
       if (builtinActions.includes(action)) {
-        if (reason === null) throw reasonRequired(action);
+        params = await checked();
         const result: ActionResult = { outcome: action === 'dismiss' ? 'dismissed' : 'resolved', resolves: true };
         return { exception: await record(id, context(), result), result };
       }
@@ -127,17 +138,10 @@ export function createActions(deps: ActionDeps) {
       if (!registered) {
         throw new AppError('action_not_allowed', `no command is registered for ${action} in this release of the hub`, [{ path: 'params.action', message: 'no handler registered' }]);
       }
-      if (registered.options.params) {
-        const parsed = registered.options.params.safeParse(params);
-        if (!parsed.success) {
-          const details = zodDetails(parsed.error, 'body.params');
-          throw new AppError('validation_failed', `${details[0]!.path}: ${details[0]!.message}`, details);
-        }
-        params = parsed.data;
-      }
+      params = await checked();
       let result: ActionResult;
       try {
-        result = await registered.handler(context());
+        result = await registered(context());
       } catch (error) {
         await recordFailure(id, context(), error);
         throw error;

@@ -6,6 +6,7 @@ import { errorResponseSchema } from '../../platform/http/error-handler.ts';
 import type { HttpApp } from '../../platform/http/types.ts';
 import { pageQuerySchema, pageSchema } from '../../platform/pagination.ts';
 import { idSchema } from '../shared/index.ts';
+import { actionSpecs, inputNeeds } from './action-inputs.rules.ts';
 import type { ExceptionService } from './exceptions.service.ts';
 import {
   auditEntrySchema,
@@ -14,6 +15,7 @@ import {
   exceptionViewSchema,
   exceptionTypeSchema,
   listExceptionsQuerySchema,
+  type ExceptionAction,
   type ExceptionCaller,
 } from './exceptions.types.ts';
 
@@ -29,6 +31,22 @@ const detailSchema = exceptionViewSchema.extend({ audit: z.array(auditEntrySchem
 const changeAnswer = (results: [string, ...string[]]) => z.object({ result: z.enum(results), exception: exceptionViewSchema });
 const actionResultSchema = z.object({ outcome: z.string(), resolves: z.boolean(), message: z.string().optional(), data: z.record(z.string(), z.unknown()).optional() });
 
+const inputNeedSchema = z.enum(inputNeeds);
+const actionDetailSchema = z
+  .object({
+    name: exceptionActionSchema,
+    title: z.string().describe('A short label for a button'),
+    inputs: z
+      .object({
+        reason: inputNeedSchema.describe('body.reason: required, or optional (always accepted, for the audit trail)'),
+        promiseDate: inputNeedSchema.optional().describe('body.params.promiseDate (YYYY-MM-DD), when the action takes it'),
+        payload: inputNeedSchema.optional().describe('body.params.payload (the corrected message as text), when the action takes it'),
+      })
+      .describe('What the action takes; the hub validates every request of the action against this same declaration'),
+    danger: z.boolean().describe('True when it undoes work or gives something up'),
+  })
+  .describe('One allowed action and what it takes');
+
 const typeDefinitionSchema = z.object({
   type: exceptionTypeSchema,
   title: z.string(),
@@ -37,7 +55,8 @@ const typeDefinitionSchema = z.object({
   slaMinutes: z.number().int(),
   escalation: z.array(escalationStepSchema),
   basePriority: z.number().int(),
-  actions: z.array(exceptionActionSchema),
+  actions: z.array(exceptionActionSchema).describe('The names of the allowed actions'),
+  actionDetails: z.array(actionDetailSchema).describe('The same actions, in the same order, with what each takes'),
 });
 
 export function registerExceptionRoutes(app: HttpApp, exceptions: ExceptionService): void {
@@ -71,13 +90,14 @@ export function registerExceptionRoutes(app: HttpApp, exceptions: ExceptionServi
       config: { access: access.anyRole },
       schema: {
         tags,
-        summary: 'The exception registry in force: owner role, SLA, escalation chain, base priority and actions of every type',
+        summary: 'The exception registry in force: owner role, SLA, escalation chain, base priority and actions of every type, with what each action takes',
         response: { 200: z.object({ policyVersion: z.number().int(), items: z.array(typeDefinitionSchema) }) },
       },
     },
     async () => {
       const { policyVersion, registry } = await exceptions.registry();
-      return { policyVersion, items: Object.values(registry).map((d) => ({ ...d, escalation: [...d.escalation], actions: [...d.actions] })) };
+      const detailOf = (name: ExceptionAction) => ({ name, title: actionSpecs[name].title, inputs: { ...actionSpecs[name].inputs }, danger: actionSpecs[name].danger });
+      return { policyVersion, items: Object.values(registry).map((d) => ({ ...d, escalation: [...d.escalation], actions: [...d.actions], actionDetails: d.actions.map(detailOf) })) };
     },
   );
 
@@ -173,13 +193,14 @@ export function registerExceptionRoutes(app: HttpApp, exceptions: ExceptionServi
         tags,
         summary: 'Act on an exception: run the domain command behind the action (allowed for its type, by the role of its current level or admin); the result is recorded',
         description:
-          'resolve and dismiss need a reason. Other actions take their input as params (see docs/exceptions.md). An action whose command ' +
+          'What each action takes (a reason required or optional, params) is answered by GET /v1/exception-types as actionDetails, and a request is ' +
+          'validated against that same declaration (400 naming the field). An action whose command ' +
           'clears the condition resolves the exception. 422 action_not_allowed when the type does not allow the action; 409 when it is closed.',
         params: z.object({ id: idSchema, action: exceptionActionSchema }),
         headers: z.object({ 'idempotency-key': z.string().max(200).optional().describe('Same key and body: the stored answer again') }).passthrough(),
         body: z
           .object({
-            reason: z.string().trim().min(1).max(500).optional().describe('Why; required for resolve and dismiss'),
+            reason: z.string().trim().min(1).max(500).optional().describe('Why; required for the actions whose actionDetails say so (resolve, dismiss, keep_hold, …)'),
             params: z.record(z.string(), z.unknown()).optional().describe('The action’s input, e.g. a new promise date'),
           })
           .strict(),

@@ -8,7 +8,7 @@ import type { Metrics } from '../../platform/http/metrics.ts';
 import { countLive } from './exceptions.repo.ts';
 import type { PolicyService } from '../policies/index.ts';
 import type { ObjectRef } from '../shared/index.ts';
-import { createActions, type ActionHandler, type ActionHandlerOptions, type ActionAnswer } from './exceptions.actions.ts';
+import { createActions, type ActionHandler, type ActionAnswer } from './exceptions.actions.ts';
 import { linksOf, mergeRelated, summarize } from './context.rules.ts';
 import { exceptionsPolicyKind } from './exceptions.policy.ts';
 import { effectiveRegistry, type ExceptionRegistry } from './exceptions.registry.ts';
@@ -334,7 +334,7 @@ export function createExceptionService(deps: ExceptionDeps) {
      * Registers the command behind an action (orchestration does, at composition time). The handler
      * runs outside any transaction, as the same domain command automation runs; see ActionHandler.
      */
-    registerActionHandler: (action: ExceptionAction, handler: ActionHandler, options?: ActionHandlerOptions) => actions.register(action, handler, options),
+    registerActionHandler: (action: ExceptionAction, handler: ActionHandler) => actions.register(action, handler),
 
     /** The registry in force, with the policy version it was read from. */
     async registry(): Promise<{ policyVersion: number; registry: ExceptionRegistry }> {

@@ -7,6 +7,7 @@ export * from './exceptions.types.ts';
 export { actionDescriptions, builtinRegistry, effectiveRegistry, type ExceptionRegistry, type ExceptionTypeDefinition } from './exceptions.registry.ts';
 export { exceptionsPolicyKind, defaultPriorityWeights, type ExceptionsPolicy, type PriorityWeights } from './exceptions.policy.ts';
 export { priorityOf } from './priority.rules.ts';
+export { actionSpecs, checkActionBody, inputNeeds, paramsSchemaOf, type ActionInputs, type ActionSpec, type InputNeed } from './action-inputs.rules.ts';
 export {
   createExceptionService,
   type EventOptions,
@@ -16,7 +17,7 @@ export {
   type ResolveInput,
   type ResolveResult,
 } from './exceptions.service.ts';
-export type { ActionAnswer, ActionContext, ActionHandler, ActionHandlerOptions, ActionResult } from './exceptions.actions.ts';
+export type { ActionAnswer, ActionContext, ActionHandler, ActionResult } from './exceptions.actions.ts';
 export { EXCEPTION_SLA_TIMER, slaTimerKey } from './exceptions.sla.ts';
 export { EXCEPTION_EVENT_SOURCE } from './exceptions.view.ts';
 export { registerExceptionRoutes } from './exceptions.routes.ts';

@@ -5,10 +5,11 @@ import { ServerTable } from './table.tsx';
 import { Badge, ConfirmButton, Empty, ErrorBox, KeyValues, Loading, Section } from './ui.tsx';
 import { Link } from '../router.tsx';
 import {
-  inputsOf,
+  actionDetailOf,
   isLive,
   screenOf,
   type ActionAnswer,
+  type ActionDetail,
   type AuditEntry,
   type CrossdockException,
   type ExceptionTypeDefinition,
@@ -98,6 +99,7 @@ export function ExceptionDetail(props: {
                   key={action}
                   exception={e}
                   action={action}
+                  detail={actionDetailOf(props.types, e.type, action)}
                   description={e.summary.options.find((o) => o.action === action)?.description}
                   onDone={(result) => {
                     setAnswer({ ...result, action });
@@ -162,16 +164,28 @@ function SlaDue(props: { e: CrossdockException; hubNow: string | undefined }) {
   );
 }
 
-/** One allowed action: asks for what the action needs (a reason, a date, a corrected payload), then runs it. */
-function ActionButton(props: { exception: CrossdockException; action: string; description: string | undefined; onDone: (result: ActionAnswer['result']) => void }) {
-  const inputs = inputsOf(props.action);
+/**
+ * One allowed action: asks for what the hub says the action takes (a reason, a date, a corrected
+ * payload), then runs it. The hub validates the request against the same description, so a missing
+ * required input comes back as its refusal, shown in the dialog. Until the registry is loaded the
+ * inputs are unknown and the button waits.
+ */
+function ActionButton(props: {
+  exception: CrossdockException;
+  action: string;
+  detail: ActionDetail | undefined;
+  description: string | undefined;
+  onDone: (result: ActionAnswer['result']) => void;
+}) {
+  const inputs = props.detail?.inputs;
   const [reason, setReason] = useState('');
   const [promiseDate, setPromiseDate] = useState('');
   const [payload, setPayload] = useState('');
   const run = async () => {
     const params: Record<string, unknown> = {};
-    if (inputs.promiseDate) params.promiseDate = promiseDate;
-    if (inputs.payload && payload.trim() !== '') params.payload = payload;
+    // An empty field is left out, so the hub names a required one as missing rather than malformed.
+    if (inputs?.promiseDate && promiseDate !== '') params.promiseDate = promiseDate;
+    if (inputs?.payload && payload.trim() !== '') params.payload = payload;
     const body: { reason?: string; params?: Record<string, unknown> } = {};
     if (reason.trim() !== '') body.reason = reason.trim();
     if (Object.keys(params).length > 0) body.params = params;
@@ -179,32 +193,36 @@ function ActionButton(props: { exception: CrossdockException; action: string; de
     setReason('');
     props.onDone(answer.result);
   };
+  const need = (n: 'required' | 'optional' | undefined, optionalNote: string) => (n === 'required' ? ' (required)' : ` (optional${optionalNote})`);
   return (
     <ConfirmButton
-      label={props.action.replaceAll('_', ' ')}
+      label={props.detail?.title ?? props.action.replaceAll('_', ' ')}
       confirm={`${props.description ?? props.action.replaceAll('_', ' ')} — for “${props.exception.summary.what}”?`}
       onConfirm={run}
-      kind={inputs.danger ? 'danger' : 'primary'}
+      disabled={!inputs}
+      kind={props.detail?.danger ? 'danger' : 'primary'}
       testId={`action-${props.action}`}
     >
-      <div className="action-inputs">
-        {inputs.promiseDate && (
+      {inputs && (
+        <div className="action-inputs">
+          {inputs.promiseDate && (
+            <label>
+              New promise date{need(inputs.promiseDate, '')}
+              <input type="date" value={promiseDate} required={inputs.promiseDate === 'required'} onChange={(ev) => setPromiseDate(ev.target.value)} data-testid="action-promise-date" />
+            </label>
+          )}
+          {inputs.payload && (
+            <label>
+              Corrected payload{need(inputs.payload, ': empty replays the message as received')}
+              <textarea value={payload} required={inputs.payload === 'required'} onChange={(ev) => setPayload(ev.target.value)} data-testid="action-payload" />
+            </label>
+          )}
           <label>
-            New promise date
-            <input type="date" value={promiseDate} onChange={(ev) => setPromiseDate(ev.target.value)} data-testid="action-promise-date" />
+            Reason{need(inputs.reason, ', for the audit trail')}
+            <input type="text" value={reason} maxLength={500} required={inputs.reason === 'required'} onChange={(ev) => setReason(ev.target.value)} data-testid="action-reason" />
           </label>
-        )}
-        {inputs.payload && (
-          <label>
-            Corrected payload (empty: replay the message as received)
-            <textarea value={payload} onChange={(ev) => setPayload(ev.target.value)} data-testid="action-payload" />
-          </label>
-        )}
-        <label>
-          Reason{inputs.reason === 'required' ? ' (required)' : ' (optional, for the audit trail)'}
-          <input type="text" value={reason} maxLength={500} onChange={(ev) => setReason(ev.target.value)} data-testid="action-reason" />
-        </label>
-      </div>
+        </div>
+      )}
     </ConfirmButton>
   );
 }
