@@ -67,10 +67,10 @@ export const actionSpecs: Readonly<Record<ExceptionAction, ActionSpec>> = {
 };
 
 /** The `params` fields an action declares, in a fixed order. */
-export const declaredParams = (action: ExceptionAction): ParamInput[] => paramInputs.filter((name) => actionSpecs[action].inputs[name] !== undefined);
+const declaredParams = (action: ExceptionAction): ParamInput[] => paramInputs.filter((name) => actionSpecs[action].inputs[name] !== undefined);
 
 /** The schema of an action's `params`, built from its declaration: declared fields only, required ones required. */
-export function paramsSchemaOf(action: ExceptionAction): z.ZodType<Record<string, unknown>> {
+function paramsSchemaOf(action: ExceptionAction): z.ZodType<Record<string, unknown>> {
   const shape: Record<string, z.ZodType> = {};
   for (const name of declaredParams(action)) shape[name] = actionSpecs[action].inputs[name] === 'required' ? paramSchemas[name] : paramSchemas[name].optional();
   return z.strictObject(shape);

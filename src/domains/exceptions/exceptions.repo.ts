@@ -1,5 +1,6 @@
-import { sql, type Insertable, type Selectable } from 'kysely';
+import { sql, type ExpressionBuilder, type Insertable, type Selectable } from 'kysely';
 import { chunks } from '../../platform/db/chunks.ts';
+import type { Database } from '../../database.ts';
 import type { Executor, StoreKind, Tx } from '../../platform/db/store.ts';
 import type { ExceptionSort } from './exceptions.types.ts';
 import type { ExceptionAuditRow, ExceptionRow } from './exceptions.tables.ts';
@@ -123,6 +124,12 @@ export async function latestAudit(db: Executor, exceptionId: string, limit: numb
 }
 
 /**
+ * `slaStateAt`'s breached (sla.rules.ts) in SQL: a breach recorded, or due at `nowMs`. The gauge and
+ * the summary count with it, so the two agree with each other and with the exception views.
+ */
+const breachedAt = (eb: ExpressionBuilder<Database, 'exceptions'>, nowMs: number) => eb.or([eb('breach_count', '>', 0), eb('sla_due_at', '<=', nowMs)]);
+
+/**
  * Live exceptions counted by type, current queue and whether their SLA is breached at `nowMs`, for the
  * metrics gauge. Breached has the meaning of `slaStateAt` (a breach recorded, or past due), so the
  * gauge and the summary agree even before the SLA timer records a breach.
@@ -135,7 +142,7 @@ export async function countLive(db: Executor, nowMs: number): Promise<Array<{ ty
       'queue_role',
       eb
         .case()
-        .when(eb.or([eb('breach_count', '>', 0), eb('sla_due_at', '<=', nowMs)]))
+        .when(breachedAt(eb, nowMs))
         .then(1)
         .else(0)
         .end()
@@ -163,7 +170,7 @@ export async function countLiveBySla(db: Executor, nowMs: number, partnerCode: s
       'state',
       eb
         .case()
-        .when(eb.or([eb('breach_count', '>', 0), eb('sla_due_at', '<=', nowMs)]))
+        .when(breachedAt(eb, nowMs))
         .then('breached')
         .when(sql<number>`(sla_due_at - ${nowMs}) * 4`, '<=', sql<number>`sla_due_at - raised_at`)
         .then('at_risk')

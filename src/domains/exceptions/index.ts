@@ -7,7 +7,7 @@ export * from './exceptions.types.ts';
 export { actionDescriptions, builtinRegistry, effectiveRegistry, type ExceptionRegistry, type ExceptionTypeDefinition } from './exceptions.registry.ts';
 export { exceptionsPolicyKind, defaultPriorityWeights, type ExceptionsPolicy, type PriorityWeights } from './exceptions.policy.ts';
 export { priorityOf } from './priority.rules.ts';
-export { actionSpecs, checkActionBody, inputNeeds, paramsSchemaOf, type ActionInputs, type ActionSpec, type InputNeed } from './action-inputs.rules.ts';
+export { actionSpecs, checkActionBody, inputNeeds, type ActionInputs, type ActionSpec, type InputNeed } from './action-inputs.rules.ts';
 export {
   createExceptionService,
   type EventOptions,
