@@ -90,4 +90,7 @@ test('metrics expose request latency in Prometheus format', async () => {
   const res = await t.app.http.inject({ method: 'GET', url: '/metrics' });
   assert.equal(res.statusCode, 200);
   assert.match(res.body, /crossdock_http_request_duration_seconds_bucket/);
+  // The process's own figures, collected once per process, are scraped beside the app's.
+  assert.match(res.body, /^crossdock_process_process_cpu_user_seconds_total \d/m);
+  assert.match(res.body, /^crossdock_process_nodejs_eventloop_lag_seconds \d/m);
 });

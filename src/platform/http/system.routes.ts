@@ -50,8 +50,8 @@ export function registerSystemRoutes(app: HttpApp, deps: { store: Store; metrics
     },
     async (_request, reply) => {
       await deps.refreshGauges();
-      reply.header('content-type', deps.metrics.registry.contentType);
-      return deps.metrics.registry.metrics();
+      reply.header('content-type', deps.metrics.contentType);
+      return deps.metrics.scrape();
     },
   );
 
