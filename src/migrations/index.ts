@@ -24,6 +24,7 @@ import { reconciliationClearingMigration } from './0024-reconciliation-clearing.
 import { outboxDispatchMigration } from './0027-outbox-dispatch.ts';
 import { reservationsBySkuMigration } from './0028-reservations-by-sku.ts';
 import { decisionsByOrderMigration } from './0029-decisions-by-order.ts';
+import { outboxPendingMigration } from './0030-outbox-pending.ts';
 
 /** Every migration, in the order it applies. Names sort in the same order. */
 export const allMigrations: readonly StoreMigration[] = [
@@ -52,4 +53,5 @@ export const allMigrations: readonly StoreMigration[] = [
   outboxDispatchMigration,
   reservationsBySkuMigration,
   decisionsByOrderMigration,
+  outboxPendingMigration,
 ];

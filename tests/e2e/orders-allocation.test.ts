@@ -46,10 +46,15 @@ test('a received order is allocated by itself: reservations taken, order allocat
   assert.equal(await reserved('SKU-1', 'DC-EAST'), 12);
   const events = await t.testStore.store.db.selectFrom('outbox_events').select(['type', 'data']).where('subject', '=', `order:${id}`).orderBy('seq').execute();
   assert.deepEqual(events.map((e) => e.type), ['crossdock.order.received', 'crossdock.order.allocated', 'crossdock.order.released']);
-  const decision = JSON.parse(events[1]!.data).decisions[0];
+  // The event names each line's decision; the decision itself, with its reasons, is read from the store.
+  const announced = JSON.parse(events[1]!.data).decisions[0];
+  assert.deepEqual(Object.keys(announced).sort(), ['id', 'outcome', 'subject']);
+  assert.deepEqual([announced.subject, announced.outcome], [{ type: 'order_line', id: `${id}:1` }, 'allocate']);
+  const decision = (await t.app.http.inject({ method: 'GET', url: `/v1/decisions/${announced.id}`, headers: t.as('viewer') })).json();
   assert.equal(decision.policyId, 'sourcing');
   assert.equal(decision.policyVersion, 0, 'the default sourcing policy was in force');
   assert.ok(decision.reasons.length > 0);
+  assert.equal(decision.inputs.quantity, 12, 'its inputs are recorded too');
   const recorded = await t.app.http.inject({ method: 'GET', url: `/v1/decisions?kind=sourcing&subjectType=${decision.subject.type}&subjectId=${encodeURIComponent(decision.subject.id)}`, headers: t.as('viewer') });
   assert.equal(recorded.json().items.length, 1, 'the decision can be read with its reasons');
   assert.deepEqual(recorded.json().items[0].reasons, decision.reasons);

@@ -69,6 +69,9 @@ const deliveryColumns = [
   'e.data',
 ] as const;
 
+/** `status = 'pending'` written into the statement, so it matches the pending-only indexes' condition. */
+const PENDING = sql.lit('pending');
+
 const deliveriesWithEvents = (db: Executor) =>
   db.selectFrom('outbox_deliveries as d').innerJoin('outbox_events as e', 'e.seq', 'd.event_seq').select(deliveryColumns);
 
@@ -83,9 +86,11 @@ const deliveriesWithEvents = (db: Executor) =>
 export const selectDueDeliveries = (db: Executor, subscriber: string, now: number, limit: number) =>
   deliveriesWithEvents(db)
     .where('d.subscriber', '=', subscriber)
-    .where('d.status', '=', 'pending')
+    // A literal, not a parameter: the indexes that answer this query cover pending rows only
+    // (migration 0030), and a planner can use such an index only when the query names its condition.
+    .where('d.status', '=', PENDING)
     // The unary plus keeps the planner off the (status, due time) index, which spans every
-    // subscriber and needs a sort, and on (subscriber, status, sequence, due time) — migration 0027.
+    // subscriber and needs a sort, and on the pending (subscriber, sequence, due time) one.
     .where(sql<number>`+${sql.ref('d.next_attempt_at')}`, '<=', now)
     .where(({ not, exists, selectFrom }) =>
       not(
@@ -94,7 +99,7 @@ export const selectDueDeliveries = (db: Executor, subscriber: string, now: numbe
             .select('p.id')
             .whereRef('p.subscriber', '=', 'd.subscriber')
             .whereRef('p.subject', '=', 'd.subject')
-            .where('p.status', '=', 'pending')
+            .where('p.status', '=', PENDING)
             .whereRef('p.event_seq', '<', 'd.event_seq')
             .where('p.next_attempt_at', '>', now),
         ),

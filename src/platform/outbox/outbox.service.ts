@@ -90,6 +90,21 @@ export function createOutboxService(deps: OutboxDeps): OutboxService {
   };
   for (const subscriber of deps.subscribers ?? []) subscribe(subscriber);
 
+  /**
+   * The subscribers an event type goes to, worked out once per type: registration is closed by the
+   * first append, so the answer cannot change afterwards, and an order's append names the same few
+   * types every time.
+   */
+  const subscribersByType = new Map<string, readonly Subscriber[]>();
+  const subscribersOf = (type: string): readonly Subscriber[] => {
+    let found = subscribersByType.get(type);
+    if (!found) {
+      found = subscribers.filter((s) => matchesType(s.types, type));
+      subscribersByType.set(type, found);
+    }
+    return found;
+  };
+
   const dispatchOnce = singleFlight(() => {
     registrationOpen = false;
     return dispatchDue({ ...deps, observers }, subscribers);
@@ -141,9 +156,7 @@ export function createOutboxService(deps: OutboxDeps): OutboxService {
       await repo.insertDeliveries(
         tx,
         withSeq.flatMap((row) =>
-          subscribers
-            .filter((s) => matchesType(s.types, row.type))
-            .map((s) => ({ event_seq: row.seq, subscriber: s.name, subject: row.subject, status: 'pending', attempts: 0, next_attempt_at: now })),
+          subscribersOf(row.type).map((s) => ({ event_seq: row.seq, subscriber: s.name, subject: row.subject, status: 'pending', attempts: 0, next_attempt_at: now })),
         ),
       );
       // The envelopes carry the data as given: parsing back what was just serialised would cost as
