@@ -7,7 +7,11 @@
  * wave is released; orders/s is the whole run's count over its time.
  * Half load: orders arrive open-loop at half the peak rate (each has a scheduled arrival time; one
  * that waits for the hub to be free counts that wait), the dispatcher runs whenever there is work,
- * and latency is measured from an order's scheduled arrival to its release.
+ * and latency is measured from an order's scheduled arrival to its release: the time of its
+ * `order.released` event, taken as the allocation's transaction appends its events, just before it
+ * commits.
+ * Beside it, the latency to the end of the dispatcher tick that released it, which also holds the
+ * other subscribers' work in that tick (the process log, exceptions, webhooks).
  *
  * Ceiling, measured first in the same run: the store's raw commit rate, one small row per
  * transaction. A touchless order takes two commits (intake, then allocation with its release), so
@@ -116,7 +120,23 @@ async function run(kind: 'sqlite' | 'postgres') {
     const halfLoadCount = Math.max(100, Math.round(rate * 3));
     const intervalMs = 1000 / rate;
     const latenciesMs: number[] = [];
+    const tickLatenciesMs: number[] = [];
     const waiting = new Map<string, number>();
+    // The hub stamps times with the system clock in epoch ms; arrivals are scheduled on performance.now().
+    const epochOf = (performanceMs: number) => performance.timeOrigin + performanceMs;
+    // When each order's release was announced: the event's time, taken as the allocation appends its
+    // events, the last step of its transaction before the commit.
+    const releasedAtOf = async (orderIds: readonly string[]) =>
+      new Map(
+        (
+          await hub.store.db
+            .selectFrom('outbox_events')
+            .select(['subject', 'time'])
+            .where('subject', 'in', orderIds.map((id) => `order:${id}`))
+            .where('type', '=', 'crossdock.order.released')
+            .execute()
+        ).map((r) => [r.subject.slice('order:'.length), Number(r.time)]),
+      );
     const t0 = performance.now();
     let next = 0;
     while (next < halfLoadCount || waiting.size > 0) {
@@ -131,15 +151,24 @@ async function run(kind: 'sqlite' | 'postgres') {
       if (waiting.size > 0) {
         const report = await services.outbox.dispatchDue();
         const at = performance.now();
-        if (report.delivered > 0) await collectReleased(waiting, (scheduledAt) => latenciesMs.push(at - scheduledAt));
+        if (report.delivered === 0) continue;
+        const rows = await hub.store.db.selectFrom('orders').select('id').where('id', 'in', [...waiting.keys()]).where('state', '=', 'released').execute();
+        const releasedAt = await releasedAtOf(rows.map((r) => r.id));
+        for (const { id } of rows) {
+          const scheduledAt = waiting.get(id)!;
+          latenciesMs.push(releasedAt.get(id)! - epochOf(scheduledAt));
+          tickLatenciesMs.push(at - scheduledAt);
+          waiting.delete(id);
+        }
         continue;
       }
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, t0 + next * intervalMs - performance.now())));
     }
     latenciesMs.sort((a, b) => a - b);
+    tickLatenciesMs.sort((a, b) => a - b);
     console.log(
       `${kind.padEnd(8)} touchless at half load (${fmt(rate)} orders/s offered, ${fmt(halfLoadCount)} orders): intake→released p50 ${percentile(latenciesMs, 50).toFixed(1)} ms, ` +
-        `p99 ${percentile(latenciesMs, 99).toFixed(1)} ms   target p99 ≤ 25 ms`,
+        `p99 ${percentile(latenciesMs, 99).toFixed(1)} ms   target p99 ≤ 25 ms   (to the end of the releasing tick: p50 ${percentile(tickLatenciesMs, 50).toFixed(1)} ms, p99 ${percentile(tickLatenciesMs, 99).toFixed(1)} ms)`,
     );
   } finally {
     await hub.dispose();
