@@ -16,20 +16,19 @@ function processMetrics(): Registry {
   return processRegistry;
 }
 
+/** Live exceptions counted by type, queue and SLA state, read from the database when scraped. */
+export type OpenExceptionCounts = ReadonlyArray<{ type: string; queue: string; slaState: 'within' | 'breached'; count: number }>;
+
 /**
  * One Prometheus registry per app instance (never the global one), so tests that build several apps
  * in one process do not collide; a scrape shows the process's figures beside it.
  */
-/** Live exceptions counted by type, queue and SLA state, read from the database when scraped. */
-export type OpenExceptionCounts = ReadonlyArray<{ type: string; queue: string; slaState: 'within' | 'breached'; count: number }>;
-
 export function createMetrics() {
   const registry = new Registry();
   // Set by the exceptions domain once it exists; until then the gauge shows nothing.
   let readOpenExceptions: (() => Promise<OpenExceptionCounts>) | null = null;
   const shared = processMetrics();
   return {
-    registry,
     contentType: registry.contentType,
     /** The scrape: the process's figures, then the app's. */
     async scrape(): Promise<string> {
