@@ -70,12 +70,12 @@ async function run(kind: 'sqlite' | 'postgres') {
       return { orderId: (message.outcome as { order: { id: string } }).order.id, lines };
     };
     /** Removes the orders now released from `waiting`, calling `onReleased` for each. */
-    const collectReleased = async (waiting: Map<string, number>, onReleased: (startedAtMs: number) => void) => {
+    const collectReleased = async (waiting: Map<string, number>, onReleased: (startedAtMs: number, orderId: string) => void) => {
       if (waiting.size === 0) return;
       const rows = await hub.store.db.selectFrom('orders').select(['id', 'state']).where('id', 'in', [...waiting.keys()]).execute();
       for (const r of rows) {
         if (r.state !== 'released') continue;
-        onReleased(waiting.get(r.id)!);
+        onReleased(waiting.get(r.id)!, r.id);
         waiting.delete(r.id);
       }
     };
@@ -152,13 +152,12 @@ async function run(kind: 'sqlite' | 'postgres') {
         const report = await services.outbox.dispatchDue();
         const at = performance.now();
         if (report.delivered === 0) continue;
-        const rows = await hub.store.db.selectFrom('orders').select('id').where('id', 'in', [...waiting.keys()]).where('state', '=', 'released').execute();
-        const releasedAt = await releasedAtOf(rows.map((r) => r.id));
-        for (const { id } of rows) {
-          const scheduledAt = waiting.get(id)!;
-          latenciesMs.push(releasedAt.get(id)! - epochOf(scheduledAt));
+        const released: Array<[string, number]> = [];
+        await collectReleased(waiting, (scheduledAt, orderId) => released.push([orderId, scheduledAt]));
+        const releasedAt = await releasedAtOf(released.map(([orderId]) => orderId));
+        for (const [orderId, scheduledAt] of released) {
+          latenciesMs.push(releasedAt.get(orderId)! - epochOf(scheduledAt));
           tickLatenciesMs.push(at - scheduledAt);
-          waiting.delete(id);
         }
         continue;
       }
