@@ -115,25 +115,20 @@ export function createExceptionRaising(deps: ExceptionRaisingDeps) {
 
   /**
    * Carries out intents in one transaction; reads first which ones have anything to do, outside it.
-   * The live exceptions are read once per subject, not once per intent: an order event asks about
-   * a dozen types of the same order, and nearly always none is live.
+   * The live exceptions of every subject the intents name are read in one statement, not once per
+   * intent or subject: an order event asks about a dozen types of the order and its lines, and
+   * nearly always none is live.
    */
   async function apply(intents: readonly ExceptionIntent[]): Promise<void> {
+    const subjectOf = (intent: ExceptionIntent): ObjectRef => (intent.kind === 'raise' ? intent.input.subject : intent.subject);
+    const typeOf = (intent: ExceptionIntent): ExceptionType => (intent.kind === 'raise' ? intent.input.type : intent.type);
+    const keyOf = (subject: ObjectRef, type: string) => `${subject.type}\u0000${subject.id}\u0000${type}`;
+    const subjects = new Map(intents.map((intent) => [keyOf(subjectOf(intent), ''), subjectOf(intent)]));
+    const live = new Map((await exceptions.liveOfSubjects([...subjects.values()])).map((e) => [keyOf(e.subject, e.type), e]));
     const needed: ExceptionIntent[] = [];
-    const liveBySubject = new Map<string, Promise<Map<ExceptionType, CrossdockException>>>();
-    const liveOf = (subject: ObjectRef): Promise<Map<ExceptionType, CrossdockException>> => {
-      const key = `${subject.type}:${subject.id}`;
-      const known = liveBySubject.get(key);
-      if (known) return known;
-      const found = exceptions.liveOfSubject(subject).then((live) => new Map(live.map((e) => [e.type, e])));
-      liveBySubject.set(key, found);
-      return found;
-    };
     for (const intent of intents) {
-      const type: ExceptionType = intent.kind === 'raise' ? intent.input.type : intent.type;
-      const subject: ObjectRef = intent.kind === 'raise' ? intent.input.subject : intent.subject;
-      const live = (await liveOf(subject)).get(type);
-      if (intent.kind === 'resolve' ? live !== undefined : !(live && intent.input.dedupeKey !== undefined && live.lastRaiseKey === intent.input.dedupeKey)) needed.push(intent);
+      const found = live.get(keyOf(subjectOf(intent), typeOf(intent)));
+      if (intent.kind === 'resolve' ? found !== undefined : !(found && intent.input.dedupeKey !== undefined && found.lastRaiseKey === intent.input.dedupeKey)) needed.push(intent);
     }
     if (needed.length === 0) return;
     await deps.db.transaction().execute(async (tx) => {

@@ -13,8 +13,9 @@ import { builtinPolicyKinds, createPolicyService } from '../policies/index.ts';
 import { createExceptionService, type ActionContext, type ExceptionCaller, type ExceptionService, type RaiseInput } from './index.ts';
 
 /**
- * The actions framework on its own service, so the handlers here are test doubles and not the
- * domain commands orchestration registers in the app.
+ * The exception service on its own: the actions framework, whose handlers here are test doubles and
+ * not the domain commands orchestration registers in the app, and the read of live exceptions that
+ * orchestration's raising flow makes before it acts.
  */
 let t: TestStore;
 let exceptions: ExceptionService;
@@ -143,4 +144,24 @@ test(`an input the declaration refuses stops the action before its command runs,
   assert.deepEqual(trail.map((a) => `${a.what}:${a.action ?? ''}`), ['raised:', 'action_failed:keep_hold', 'action_failed:release_hold']);
   assert.deepEqual((trail[1]!.detail['error'] as { code: string }).code, 'validation_failed');
   assert.equal((await exceptions.get(exception.id, { partnerCode: null })).state, 'open');
+});
+
+test(`live exceptions of several subjects of two types come back in one read, closed ones and other subjects left out (${testStoreKind})`, async () => {
+  const { exception: orderHold } = await hold('o-live-1');
+  const { exception: lineShort } = await shortage('o-live-1-1');
+  await shortage('o-live-1-2');
+  const { exception: otherOrder } = await hold('o-live-2');
+  // Same type and ids of another subject type: matched by type and id together, not by id alone.
+  await raise({ type: 'inventory_drift', subject: { type: 'location', id: 'o-live-1' }, rootCause: { code: 'drift', message: 'count differs' } });
+  await t.store.db.transaction().execute((tx) => exceptions.resolveIn(tx, { subject: { type: 'order_line', id: 'o-live-1-2' } }, { reason: 'stock arrived', by: 'condition' }));
+
+  const live = await exceptions.liveOfSubjects([
+    { type: 'order', id: 'o-live-1' },
+    { type: 'order_line', id: 'o-live-1-1' },
+    { type: 'order_line', id: 'o-live-1-2' },
+    { type: 'order_line', id: 'o-live-9' },
+  ]);
+  assert.deepEqual(live.map((e) => e.id).sort(), [orderHold.id, lineShort.id].sort());
+  assert.ok(!live.some((e) => e.id === otherOrder.id));
+  assert.deepEqual(await exceptions.liveOfSubjects([]), []);
 });

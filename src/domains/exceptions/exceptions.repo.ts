@@ -50,9 +50,26 @@ export async function lockById(tx: Tx, kind: StoreKind, id: string): Promise<Row
 export const findLive = (db: Executor, type: string, subject: { type: string; id: string }): Promise<Row | undefined> =>
   db.selectFrom('exceptions').selectAll().where('type', '=', type).where('subject_type', '=', subject.type).where('subject_id', '=', subject.id).where('closed_at', 'is', null).executeTakeFirst();
 
-/** Every live exception of one subject, whatever its type: flows that look at several types ask once. */
-export const findLiveOfSubject = (db: Executor, subject: { type: string; id: string }): Promise<Row[]> =>
-  db.selectFrom('exceptions').selectAll().where('subject_type', '=', subject.type).where('subject_id', '=', subject.id).where('closed_at', 'is', null).execute();
+/**
+ * Every live exception of some subjects, whatever its type, in one statement: flows that look at
+ * several types of an order and its lines ask once. Subjects are grouped by type, so each group is
+ * one range of the subject index.
+ */
+export async function findLiveOfSubjects(db: Executor, subjects: ReadonlyArray<{ type: string; id: string }>): Promise<Row[]> {
+  if (subjects.length === 0) return [];
+  const idsByType = new Map<string, string[]>();
+  for (const { type, id } of subjects) {
+    const ids = idsByType.get(type);
+    if (ids) ids.push(id);
+    else idsByType.set(type, [id]);
+  }
+  return db
+    .selectFrom('exceptions')
+    .selectAll()
+    .where('closed_at', 'is', null)
+    .where((eb) => eb.or([...idsByType].map(([type, ids]) => eb.and([eb('subject_type', '=', type), eb('subject_id', 'in', ids)]))))
+    .execute();
+}
 
 export const findById = (db: Executor, id: string): Promise<Row | undefined> => db.selectFrom('exceptions').selectAll().where('id', '=', id).executeTakeFirst();
 

@@ -305,9 +305,9 @@ export function createExceptionService(deps: ExceptionDeps) {
       return (await store.findLive(type, subject, executor))?.exception;
     },
 
-    /** Every live exception of a subject, of any type: one read for a flow that checks several types. */
-    async liveOfSubject(subject: ObjectRef, executor: Executor = db): Promise<CrossdockException[]> {
-      return (await store.findLiveOfSubject(subject, executor)).map((stored) => stored.exception);
+    /** Every live exception of some subjects, of any type: one read for a flow that checks several types of an order and its lines. */
+    async liveOfSubjects(subjects: readonly ObjectRef[], executor: Executor = db): Promise<CrossdockException[]> {
+      return (await store.findLiveOfSubjects(subjects, executor)).map((stored) => stored.exception);
     },
 
     /** Reads for queues and detail pages: see exceptions.queries.ts. */

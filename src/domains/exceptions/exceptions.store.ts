@@ -19,8 +19,8 @@ export function createExceptionStore(deps: { db: Executor; kind: StoreKind; cloc
       return row && fromRow(row);
     },
 
-    async findLiveOfSubject(subject: { type: string; id: string }, executor: Executor = db): Promise<StoredException[]> {
-      return (await repo.findLiveOfSubject(executor, subject)).map(fromRow);
+    async findLiveOfSubjects(subjects: ReadonlyArray<{ type: string; id: string }>, executor: Executor = db): Promise<StoredException[]> {
+      return (await repo.findLiveOfSubjects(executor, subjects)).map(fromRow);
     },
 
     /** Reads an exception and, on PostgreSQL, locks it until commit. */
