@@ -1,6 +1,6 @@
 import type { CompactLog } from './compact-log.ts';
 import { partOfOrder, type FoldPart } from './facts.rules.ts';
-import { selectNearestRank } from './stats.rules.ts';
+import { nearestRankIndex, selectAt } from './stats.rules.ts';
 import type { ProcessMap } from './process.types.ts';
 
 /**
@@ -328,12 +328,16 @@ export function assembleMap(parts: readonly MapPart[], options: MapOptions): Omi
     }
     let total = 0;
     for (let i = from; i < to; i++) total += waits[i]!;
+    // The median's selection leaves every larger wait after it, so the p90 is selected among those.
+    const medianAt = nearestRankIndex(from, to, 0.5);
+    const median = selectAt(waits, from, to, medianAt);
+    const p90 = selectAt(waits, medianAt, to, nearestRankIndex(from, to, 0.9));
     edges.push({
       from: activities[Math.floor(k / A)]!,
       to: activities[k % A]!,
       count,
-      medianWaitHours: selectNearestRank(waits, from, to, 0.5) / HOUR_MS,
-      p90WaitHours: selectNearestRank(waits, from, to, 0.9) / HOUR_MS,
+      medianWaitHours: median / HOUR_MS,
+      p90WaitHours: p90 / HOUR_MS,
       meanWaitHours: total / count / HOUR_MS,
       totalWaitHours: total / HOUR_MS,
     });

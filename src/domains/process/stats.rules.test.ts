@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { selectNearestRank } from './stats.rules.ts';
+import { nearestRankIndex, selectAt, selectNearestRank } from './stats.rules.ts';
 
 test('selection finds the value of nearest rank ⌈p·n⌉, as sorting would', () => {
   fc.assert(
@@ -17,4 +17,19 @@ test('selection within a slice leaves the rest of the array alone', () => {
   const values = Float64Array.from([9, 9, 3, 1, 2, 9, 9]);
   assert.equal(selectNearestRank(values, 2, 5, 0.5), 2);
   assert.deepEqual([values[0], values[1], values[5], values[6]], [9, 9, 9, 9]);
+});
+
+test('after the median is selected, the p90 selected among the values from the median on is the p90 of them all', () => {
+  fc.assert(
+    fc.property(fc.array(fc.integer({ min: 0, max: 20 }), { minLength: 1, maxLength: 200 }), fc.nat(5), (list, offset) => {
+      const values = Float64Array.from([...Array<number>(offset).fill(99), ...list]);
+      const from = offset;
+      const to = offset + list.length;
+      const sorted = [...list].sort((a, b) => a - b);
+      const medianAt = nearestRankIndex(from, to, 0.5);
+      assert.equal(selectAt(values, from, to, medianAt), sorted[medianAt - from]);
+      const p90At = nearestRankIndex(from, to, 0.9);
+      assert.equal(selectAt(values, medianAt, to, p90At), sorted[p90At - from]);
+    }),
+  );
 });

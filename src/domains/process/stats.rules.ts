@@ -7,8 +7,20 @@
  * by sorting (a million cycle times take milliseconds); the range is reordered in place.
  */
 export function selectNearestRank(values: Float64Array, from: number, to: number, p: number): number {
-  const n = to - from;
-  const k = from + Math.max(1, Math.ceil(p * n)) - 1;
+  return selectAt(values, from, to, nearestRankIndex(from, to, p));
+}
+
+/** Where the value of nearest rank ⌈p·n⌉ among `values[from, to)` lies once the range is in order. */
+export function nearestRankIndex(from: number, to: number, p: number): number {
+  return from + Math.max(1, Math.ceil(p * (to - from))) - 1;
+}
+
+/**
+ * The value that index k (from ≤ k < to) holds once `values[from, to)` is in order, by selection.
+ * Afterwards every value before k is at most it and every value after k at least it, so a higher
+ * rank of the same range can be selected from `[k, to)` alone.
+ */
+export function selectAt(values: Float64Array, from: number, to: number, k: number): number {
   let left = from;
   let right = to - 1;
   while (right > left) {
