@@ -150,8 +150,12 @@ export function createExceptionRaising(deps: ExceptionRaisingDeps) {
     if (orderId === undefined) return;
     const order = await deps.orders.store.get(orderId);
     if (!order) return;
+    const input = { id: event.id, type: event.type, data };
+    // The customer's tier only weighs the priority of an exception raised; most events raise none.
+    const intents = orderEventIntents(order, undefined, input);
+    if (!intents.some((intent) => intent.kind === 'raise')) return apply(intents);
     const customer = (await deps.catalog.customers.getMany([order.customerCode])).get(order.customerCode);
-    await apply(orderEventIntents(order, customer?.tier, { id: event.id, type: event.type, data }));
+    await apply(orderEventIntents(order, customer?.tier, input));
   }
 
   const resolveMessage = (id: string, reason: string) =>

@@ -259,7 +259,7 @@ export function createOrderAllocation(deps: OrderAllocationDeps) {
           source: '/crossdock/orchestration',
           type: allocationEventType[applied.event],
           subject: `order:${order.id}`,
-          data: { orderId: order.id, from: applied.from, to: applied.to, lines: results, decisions: recorded.map(decisionRef), ...(released && { released: true }) },
+          data: { orderId: order.id, partnerCode: order.partnerCode ?? null, from: applied.from, to: applied.to, lines: results, decisions: recorded.map(decisionRef), ...(released && { released: true }) },
         },
         ...(released?.events ?? []),
       ];

@@ -238,7 +238,7 @@ export function createOrderCredit(deps: OrderCreditDeps) {
         next = { ...applied.order, version: current.version + 1 };
         changes = released.changes;
         events.unshift(...released.events);
-        events.push({ source: '/crossdock/orchestration', type: allocationEventType[applied.event], subject: `order:${orderId}`, data: { orderId, from: applied.from, to: applied.to, reason: 'substitution_rejected', holdId } });
+        events.push({ source: '/crossdock/orchestration', type: allocationEventType[applied.event], subject: `order:${orderId}`, data: { orderId, partnerCode: reverted.partnerCode ?? null, from: applied.from, to: applied.to, reason: 'substitution_rejected', holdId } });
       } else if (resolution === 'rejected') {
         // Refusing a hold refuses the order. Once anything has shipped it can no longer be cancelled
         // as a whole, so the rejection is refused instead of cancelling only what is left.

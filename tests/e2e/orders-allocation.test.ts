@@ -47,6 +47,9 @@ test('a received order is allocated by itself: reservations taken, order allocat
   const events = await t.testStore.store.db.selectFrom('outbox_events').select(['type', 'data']).where('subject', '=', `order:${id}`).orderBy('seq').execute();
   assert.deepEqual(events.map((e) => e.type), ['crossdock.order.received', 'crossdock.order.allocated', 'crossdock.order.released']);
   // The event names each line's decision; the decision itself, with its reasons, is read from the store.
+  // It names the partner that placed the order, so a partner's 855 step need not read the order to know.
+  assert.equal(order.partnerCode, 'ACME');
+  assert.equal(JSON.parse(events[1]!.data).partnerCode, 'ACME');
   const announced = JSON.parse(events[1]!.data).decisions[0];
   assert.deepEqual(Object.keys(announced).sort(), ['id', 'outcome', 'subject']);
   assert.deepEqual([announced.subject, announced.outcome], [{ type: 'order_line', id: `${id}:1` }, 'allocate']);

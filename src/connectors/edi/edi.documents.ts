@@ -36,7 +36,11 @@ export function registerEdiDocuments(deps: EdiDocumentDeps): void {
     name: 'edi.855',
     types: PO_ACK_EVENTS,
     deliver: async (event) => {
-      const order = await deps.orders.get((event.data as { orderId: string }).orderId);
+      const data = event.data as { orderId: string; partnerCode?: string | null };
+      // An allocation event names the order's partner (null: none, as for a web or REST order), so an
+      // order no partner placed is not read; events from before the field was added read the order.
+      if (data.partnerCode === null || (data.partnerCode !== undefined && !deps.hasFolder(data.partnerCode))) return;
+      const order = await deps.orders.get(data.orderId);
       const partner = order && (await partnerFor(order.partnerCode, '855'));
       if (!order || !partner) return;
       const ack = poAckFromOrder(order, partner, isoTime(deps.clock.now()).slice(0, 10));
