@@ -117,3 +117,12 @@ test('on many random traces the map matches a plain reference: edges, waits by n
   for (const trace of traceOf.values()) variants.set(trace.map((s) => s[0]).join(','), (variants.get(trace.map((s) => s[0]).join(',')) ?? 0) + 1);
   assert.deepEqual(new Map(map.variants.map((v) => [v.activities.join(','), v.count])), variants);
 });
+
+test('a map built on memory an earlier, larger map gave back is the map built on fresh memory', () => {
+  const small = computeProcessMap(fourObjects, { rank: 'p90', limit: 10 });
+  // Many objects with long traces: its state and steps, given back, are larger than the small map needs.
+  const rows: Array<[number, string, number]> = [];
+  for (let o = 0; o < 500; o++) for (let s = 0; s < 6; s++) rows.push([o, ['x', 'y', 'z'][(o + s) % 3]!, o + s]);
+  computeProcessMap(traces(rows), { rank: 'p90', limit: 10 });
+  assert.deepEqual(computeProcessMap(fourObjects, { rank: 'p90', limit: 10 }), small);
+});
