@@ -22,6 +22,7 @@
  * step commits its own transaction.
  */
 import { sql } from 'kysely';
+import { parseConfig } from '../src/config.ts';
 import { INVENTORY_EVENTS_MESSAGE } from '../src/domains/inventory/index.ts';
 import { ORDER_INTAKE_MESSAGE } from '../src/domains/orders/index.ts';
 import { fmt, openBenchHub, percentile, storesFromArgs } from './support.ts';
@@ -168,6 +169,38 @@ async function run(kind: 'sqlite' | 'postgres') {
     console.log(
       `${kind.padEnd(8)} touchless at half load (${fmt(rate)} orders/s offered, ${fmt(halfLoadCount)} orders): intake→released p50 ${percentile(latenciesMs, 50).toFixed(1)} ms, ` +
         `p99 ${percentile(latenciesMs, 99).toFixed(1)} ms   target p99 ≤ 25 ms   (to the end of the releasing tick: p50 ${percentile(tickLatenciesMs, 50).toFixed(1)} ms, p99 ${percentile(tickLatenciesMs, 99).toFixed(1)} ms)`,
+    );
+
+    // Running hub: the loops run as in `crossdock start` (the dispatcher at its configured interval,
+    // nudged when an order is taken in), and orders arrive open-loop at half the peak rate, each
+    // taken in as it arrives, whatever else is under way.
+    hub.app.startWorkers();
+    const liveOrders = new Map<string, number>();
+    const l0 = performance.now();
+    const arrivals = Array.from({ length: halfLoadCount }, (_, i) =>
+      new Promise<void>((resolve, reject) =>
+        setTimeout(() => {
+          const scheduledAt = l0 + i * intervalMs;
+          submit(total + halfLoadCount + i).then(({ orderId }) => {
+            liveOrders.set(orderId, scheduledAt);
+            resolve();
+          }, reject);
+        }, Math.max(0, l0 + i * intervalMs - performance.now())),
+      ),
+    );
+    await Promise.all(arrivals);
+    const liveDeadline = performance.now() + 30_000;
+    let liveReleased = new Map<string, number>();
+    while (performance.now() < liveDeadline) {
+      liveReleased = await releasedAtOf([...liveOrders.keys()]);
+      if (liveReleased.size === liveOrders.size) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    if (liveReleased.size < liveOrders.size) throw new Error(`running hub: ${liveOrders.size - liveReleased.size} orders not released within 30 s`);
+    const liveLatenciesMs = [...liveOrders].map(([orderId, scheduledAt]) => liveReleased.get(orderId)! - epochOf(scheduledAt)).sort((a, b) => a - b);
+    console.log(
+      `${kind.padEnd(8)} touchless in a running hub (dispatcher interval ${parseConfig({}).outbox.pollIntervalMs} ms, ${fmt(rate)} orders/s offered, ${fmt(halfLoadCount)} orders): ` +
+        `intake→released p50 ${percentile(liveLatenciesMs, 50).toFixed(1)} ms, p99 ${percentile(liveLatenciesMs, 99).toFixed(1)} ms   target p99 ≤ 25 ms`,
     );
   } finally {
     await hub.dispose();

@@ -123,7 +123,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   const platform = {
     keys: createApiKeyService({ db, clock, ids, random, onTouchError: loopError('api-keys') }),
     catalog: createCatalogService({ db, clock }),
-    inbox: createInboxService({ db, clock, ids, random, config: config.inbox, metrics, onLoopError: loopError('inbox') }),
+    // A message processed (an order taken in) has its events delivered now, not at the next interval.
+    inbox: createInboxService({ db, clock, ids, random, config: config.inbox, metrics, onLoopError: loopError('inbox'), onProcessed: () => platform.outbox.nudge() }),
     outbox: createOutboxService({
       db,
       kind: store.kind,
@@ -247,6 +248,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   registerEdiAvailabilityRoutes(http, services.edi.availability);
   registerProcessRoutes(http, services.process, { orderOwner: (id) => services.orders.store.get(id) });
   registerConsoleRoutes(http, createIntegrationConsole({ db, clock, webhooks: services.webhooks, files: services.files, folderPartner: (name) => config.files.folders.find((f) => f.name === name)?.partnerCode ?? null }), partnerScope);
+
+  // A command that succeeded may have appended events (a shipment confirmed, a hold released): the
+  // dispatcher delivers them now rather than at its next interval. Nothing happens when it is not running.
+  http.addHook('onResponse', async (request, reply) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400) services.outbox.nudge();
+  });
 
   // ATP is read from memory, so the projection is loaded before the first request can arrive.
   await services.inventory.availability.load();

@@ -71,6 +71,8 @@ export function createOrchestration(
   deps.outbox.subscribe({
     name: 'orchestration.allocate',
     types: ['crossdock.order.received'],
+    // An order taken in waits on this step for its release; other subscribers' work waits on it.
+    first: true,
     deliver: async (event) => {
       await allocation.allocate((event.data as { order: { id: string } }).order.id);
     },

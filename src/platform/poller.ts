@@ -4,34 +4,65 @@
  * tests can drive the same ticks by hand with a manual clock.
  */
 export interface Poller {
+  /**
+   * Asks for a tick soon rather than at the next interval: work was just committed (an order taken
+   * in). A tick in progress is followed by another, since it may have looked before the commit.
+   */
+  nudge(): void;
   /** Stops the loop and waits for a tick in progress to finish. */
   stop(): Promise<void>;
 }
 
-export interface PollerOptions {
+export interface PollerOptions<T = unknown> {
   intervalMs: number;
-  tick: () => Promise<unknown>;
+  tick: () => Promise<T>;
+  /**
+   * Whether a tick's result means more work may be due at once (it delivered events, whose own
+   * events are now due): then the next tick runs as soon as the event loop is free, not at the next
+   * interval, so a chain of steps is not paced by the interval.
+   */
+  moreWork?: (result: T) => boolean;
   /** Errors of a tick (a database outage) are reported, and the next tick tries again. */
   onError: (error: unknown) => void;
 }
 
-export function startPoller(options: PollerOptions): Poller {
+export function startPoller<T>(options: PollerOptions<T>): Poller {
   let running: Promise<void> | null = null;
   let stopped = false;
+  // A tick asked for while one runs, or one already scheduled on the event loop.
+  let again = false;
+  let scheduled = false;
   const runOnce = () => {
     // A slow tick is never overlapped by the next one: the interval only fires a tick when idle.
     if (running || stopped) return;
+    again = false;
     running = options
       .tick()
-      .then(() => undefined, options.onError)
+      .then((result) => {
+        if (options.moreWork?.(result) === true) again = true;
+      }, options.onError)
       .finally(() => {
         running = null;
+        if (again) soon();
       });
+  };
+  // setImmediate, not a microtask: requests waiting on the event loop are served between ticks.
+  const soon = () => {
+    if (scheduled || stopped) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      runOnce();
+    }).unref();
   };
   const handle = setInterval(runOnce, options.intervalMs);
   // The loop alone must not keep the process alive; the HTTP server does that.
   handle.unref();
   return {
+    nudge() {
+      if (running) again = true;
+      else soon();
+    },
     async stop() {
       stopped = true;
       clearInterval(handle);

@@ -1,6 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
+import { submitSampleOrder } from '../helpers/orders.ts';
+import { seedSampleCatalog } from '../fixtures/catalog.ts';
 
 let t: TestApp;
 before(async () => {
@@ -56,5 +58,43 @@ test('startWorkers runs the outbox, inbox and timer loops, and close stops them'
     assert.deepEqual(delivered, ['crossdock.test.happened'], 'no loop runs after close');
   } finally {
     await loops.dispose();
+  }
+});
+
+test('with the loops running, an order taken in is allocated, released and logged at once, not at the next interval of the dispatcher', async () => {
+  // Ten minutes between ticks: only the nudge after intake, and the ticks that follow while there is
+  // work, can deliver anything within this test.
+  const hub = await createTestApp({ config: { outbox: { pollIntervalMs: 600_000 } } });
+  try {
+    const { app } = hub;
+    await seedSampleCatalog(app.services.catalog);
+    const stock = await app.http.inject({
+      method: 'POST',
+      url: '/v1/inventory/events',
+      headers: hub.as('integration'),
+      payload: { events: [{ source: 'WMS-DC-EAST', sequence: 1, type: 'receipt', sku: 'SKU-1', locationCode: 'DC-EAST', quantity: 10, occurredAt: new Date(hub.clock.now()).toISOString() }] },
+    });
+    assert.equal(stock.statusCode, 200, stock.body);
+    app.startWorkers();
+    const id = await submitSampleOrder(hub, 'NUDGED-1', [{ lineNumber: 1, sku: 'SKU-1', quantity: 4 }]);
+    const { db } = hub.testStore.store;
+    const pendingOf = async () => Number((await db.selectFrom('outbox_deliveries').select((eb) => eb.fn.countAll().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow()).n);
+    const deadline = Date.now() + 10_000;
+    let state = '';
+    let pending = -1;
+    while (Date.now() < deadline) {
+      state = (await app.http.inject({ method: 'GET', url: `/v1/orders/${id}`, headers: hub.as('viewer') })).json().state;
+      pending = await pendingOf();
+      if (state === 'released' && pending === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    assert.equal(state, 'released');
+    // The allocation's own events (released, reservations) were delivered by the ticks that followed
+    // it: the process log has the release too.
+    assert.equal(pending, 0, 'every delivery made, none left for the next interval');
+    const logged = await db.selectFrom('process_events').select('activity').where('type', '=', 'crossdock.order.released').execute();
+    assert.equal(logged.length, 1);
+  } finally {
+    await hub.dispose();
   }
 });

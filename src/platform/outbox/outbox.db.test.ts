@@ -255,3 +255,24 @@ test(`on PostgreSQL only one node dispatches at a time, so each event is deliver
   assert.equal(new Set(received).size, 10);
   assert.equal(received.length, 10);
 });
+
+test(`a subscriber marked first is delivered before the others of the tick start (${testStoreKind})`, async () => {
+  const steps: string[] = [];
+  const recording = (name: string, first: boolean): Subscriber => ({
+    name,
+    types: '*',
+    first,
+    async deliver(e) {
+      steps.push(`${name} starts ${(e.data as { n: number }).n}`);
+      // A turn of the event loop, in which a subscriber running alongside would start.
+      await new Promise((resolve) => setImmediate(resolve));
+      steps.push(`${name} ends ${(e.data as { n: number }).n}`);
+    },
+  });
+  // Registered last, and subscribers run in parallel by default: only `first` puts it ahead.
+  const { outbox } = setup([recording('log', false), recording('documents', false), recording('allocate', true)]);
+  await appendAll(outbox, [event('order/1', 1), event('order/2', 2)]);
+  await outbox.dispatchDue();
+  assert.deepEqual(steps.slice(0, 4), ['allocate starts 1', 'allocate ends 1', 'allocate starts 2', 'allocate ends 2']);
+  assert.equal(steps.length, 12);
+});

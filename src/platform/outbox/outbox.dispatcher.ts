@@ -48,9 +48,11 @@ export async function dispatchDue(deps: DispatcherDeps, subscribers: readonly Su
     // each of them in turn would cost a query per subscriber per tick.
     const busy = new Set(await repo.subscribersWithDueDeliveries(db, deps.clock.now()));
     const due = subscribers.filter((s) => busy.has(s.name));
-    const results = deps.config.subscribersInParallel
-      ? await Promise.allSettled(due.map((s) => dispatchSubscriber({ ...deps, db }, s, report)))
-      : await inTurn(due.map((s) => () => dispatchSubscriber({ ...deps, db }, s, report)));
+    const deliver = (s: Subscriber) => dispatchSubscriber({ ...deps, db }, s, report);
+    // Subscribers an order waits on go first, in turn; the rest then together (or in turn).
+    const firsts = await inTurn(due.filter((s) => s.first === true).map((s) => () => deliver(s)));
+    const rest = due.filter((s) => s.first !== true);
+    const results = [...firsts, ...(deps.config.subscribersInParallel ? await Promise.allSettled(rest.map(deliver)) : await inTurn(rest.map((s) => () => deliver(s))))];
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) throw failure.reason;
   };

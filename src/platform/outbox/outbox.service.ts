@@ -56,7 +56,13 @@ export interface OutboxService {
   countDeliveriesByStatus(): Promise<Record<DeliveryStatus, number>>;
   /** Registers an observer of dead letters (see DeadLetterObserver), while the app is built. */
   observeDeadLetters(observer: DeadLetterObserver): void;
+  /** Starts the dispatcher loop; it ticks again at once while ticks deliver events. */
   start(): void;
+  /**
+   * Asks a started dispatcher for a tick soon, not at its next interval: events were just committed
+   * (an order taken in). Does nothing when the loop is not running (tests drive `dispatchDue`).
+   */
+  nudge(): void;
   stop(): Promise<void>;
 }
 
@@ -210,7 +216,18 @@ export function createOutboxService(deps: OutboxDeps): OutboxService {
     },
 
     start() {
-      poller ??= startPoller({ intervalMs: deps.config.pollIntervalMs, tick: dispatchOnce, onError: deps.onLoopError ?? (() => undefined) });
+      poller ??= startPoller({
+        intervalMs: deps.config.pollIntervalMs,
+        tick: dispatchOnce,
+        // What was delivered may have appended events that are due now: the next step of an order
+        // is not made to wait for the interval.
+        moreWork: (report) => report.delivered > 0,
+        onError: deps.onLoopError ?? (() => undefined),
+      });
+    },
+
+    nudge() {
+      poller?.nudge();
     },
 
     async stop() {

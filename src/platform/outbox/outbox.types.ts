@@ -80,6 +80,11 @@ export interface Subscriber {
   /** `'*'` for every type, or exact types and prefix patterns such as `crossdock.inventory.*`. */
   types: readonly string[] | '*';
   deliver(event: EventEnvelope): Promise<void>;
+  /**
+   * Delivered first in each tick, before the other subscribers start: a step an order is waiting
+   * on (its allocation), which the log, webhooks and documents of earlier orders must not delay.
+   */
+  first?: boolean;
 }
 
 export const deliveryStatuses = ['pending', 'delivered', 'dead', 'discarded'] as const;
