@@ -276,3 +276,37 @@ test(`a subscriber marked first is delivered before the others of the tick start
   assert.deepEqual(steps.slice(0, 4), ['allocate starts 1', 'allocate ends 1', 'allocate starts 2', 'allocate ends 2']);
   assert.equal(steps.length, 12);
 });
+
+test(`in a running dispatcher the first lane delivers while a slow tick of the rest is still under way (${testStoreKind})`, async () => {
+  let releaseSlow: () => void = () => undefined;
+  const slowStarted: string[] = [];
+  const slow: Subscriber = {
+    name: 'slow-log',
+    types: '*',
+    async deliver(e) {
+      slowStarted.push(e.id);
+      await new Promise<void>((resolve) => (releaseSlow = resolve));
+    },
+  };
+  const allocate = probe('allocate', '*');
+  const { outbox } = setup([slow, { ...allocate.subscriber, first: true }], { pollIntervalMs: 600_000 });
+  outbox.start();
+  try {
+    await appendAll(outbox, [event('order/1', 1)]);
+    outbox.nudge();
+    const turns = async (done: () => boolean) => {
+      for (let turn = 0; turn < 2_000 && !done(); turn++) await new Promise((resolve) => setTimeout(resolve, 1));
+    };
+    await turns(() => slowStarted.length === 1 && allocate.received.length === 1);
+    assert.equal(slowStarted.length, 1, 'the rest lane took the event and is stuck in its subscriber');
+    // A second order arrives while the rest lane's tick still waits: the first lane takes it anyway.
+    await appendAll(outbox, [event('order/2', 2)]);
+    outbox.nudge();
+    await turns(() => allocate.received.length === 2);
+    assert.deepEqual(allocate.subjects(), ['order/1:1', 'order/2:2']);
+    assert.equal(slowStarted.length, 1);
+  } finally {
+    releaseSlow();
+    await outbox.stop();
+  }
+});

@@ -32,13 +32,15 @@ export interface DispatcherDeps {
  * carries its original `sequence`, so a subscriber that keeps "the highest sequence wins" per subject
  * can recognise the late event as older than what it has.
  *
- * Concurrency. On PostgreSQL only one node dispatches at a time: the tick runs on one pinned
- * connection holding a session advisory lock, and a node that cannot take the lock skips the tick.
+ * Concurrency. On PostgreSQL only one node dispatches a lane at a time: the tick runs on one pinned
+ * connection holding the lane's session advisory lock (`lockKey`), and a node that cannot take it
+ * skips the tick. The two lanes (see the outbox service) deliver to different subscribers, so they
+ * may run at once.
  * The lock, not a transaction, guards the tick, so each delivery's result is committed as soon as it
  * is known and a crash re-delivers at most the deliveries in flight (at least once). SQLite runs one
  * process, and the caller makes ticks within it single-flight.
  */
-export async function dispatchDue(deps: DispatcherDeps, subscribers: readonly Subscriber[]): Promise<DispatchReport> {
+export async function dispatchDue(deps: DispatcherDeps, subscribers: readonly Subscriber[], lockKey: number): Promise<DispatchReport> {
   const report: DispatchReport = { delivered: 0, retrying: 0, dead: 0, skipped: false };
   if (subscribers.length === 0) return report;
   // allSettled, not all: every subscriber's work must finish before the pinned connection and its
@@ -48,11 +50,9 @@ export async function dispatchDue(deps: DispatcherDeps, subscribers: readonly Su
     // each of them in turn would cost a query per subscriber per tick.
     const busy = new Set(await repo.subscribersWithDueDeliveries(db, deps.clock.now()));
     const due = subscribers.filter((s) => busy.has(s.name));
-    const deliver = (s: Subscriber) => dispatchSubscriber({ ...deps, db }, s, report);
-    // Subscribers an order waits on go first, in turn; the rest then together (or in turn).
-    const firsts = await inTurn(due.filter((s) => s.first === true).map((s) => () => deliver(s)));
-    const rest = due.filter((s) => s.first !== true);
-    const results = [...firsts, ...(deps.config.subscribersInParallel ? await Promise.allSettled(rest.map(deliver)) : await inTurn(rest.map((s) => () => deliver(s))))];
+    const results = deps.config.subscribersInParallel
+      ? await Promise.allSettled(due.map((s) => dispatchSubscriber({ ...deps, db }, s, report)))
+      : await inTurn(due.map((s) => () => dispatchSubscriber({ ...deps, db }, s, report)));
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) throw failure.reason;
   };
@@ -61,14 +61,14 @@ export async function dispatchDue(deps: DispatcherDeps, subscribers: readonly Su
     return report;
   }
   await deps.db.connection().execute(async (conn) => {
-    if (!(await repo.tryLockDispatcher(conn))) {
+    if (!(await repo.tryLockDispatcher(conn, lockKey))) {
       report.skipped = true;
       return;
     }
     try {
       await run(conn);
     } finally {
-      await repo.unlockDispatcher(conn);
+      await repo.unlockDispatcher(conn, lockKey);
     }
   });
   return report;

@@ -8,7 +8,9 @@ import type { SubjectCondition } from '../auth/partner-scope.ts';
 
 /** Advisory lock keys; arbitrary constants, chosen once and never reused for anything else. */
 const APPEND_LOCK_KEY = 0x6364_0001;
-const DISPATCH_LOCK_KEY = 0x6364_0002;
+/** The dispatcher lanes' locks (see `dispatchDue`): the subscribers marked `first`, and the rest. */
+export const DISPATCH_LOCK_KEY = 0x6364_0002;
+export const DISPATCH_FIRST_LOCK_KEY = 0x6364_0003;
 
 /**
  * PostgreSQL only. Serialises appending transactions from their append to their commit, so events
@@ -22,13 +24,13 @@ export const lockAppends = async (tx: Tx): Promise<void> => {
 };
 
 /** PostgreSQL only: a session lock on one pinned connection; released when it is unlocked or the connection dies. */
-export const tryLockDispatcher = async (conn: Executor): Promise<boolean> => {
-  const result = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${sql.lit(DISPATCH_LOCK_KEY)}) as locked`.execute(conn);
+export const tryLockDispatcher = async (conn: Executor, key: number): Promise<boolean> => {
+  const result = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${sql.lit(key)}) as locked`.execute(conn);
   return result.rows[0]?.locked === true;
 };
 
-export const unlockDispatcher = async (conn: Executor): Promise<void> => {
-  await sql`select pg_advisory_unlock(${sql.lit(DISPATCH_LOCK_KEY)})`.execute(conn);
+export const unlockDispatcher = async (conn: Executor, key: number): Promise<void> => {
+  await sql`select pg_advisory_unlock(${sql.lit(key)})`.execute(conn);
 };
 
 /** Inserts events in list order; returns each event's sequence by its id. */

@@ -83,7 +83,7 @@ export function createOutboxService(deps: OutboxDeps): OutboxService {
   const subscribers: Subscriber[] = [];
   const observers: DeadLetterObserver[] = [];
   let registrationOpen = true;
-  let poller: Poller | null = null;
+  let pollers: Poller[] | null = null;
 
   const subscribe = (subscriber: Subscriber) => {
     invariant(registrationOpen, `subscriber "${subscriber.name}" registered after events were appended or dispatched; register while building the app`);
@@ -111,10 +111,25 @@ export function createOutboxService(deps: OutboxDeps): OutboxService {
     return found;
   };
 
-  const dispatchOnce = singleFlight(() => {
-    registrationOpen = false;
-    return dispatchDue({ ...deps, observers }, subscribers);
-  });
+  /**
+   * Two lanes, each a tick of its own: the subscribers marked `first` (allocation: an order taken in
+   * waits on it for its release) and the rest (the log, exceptions, documents, webhooks). In a running
+   * hub each lane has its own loop, so a long tick of the rest (the log catching up with a burst) never
+   * holds up an allocation; on one node the lanes still take turns at the database's connection, one
+   * transaction at a time. `dispatchDue` runs the first lane, then the rest.
+   */
+  const lane = (first: boolean, lockKey: number) =>
+    singleFlight(() => {
+      registrationOpen = false;
+      return dispatchDue({ ...deps, observers }, subscribers.filter((s) => (s.first === true) === first), lockKey);
+    });
+  const dispatchFirst = lane(true, repo.DISPATCH_FIRST_LOCK_KEY);
+  const dispatchRest = lane(false, repo.DISPATCH_LOCK_KEY);
+  const dispatchOnce = async (): Promise<DispatchReport> => {
+    const first = await dispatchFirst();
+    const rest = await dispatchRest();
+    return { delivered: first.delivered + rest.delivered, retrying: first.retrying + rest.retrying, dead: first.dead + rest.dead, skipped: first.skipped || rest.skipped };
+  };
 
   const loadDelivery = async (id: number): Promise<Delivery> => {
     const row = await repo.findDelivery(db, id);
@@ -216,23 +231,31 @@ export function createOutboxService(deps: OutboxDeps): OutboxService {
     },
 
     start() {
-      poller ??= startPoller({
+      if (pollers) return;
+      const onError = deps.onLoopError ?? (() => undefined);
+      // What a lane delivered may have appended events that are due now, for either lane: the next
+      // step of an order is not made to wait for the interval.
+      const rest = startPoller({ intervalMs: deps.config.pollIntervalMs, tick: dispatchRest, moreWork: (report) => report.delivered > 0, onError });
+      const first = startPoller({
         intervalMs: deps.config.pollIntervalMs,
-        tick: dispatchOnce,
-        // What was delivered may have appended events that are due now: the next step of an order
-        // is not made to wait for the interval.
-        moreWork: (report) => report.delivered > 0,
-        onError: deps.onLoopError ?? (() => undefined),
+        tick: dispatchFirst,
+        moreWork: (report) => {
+          if (report.delivered > 0) rest.nudge();
+          return report.delivered > 0;
+        },
+        onError,
       });
+      pollers = [first, rest];
     },
 
     nudge() {
-      poller?.nudge();
+      for (const p of pollers ?? []) p.nudge();
     },
 
     async stop() {
-      await poller?.stop();
-      poller = null;
+      const stopping = pollers ?? [];
+      pollers = null;
+      for (const p of stopping) await p.stop();
     },
   };
   return service;

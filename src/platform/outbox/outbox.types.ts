@@ -81,8 +81,9 @@ export interface Subscriber {
   types: readonly string[] | '*';
   deliver(event: EventEnvelope): Promise<void>;
   /**
-   * Delivered first in each tick, before the other subscribers start: a step an order is waiting
-   * on (its allocation), which the log, webhooks and documents of earlier orders must not delay.
+   * Delivered in a lane of its own, ahead of the others: a step an order is waiting on (its
+   * allocation), which the log, webhooks and documents of earlier orders must not delay. A running
+   * hub ticks the lane on its own loop; `dispatchDue` runs it before the rest.
    */
   first?: boolean;
 }
