@@ -310,3 +310,15 @@ test(`in a running dispatcher the first lane delivers while a slow tick of the r
     await outbox.stop();
   }
 });
+
+test(`a tick gives the event loop a turn every few deliveries, so requests and timers are not held for the whole tick (${testStoreKind})`, async () => {
+  const seen: boolean[] = [];
+  let turned = false;
+  const { outbox } = setup([{ name: 'counting', types: '*', deliver: async () => void seen.push(turned) }]);
+  await appendAll(outbox, Array.from({ length: 12 }, (_, i) => event(`item/${i}`, i)));
+  // Waiting for the next turn of the event loop, as a request or a timer would.
+  setImmediate(() => (turned = true));
+  await outbox.dispatchDue();
+  assert.equal(seen.length, 12);
+  assert.equal(seen[0], true, 'the first delivery already came after a turn of the event loop');
+});

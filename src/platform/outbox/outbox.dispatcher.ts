@@ -87,6 +87,9 @@ async function inTurn(works: ReadonlyArray<() => Promise<void>>): Promise<Promis
   return results;
 }
 
+/** How many deliveries run between turns of the event loop (see `dispatchSubscriber`). */
+const DELIVERIES_PER_TURN = 4;
+
 async function dispatchSubscriber(deps: DispatcherDeps, subscriber: Subscriber, report: DispatchReport): Promise<void> {
   const { db, clock } = deps;
   const due = await repo.selectDueDeliveries(db, subscriber.name, clock.now(), deps.config.batchSize);
@@ -94,8 +97,13 @@ async function dispatchSubscriber(deps: DispatcherDeps, subscriber: Subscriber, 
   const heldSubjects = new Set<string>();
   const delivered: number[] = [];
   try {
+    let sinceTurn = 0;
     for (const delivery of due) {
       if (heldSubjects.has(delivery.subject)) continue;
+      // On the embedded store every query completes at once, so a tick never gives the event loop a
+      // turn on its own: requests (an order's intake) and timers would wait for the whole tick. Every
+      // few deliveries start on a turn of their own (by count, not time, so a seeded run repeats).
+      if (sinceTurn++ % DELIVERIES_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
       const result = await deliverOne(deps, subscriber, delivery, report);
       if (result === 'delivered') delivered.push(delivery.id);
       else if (result === 'retrying') heldSubjects.add(delivery.subject);
