@@ -2,7 +2,7 @@ import type { CompactLog } from './compact-log.ts';
 import { kindCode } from './compact-log.ts';
 import { columns, type FactStore, type FactTable, type FactType } from './facts.rules.ts';
 import { EVENT_EXCHANGE, EVENT_FAILURE, type KpiDimension, type KpiFigures, type KpiInterval, type KpiName, type KpiQuery, type KpiResult } from './process.types.ts';
-import { nearestRankIndex, selectAt } from './stats.rules.ts';
+import { selectMedianAndP90 } from './stats.rules.ts';
 
 /**
  * The KPIs of docs/kpis.md, each defined once here as a pure function of the facts (and, for the two
@@ -468,10 +468,8 @@ class Accumulator {
       if (n === 0) return { value: null, count: 0, p50: null, p90: null, max: null };
       // Selection, not sorting: a million cycle times take a few milliseconds.
       const values = this.values.slice(0, this.kept);
-      // The median's selection leaves every larger value after it: the p90 and the largest are among those.
-      const medianAt = nearestRankIndex(0, values.length, 0.5);
-      const p50 = selectAt(values, 0, values.length, medianAt);
-      const p90 = selectAt(values, medianAt, values.length, nearestRankIndex(0, values.length, 0.9));
+      const { median: p50, p90, medianAt } = selectMedianAndP90(values, 0, values.length);
+      // The largest value is among those from the median on.
       let max = values[medianAt]!;
       for (let i = medianAt + 1; i < values.length; i++) if (values[i]! > max) max = values[i]!;
       return { value: this.x / n, count: n, p50, p90, max };

@@ -1,6 +1,6 @@
 import type { CompactLog } from './compact-log.ts';
 import { partOfOrder, type FoldPart } from './facts.rules.ts';
-import { nearestRankIndex, selectAt } from './stats.rules.ts';
+import { selectMedianAndP90 } from './stats.rules.ts';
 import type { ProcessMap } from './process.types.ts';
 
 /**
@@ -351,10 +351,7 @@ export function assembleMap(parts: readonly MapPart[], options: MapOptions): Omi
     }
     let total = 0;
     for (let i = from; i < to; i++) total += waits[i]!;
-    // The median's selection leaves every larger wait after it, so the p90 is selected among those.
-    const medianAt = nearestRankIndex(from, to, 0.5);
-    const median = selectAt(waits, from, to, medianAt);
-    const p90 = selectAt(waits, medianAt, to, nearestRankIndex(from, to, 0.9));
+    const { median, p90 } = selectMedianAndP90(waits, from, to);
     edges.push({
       from: activities[Math.floor(k / A)]!,
       to: activities[k % A]!,

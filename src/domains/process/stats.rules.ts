@@ -16,11 +16,22 @@ export function nearestRankIndex(from: number, to: number, p: number): number {
 }
 
 /**
+ * The median and the p90 (by nearest rank) of `values[from, to)`, reordered in place. The median's
+ * selection leaves every larger value after it, so the p90 is selected among those alone; `medianAt`
+ * says where that upper part begins (the largest value is in it too).
+ */
+export function selectMedianAndP90(values: Float64Array, from: number, to: number): { median: number; p90: number; medianAt: number } {
+  const medianAt = nearestRankIndex(from, to, 0.5);
+  const median = selectAt(values, from, to, medianAt);
+  return { median, p90: selectAt(values, medianAt, to, nearestRankIndex(from, to, 0.9)), medianAt };
+}
+
+/**
  * The value that index k (from ≤ k < to) holds once `values[from, to)` is in order, by selection.
  * Afterwards every value before k is at most it and every value after k at least it, so a higher
  * rank of the same range can be selected from `[k, to)` alone.
  */
-export function selectAt(values: Float64Array, from: number, to: number, k: number): number {
+function selectAt(values: Float64Array, from: number, to: number, k: number): number {
   let left = from;
   let right = to - 1;
   while (right > left) {
