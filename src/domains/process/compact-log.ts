@@ -115,6 +115,8 @@ export interface SharedLog {
   kind: Uint8Array;
   flags: Uint8Array;
   source: Int32Array;
+  eventOrder: Int32Array;
+  objectOrder: Int32Array;
   relations: number;
   relStart: Int32Array;
   relObject: Int32Array;
@@ -130,8 +132,15 @@ export interface SharedLog {
   chgText: Int32Array;
 }
 
+/**
+ * Orders are the spine of the log: a recompute splits the work by order, and the process map most
+ * asked for is the orders'. The type's code is the same in every log (interned first).
+ */
+const ORDER_TYPE = 'order';
+const ORDER_TYPE_CODE = 0;
+
 export class CompactLog {
-  readonly strings = new Interner();
+  readonly strings = new Interner([ORDER_TYPE]);
   /** Object id → number, for logs built from ids (the subscriber's batches, a recompute); generators number their own. */
   private readonly objectIndex = new Map<string, number>();
   private readonly ids: IdBuffer;
@@ -152,6 +161,17 @@ export class CompactLog {
   flags: Uint8Array;
   /** Interned integration source, or -1. */
   source: Int32Array;
+  /**
+   * 1 + the ordinal of the one order an event names; 0 when it names none, -1 when it names several
+   * (then its relations say which). Kept as relations are added, so that a recompute finds each
+   * event's order (and its thread) without reading the event's relations.
+   */
+  eventOrder: Int32Array;
+  /**
+   * Per object, 1 + the ordinal of the first order it was named beside (0: none): where an event that
+   * names no order but names this object (an exception closed, a purchase order acknowledged) belongs.
+   */
+  objectOrder: Int32Array;
 
   relations = 0;
   relStart: Int32Array;
@@ -188,6 +208,8 @@ export class CompactLog {
     this.kind = column(Uint8Array, 16, shared);
     this.flags = column(Uint8Array, 16, shared);
     this.source = column(Int32Array, 16, shared);
+    this.eventOrder = column(Int32Array, 16, shared);
+    this.objectOrder = column(Int32Array, 16, shared);
     this.relStart = column(Int32Array, 17, shared);
     this.relObject = column(Int32Array, 16, shared);
     this.relType = column(Int32Array, 16, shared);
@@ -222,6 +244,8 @@ export class CompactLog {
       kind: this.kind,
       flags: this.flags,
       source: this.source,
+      eventOrder: this.eventOrder,
+      objectOrder: this.objectOrder,
       relations: this.relations,
       relStart: this.relStart,
       relObject: this.relObject,
@@ -257,6 +281,8 @@ export class CompactLog {
     log.kind = state.kind;
     log.flags = state.flags;
     log.source = state.source;
+    log.eventOrder = state.eventOrder;
+    log.objectOrder = state.objectOrder;
     log.relations = state.relations;
     log.relStart = state.relStart;
     log.relObject = state.relObject;
@@ -296,6 +322,7 @@ export class CompactLog {
     this.ids.push(id);
     this.objectType = grow(this.objectType, index + 1);
     this.objectOrdinal = grow(this.objectOrdinal, index + 1);
+    this.objectOrder = grow(this.objectOrder, index + 1);
     this.objectType[index] = typeCode;
     const ordinal = this.typeCount[typeCode] ?? 0;
     this.typeCount[typeCode] = ordinal + 1;
@@ -316,6 +343,7 @@ export class CompactLog {
       this.kind = grow(this.kind, n);
       this.flags = grow(this.flags, n);
       this.source = grow(this.source, n);
+      this.eventOrder = grow(this.eventOrder, n);
       this.relStart = grow(this.relStart, n + 1);
       this.chgStart = grow(this.chgStart, n + 1);
     }
@@ -325,6 +353,7 @@ export class CompactLog {
     this.kind[e] = kind;
     this.flags[e] = flags;
     this.source[e] = sourceCode;
+    this.eventOrder[e] = 0;
     this.relStart[e] = this.relations;
     this.chgStart[e] = this.changes;
     this.events = e + 1;
@@ -342,13 +371,45 @@ export class CompactLog {
       this.relQualifier = grow(this.relQualifier, n);
       this.relQuantity = grow(this.relQuantity, n);
     }
+    const type = this.objectType[objectIndex]!;
+    const ordinal = this.objectOrdinal[objectIndex]!;
     this.relObject[r] = objectIndex;
-    this.relType[r] = this.objectType[objectIndex]!;
-    this.relOrdinal[r] = this.objectOrdinal[objectIndex]!;
+    this.relType[r] = type;
+    this.relOrdinal[r] = ordinal;
     this.relQualifier[r] = qualifierCode;
     this.relQuantity[r] = quantity;
     this.relations = r + 1;
     this.relStart[this.events] = this.relations;
+    this.noteOrder(this.events - 1, r, type, ordinal, objectIndex);
+  }
+
+  /** Keeps `eventOrder` and `objectOrder` as relation r of event e is added. */
+  private noteOrder(e: number, r: number, type: number, ordinal: number, objectIndex: number): void {
+    const order = this.eventOrder[e]!;
+    if (type === ORDER_TYPE_CODE) {
+      if (order === 0) {
+        this.eventOrder[e] = ordinal + 1;
+        // The objects named before the order are named beside it too.
+        for (let before = this.relStart[e]!; before < r; before++) this.noteObjectOrder(this.relObject[before]!, ordinal + 1);
+      } else if (order !== ordinal + 1) this.eventOrder[e] = -1;
+    } else if (order !== 0) this.noteObjectOrder(objectIndex, order > 0 ? order : this.firstOrderOf(e) + 1);
+  }
+
+  private noteObjectOrder(objectIndex: number, order: number): void {
+    if (this.objectOrder[objectIndex] === 0) this.objectOrder[objectIndex] = order;
+  }
+
+  /** The ordinal of the first order event e names, or -1. */
+  firstOrderOf(e: number): number {
+    const order = this.eventOrder[e]!;
+    if (order >= 0) return order - 1;
+    for (let r = this.relStart[e]!, end = this.relStart[e + 1]!; r < end; r++) if (this.relType[r] === ORDER_TYPE_CODE) return this.relOrdinal[r]!;
+    return -1;
+  }
+
+  /** The interned code of the order type (the same in every log). */
+  get orderType(): number {
+    return ORDER_TYPE_CODE;
   }
 
   addChange(objectIndex: number, nameCode: number, numberValue: number, textCode: number): void {

@@ -424,7 +424,7 @@ const XC = columns.exception;
 /**
  * A parallel fold splits the log by order: orders in blocks of 2^ORDER_BLOCK_BITS consecutive
  * ordinals, the blocks dealt to the parts in turn, and every event goes to the part of its order
- * (events naming no order to part 0). A block of order rows is then whole cache lines (64 rows of 144
+ * (events naming no order: see `partOfEvent`). A block of order rows is then whole cache lines (64 rows of 144
  * bytes), so two threads rarely write one line, and an order's events, folded by one thread, keep
  * their sequence order. That is exact as long as no fact row is changed by two parts (an exception
  * about orders of two parts, a line named by another order's event): each part marks the rows it
@@ -438,71 +438,26 @@ export const partOfOrder = (ordinal: number, parts: number): number => (ordinal 
 export interface FoldPart {
   index: number;
   count: number;
-  /**
-   * Per object, 1 + the part of the order it was named with (0: none), from `assignObjectParts`: an
-   * event naming no order (an exception resolved, a purchase order sent) goes to the part of the
-   * first object it names that has one, so the exception's facts stay with its order's part.
-   */
-  objectPart?: Uint8Array;
-  /**
-   * Per event, 1 + the part of its order, from `assignObjectParts` (0: not marked, `ORDERLESS`: it
-   * names no order): a part then skips the others' events without reading their relations.
-   */
-  eventPart?: Uint8Array;
 }
 
-/** `FoldPart.eventPart` of an event that names no order. */
-const ORDERLESS = 255;
-
 /**
- * The objects an event naming no order may change, marked with their order's part. Not lines: a line
- * is named with its order by every event that changes it, and marking the lines of every event would
- * cost more than all the rest. Marks only route events; what keeps the fold exact is the overlap
- * test, so a line an orderless event does change costs a fold on one thread, not a wrong answer.
+ * The types of objects an event naming no order may change, routed by the order they were first
+ * named beside (`CompactLog.objectOrder`): an exception closed goes to the part that raised it, so its
+ * facts stay with its order's part. Not lines: a line is named with its order by every event that
+ * changes it. Routing only decides which part folds an event; what keeps the fold exact is the overlap
+ * test, so an object named beside orders of two parts costs a fold on one thread, not a wrong answer.
  */
 const partedTypes = ['shipment', 'fulfillment_request', 'invoice', 'purchase_order', 'exception'];
 
-/**
- * Marks the objects events `[from, to)` name beside an order with that order's part (see
- * `FoldPart.objectPart`). Parts of a parallel fold each mark a range of the log, all before any
- * folds. An object named with orders of two parts keeps either mark; its rows are then changed by
- * both parts, which the caller's overlap test catches.
- */
-export function assignObjectParts(log: CompactLog, from: number, to: number, parts: number, objectPart: Uint8Array, eventPart: Uint8Array): void {
-  const s = log.strings;
-  const order = s.find('order');
-  const parted = new Uint8Array(s.values.length);
-  for (const type of partedTypes) if (s.find(type) >= 0) parted[s.find(type)] = 1;
-  const { relStart, relType, relOrdinal, relObject, kind, flags } = log;
-  const none = kindCode.none;
-  for (let e = from; e < to; e++) {
-    if (kind[e] === none && (flags[e]! & EVENT_MANUAL) === 0) continue;
-    const start = relStart[e]!;
-    const end = relStart[e + 1]!;
-    let mark = 0;
-    for (let r = start; r < end; r++) {
-      if (relType[r] === order) {
-        mark = partOfOrder(relOrdinal[r]!, parts) + 1;
-        break;
-      }
-    }
-    if (mark === 0) {
-      eventPart[e] = ORDERLESS;
-      continue;
-    }
-    eventPart[e] = mark;
-    for (let r = start; r < end; r++) if (parted[relType[r]!] === 1) objectPart[relObject[r]!] = mark;
-  }
-}
-
-/** The part an event goes to: its order's, else that of the first object it names that has one, else 0. */
-function partOfEvent(log: CompactLog, e: number, orderRel: number, part: FoldPart): number {
-  if (orderRel >= 0) return partOfOrder(log.relOrdinal[orderRel]!, part.count);
-  const objectPart = part.objectPart;
-  if (objectPart === undefined) return 0;
+/** The part an event goes to: its order's, else that of the first object it names of a parted type, else 0. */
+function partOfEvent(log: CompactLog, e: number, parted: Uint8Array, parts: number): number {
+  const order = log.eventOrder[e]!;
+  if (order > 0) return partOfOrder(order - 1, parts);
+  if (order < 0) return partOfOrder(log.firstOrderOf(e), parts);
   for (let r = log.relStart[e]!, end = log.relStart[e + 1]!; r < end; r++) {
-    const mark = objectPart[log.relObject[r]!]!;
-    if (mark > 0) return mark - 1;
+    if (parted[log.relType[r]!] !== 1) continue;
+    const first = log.objectOrder[log.relObject[r]!]!;
+    if (first > 0) return partOfOrder(first - 1, parts);
   }
   return 0;
 }
@@ -603,12 +558,21 @@ export function foldLog(log: CompactLog, store: FactStore, observer?: LineObserv
       row = objRow[relObject[r]!]!;
       if (row < 0) objRow[relObject[r]!] = row = table.rowFor(log.idOf(relObject[r]!));
     }
+    return touchRow(table, row, t);
+  };
+  const touchRow = (table: FactTable, row: number, t: number): number => {
     table.min(row, 0, t);
     table.max(row, 1, t);
     if (table.trackDirty) table.dirty.add(row);
     const marks = table.marks;
     if (marks !== null) marks[row] = 1;
     return row;
+  };
+  /** The row of event e's order (its first, when it names several), touched; -1 when it names none. */
+  const touchOrder = (e: number, t: number): number => {
+    const order = eventOrder[e]!;
+    if (order === 0) return -1;
+    return aligned && order > 0 ? touchRow(O, O.alignedRow(order - 1), t) : touch(O, firstOfType(e, T.order), t);
   };
   /** The event's relation to an object, or -1. */
   const relationOf = (e: number, objectIndex: number): number => {
@@ -680,6 +644,9 @@ export function foldLog(log: CompactLog, store: FactStore, observer?: LineObserv
   const time = log.time;
   const kinds = log.kind;
   const flags = log.flags;
+  const eventOrder = log.eventOrder;
+  const parted = new Uint8Array(s.values.length);
+  for (const type of partedTypes) parted[s.intern(type)] = 1;
 
   for (let e = from; e < to; e++) {
     const t = time[e]!;
@@ -687,14 +654,11 @@ export function foldLog(log: CompactLog, store: FactStore, observer?: LineObserv
     // Most events (reservations, carrier scans, transfers) change no fact: skip them unless a person acted.
     if (kind === kNone && (flags[e]! & EVENT_MANUAL) === 0) continue;
     if (part !== undefined) {
-      const mark = part.eventPart === undefined ? 0 : part.eventPart[e]!;
-      if (mark !== 0 && mark !== ORDERLESS) {
-        if (mark - 1 !== part.index) continue;
-      } else if (partOfEvent(log, e, firstOfType(e, T.order), part) !== part.index) continue;
+      const order = eventOrder[e]!;
+      if ((order > 0 ? partOfOrder(order - 1, part.count) : partOfEvent(log, e, parted, part.count)) !== part.index) continue;
     }
     // The event's order; the objects a kind changes are touched where it changes them.
-    const orderRel = firstOfType(e, T.order);
-    const o = orderRel >= 0 ? touch(O, orderRel, t) : -1;
+    const o = touchOrder(e, t);
     // The order, as the facts of its lines, shipments, invoices and exceptions name it (NaN: none).
     const orderRef = o >= 0 ? o : Number.NaN;
     // A person acting on an order counts against touchless processing, whatever the event.

@@ -114,3 +114,21 @@ test('a log not in shared memory is folded, mapped and measured on this thread, 
   assert.deepEqual(await processMapOfLogParallel(log, 'order', 0, Number.MAX_SAFE_INTEGER, { rank: 'p90', limit: 5 }), processMapOfLog(log, 'order', 0, Number.MAX_SAFE_INTEGER, { rank: 'p90', limit: 5 }));
   assert.deepEqual(await computeKpisParallel({ facts: two, events: log }, { kpis: kpiNames, fromMs: 0, toMs: Number.MAX_SAFE_INTEGER }), computeKpis({ facts: one, events: log }, { kpis: kpiNames, fromMs: 0, toMs: Number.MAX_SAFE_INTEGER }));
 });
+
+test('two threads give the map of one when an event names orders of both threads', async () => {
+  const log = new CompactLog({ shared: true });
+  const s = log.strings;
+  const orders = Array.from({ length: 130 }, (_, i) => log.object(`order:${i}`, 'order'));
+  for (let i = 0; i < orders.length; i++) {
+    log.beginEvent(i + 1, i * 1_000, s.intern('Order received'), kindCode.order_received, 0, -1);
+    log.addRelation(orders[i]!, s.intern('order'), Number.NaN);
+  }
+  // Orders 1 and 65 fall in different parts (blocks of 64 ordinals).
+  log.beginEvent(200, 500_000, s.intern('Shipments merged'), kindCode.none, 0, -1);
+  log.addRelation(orders[1]!, s.intern('order'), Number.NaN);
+  log.addRelation(orders[65]!, s.intern('order'), Number.NaN);
+  const options = { rank: 'total', limit: 5 } as const;
+  const one = processMapOfLog(log, 'order', 0, Number.MAX_SAFE_INTEGER, options);
+  assert.equal(one.edges.find((e) => e.to === 'Shipments merged')?.count, 2);
+  assert.deepEqual(await processMapOfLogParallel(log, 'order', 0, Number.MAX_SAFE_INTEGER, options), one);
+});

@@ -134,11 +134,9 @@ export async function foldLogParallel(log: CompactLog, options: { minEvents?: nu
   const sharedFacts = store.share();
   // A byte per row and part, rounded up to whole 32-bit words for the overlap test.
   const marks = Array.from({ length: PARTS }, () => Object.fromEntries(factTypes.map((t) => [t, new SharedArrayBuffer(Math.ceil(store.tables[t].rows / 4) * 4)])) as Record<FactType, SharedArrayBuffer>);
-  const objectPart = new SharedArrayBuffer(log.objects);
-  const eventPart = new SharedArrayBuffer(log.events);
   const barrier = new SharedArrayBuffer(4);
   try {
-    await Promise.all(marks.map((m, index) => send(index, { kind: 'fold', log: sharedLog, facts: sharedFacts, marks: m, part: { index, count: PARTS }, objectPart, eventPart, barrier })));
+    await Promise.all(marks.map((m, index) => send(index, { kind: 'fold', log: sharedLog, facts: sharedFacts, marks: m, part: { index, count: PARTS }, barrier })));
   } catch {
     // A worker that failed (a text the dictionary lacks, a thread that died): one thread folds it all.
     // The shared memory is not recycled: the other part may still be writing to it.

@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { CompactLog, type SharedLog } from './compact-log.ts';
-import { FactStore, assignObjectParts, factTypes, foldLog, type FactType, type FoldPart, type SharedFacts } from './facts.rules.ts';
+import { FactStore, factTypes, foldLog, type FactType, type FoldPart, type SharedFacts } from './facts.rules.ts';
 import { computeKpis } from './kpi.rules.ts';
 import { processMapPartOfLog } from './process-map.rules.ts';
 import type { KpiQuery } from './process.types.ts';
@@ -18,9 +18,7 @@ export type WorkerTask =
       facts: SharedFacts;
       marks: Record<FactType, SharedArrayBuffer>;
       part: FoldPart;
-      /** `FoldPart.objectPart`, and a counter the parts meet at once every part has marked its range of the log. */
-      objectPart: SharedArrayBuffer;
-      eventPart: SharedArrayBuffer;
+      /** A counter the parts meet at once every part has cleared its share of the facts' memory. */
       barrier: SharedArrayBuffer;
     }
   | { kind: 'map'; id: number; log: SharedLog; objectType: string; fromMs: number; toMs: number; part: FoldPart }
@@ -41,27 +39,24 @@ function run(task: WorkerTask): { value?: unknown; transfer?: ArrayBuffer[] } {
       const store = storeOf(task.facts, log);
       for (const type of factTypes) store.tables[type].marks = new Uint8Array(task.marks[type]);
       try {
-        const objectPart = new Uint8Array(task.objectPart);
-        const eventPart = new Uint8Array(task.eventPart);
         const { index, count } = task.part;
-        const span = Math.ceil(log.events / count);
         const barrier = new Int32Array(task.barrier);
         try {
           for (const type of factTypes) store.tables[type].prefault(index, count);
-          assignObjectParts(log, index * span, Math.min(log.events, (index + 1) * span), count, objectPart, eventPart);
         } finally {
           // Arrive even on failure, so the other parts do not wait for this one; the owner sees the failure.
           Atomics.add(barrier, 0, 1);
           Atomics.notify(barrier, 0);
         }
-        // Every part's marks are needed before any part folds: wait for the others (not forever: a
-        // part whose thread died never arrives, and the owner then folds on one thread).
+        // A part folds into rows of every part's share of the memory, so each share must be cleared
+        // before any part folds: wait for the others (not forever: a part whose thread died never
+        // arrives, and the owner then folds on one thread).
         const deadline = Date.now() + BARRIER_TIMEOUT_MS;
         for (let arrived = Atomics.load(barrier, 0); arrived < count; arrived = Atomics.load(barrier, 0)) {
           if (Date.now() > deadline) throw new Error('the other parts of the fold did not arrive');
           Atomics.wait(barrier, 0, arrived, 1_000);
         }
-        foldLog(log, store, undefined, 0, log.events, { index, count, objectPart, eventPart });
+        foldLog(log, store, undefined, 0, log.events, task.part);
       } finally {
         for (const type of factTypes) store.tables[type].marks = null;
       }

@@ -409,30 +409,36 @@ export function processMapPartOfLog(log: CompactLog, objectType: string, fromMs:
     }
   }
   const builder = new DirectlyFollows(type < 0 ? 0 : log.countOfType(type), activities, part === undefined ? log.events : Math.ceil(log.events / part.count));
-  if (part === undefined) {
-    for (let e = 0; e < log.events; e++) {
-      const t = time[e]!;
-      if (t < fromMs || t >= toMs) continue;
-      for (let r = relStart[e]!, end = relStart[e + 1]!; r < end; r++) if (relType[r] === type) builder.step(relOrdinal[r]!, denseActivity[activity[e]!]!, t, e);
-    }
-  } else {
-    const { index, count } = part;
-    let events = 0;
-    for (let e = 0; e < log.events; e++) {
-      const t = time[e]!;
-      if (t < fromMs || t >= toMs) continue;
-      let first = true;
-      for (let r = relStart[e]!, end = relStart[e + 1]!; r < end; r++) {
-        if (relType[r] !== type) continue;
-        const mine = partOfOrder(relOrdinal[r]!, count) === index;
-        if (first) {
-          first = false;
-          if (mine) events++;
+  const index = part?.index ?? 0;
+  const count = part?.count ?? 1;
+  // Orders: an event's one order is kept beside it (`eventOrder`), so most events' relations are not read.
+  const eventOrder = type === log.orderType ? log.eventOrder : null;
+  let events = 0;
+  for (let e = 0; e < log.events; e++) {
+    const t = time[e]!;
+    if (t < fromMs || t >= toMs) continue;
+    if (eventOrder !== null) {
+      const order = eventOrder[e]!;
+      if (order === 0) continue;
+      if (order > 0) {
+        if (count === 1 || partOfOrder(order - 1, count) === index) {
+          events++;
+          builder.step(order - 1, denseActivity[activity[e]!]!, t, e);
         }
-        if (mine) builder.step(relOrdinal[r]!, denseActivity[activity[e]!]!, t, e);
+        continue;
       }
     }
-    builder.setEvents(events);
+    let first = true;
+    for (let r = relStart[e]!, end = relStart[e + 1]!; r < end; r++) {
+      if (relType[r] !== type) continue;
+      const mine = count === 1 || partOfOrder(relOrdinal[r]!, count) === index;
+      if (first) {
+        first = false;
+        if (mine) events++;
+      }
+      if (mine) builder.step(relOrdinal[r]!, denseActivity[activity[e]!]!, t, e);
+    }
   }
+  if (part !== undefined) builder.setEvents(events);
   return builder.part(tracedVariants);
 }
