@@ -136,9 +136,15 @@ export class FactTable<T extends FactType = FactType> {
 
   /** Shared tables (folded by worker threads) live in one `SharedArrayBuffer` that never grows. */
   readonly shared: boolean;
+  /**
+   * The table's memory is known to be all zero bytes and already faulted in (memory a recompute gave
+   * back, cleared since while the workers were idle: `clearSpareFactMemory`), so `prefault` has
+   * nothing to do.
+   */
+  clean = false;
 
   /** `buffer`: a shared table's memory, for a worker thread's view of a table its owner allocated. */
-  constructor(type: T, capacity: number, source: CompactLog | null, options: { shared?: boolean; buffer?: SharedArrayBuffer } = {}) {
+  constructor(type: T, capacity: number, source: CompactLog | null, options: { shared?: boolean; buffer?: SharedArrayBuffer; clean?: boolean } = {}) {
     this.type = type;
     this.shared = options.shared === true || options.buffer !== undefined;
     const layout = layouts[type];
@@ -156,6 +162,7 @@ export class FactTable<T extends FactType = FactType> {
     if (options.buffer) {
       this.times = new Float64Array(options.buffer);
       this.ints = new Int32Array(options.buffer);
+      this.clean = options.clean === true;
     } else this.allocate(rows);
     if (source) this.rows = source.countOfType(this.typeCode);
   }
@@ -244,7 +251,10 @@ export class FactTable<T extends FactType = FactType> {
    */
   private allocate(capacity: number): void {
     const bytes = capacity * this.timeStride * 8;
-    const times = new Float64Array(this.shared ? (takeSpareMemory(bytes) ?? new SharedArrayBuffer(bytes)) : new ArrayBuffer(bytes));
+    const spare = this.shared ? takeSpareMemory(bytes) : undefined;
+    const times = new Float64Array(spare?.buffer ?? (this.shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes)));
+    // Rows already held are copied in below, so only memory that starts empty stays clean.
+    this.clean = spare?.clean === true && this.rows === 0;
     const ints = new Int32Array(times.buffer);
     ints.set(this.ints);
     this.times = times;
@@ -262,31 +272,45 @@ export class FactTable<T extends FactType = FactType> {
    * fold each clear their share, before folding.
    */
   prefault(part: number, parts: number): void {
+    if (this.clean) return;
+    if (this.shared) {
+      clearShare(this.times.buffer as SharedArrayBuffer, part, parts);
+      return;
+    }
     const bytes = new Uint8Array(this.times.buffer);
-    const share = Math.ceil(bytes.length / parts / PAGE_BYTES) * PAGE_BYTES;
-    const start = Math.min(bytes.length, part * share);
-    const end = Math.min(bytes.length, (part + 1) * share);
-    if (this.shared) bytes.fill(0, start, end);
-    else for (let i = start; i < end; i += PAGE_BYTES) bytes[i] = 0;
+    for (let i = 0; i < bytes.length; i += PAGE_BYTES) bytes[i] = 0;
   }
+}
+
+/** Zeroes part `part` of `parts` of the memory (whole pages, so that parts never share one). */
+export function clearShare(buffer: SharedArrayBuffer, part: number, parts: number): void {
+  const bytes = new Uint8Array(buffer);
+  const share = Math.ceil(bytes.length / parts / PAGE_BYTES) * PAGE_BYTES;
+  bytes.fill(0, Math.min(bytes.length, part * share), Math.min(bytes.length, (part + 1) * share));
 }
 
 /**
  * Shared fact memory that recomputes gave back, for the next to reuse. A recompute of ten million
  * events fills about 400 MB of facts; fresh memory costs a page fault per 4 KB (about 1–2 ms per MB
- * on a virtual machine), clearing reused memory a tenth of that. At most one store's worth is kept.
+ * on a virtual machine), clearing reused memory a tenth of that, and memory cleared while the workers
+ * are idle (`clean`) nothing at the next recompute. At most one store's worth is kept.
  */
-const spareMemory: SharedArrayBuffer[] = [];
+const spareMemory: { buffer: SharedArrayBuffer; clean: boolean }[] = [];
 const SPARE_BUFFERS_MAX = 8;
 
 /** The smallest spare buffer that holds `bytes` and is at most a quarter larger, taken from the spares. */
-function takeSpareMemory(bytes: number): SharedArrayBuffer | undefined {
+function takeSpareMemory(bytes: number): { buffer: SharedArrayBuffer; clean: boolean } | undefined {
   let best = -1;
   for (let i = 0; i < spareMemory.length; i++) {
-    const size = spareMemory[i]!.byteLength;
-    if (size >= bytes && size <= bytes * 1.25 && (best < 0 || size < spareMemory[best]!.byteLength)) best = i;
+    const size = spareMemory[i]!.buffer.byteLength;
+    if (size >= bytes && size <= bytes * 1.25 && (best < 0 || size < spareMemory[best]!.buffer.byteLength)) best = i;
   }
   return best < 0 ? undefined : spareMemory.splice(best, 1)[0];
+}
+
+function keepSpare(buffer: SharedArrayBuffer, clean: boolean): void {
+  spareMemory.push({ buffer, clean });
+  spareMemory.splice(0, Math.max(0, spareMemory.length - SPARE_BUFFERS_MAX));
 }
 
 /**
@@ -296,15 +320,32 @@ function takeSpareMemory(bytes: number): SharedArrayBuffer | undefined {
 export function recycleFactMemory(store: FactStore): void {
   for (const type of factTypes) {
     const table = store.tables[type];
-    if (table.shared) spareMemory.push(table.buffer);
+    if (table.shared) keepSpare(table.buffer, false);
   }
-  spareMemory.splice(0, Math.max(0, spareMemory.length - SPARE_BUFFERS_MAX));
+}
+
+/**
+ * The spare memory not yet cleared, taken out of the spares while it is cleared (a recompute meanwhile
+ * does not get it); `returnClearedMemory` gives it back once it is all zero bytes.
+ */
+export function takeUnclearedMemory(): SharedArrayBuffer[] {
+  const taken: SharedArrayBuffer[] = [];
+  for (let i = spareMemory.length - 1; i >= 0; i--) {
+    if (!spareMemory[i]!.clean) taken.push(spareMemory.splice(i, 1)[0]!.buffer);
+  }
+  return taken.reverse();
+}
+
+export function returnClearedMemory(buffers: readonly SharedArrayBuffer[]): void {
+  for (const buffer of buffers) keepSpare(buffer, true);
 }
 
 /** A store's facts as worker threads receive them: each table's shared memory, and the text dictionary. */
 export interface SharedFacts {
   texts: string[];
   tables: Record<FactType, SharedArrayBuffer>;
+  /** The tables whose memory is known clean (see `FactTable.clean`). */
+  clean: FactType[];
 }
 
 /** Facts of every type, with one text dictionary; aligned with `source` when given (a recompute). */
@@ -317,7 +358,7 @@ export class FactStore {
     this.texts = new Interner(options.from?.texts);
     const from = options.from;
     this.tables = Object.fromEntries(
-      factTypes.map((t) => [t, new FactTable(t, capacities[t] ?? 16, source, from ? { buffer: from.tables[t] } : { shared: options.shared === true })]),
+      factTypes.map((t) => [t, new FactTable(t, capacities[t] ?? 16, source, from ? { buffer: from.tables[t], clean: from.clean.includes(t) } : { shared: options.shared === true })]),
     ) as { [T in FactType]: FactTable<T> };
   }
 
@@ -326,6 +367,7 @@ export class FactStore {
     return {
       texts: this.texts.values.slice(),
       tables: Object.fromEntries(factTypes.map((t) => [t, this.tables[t].buffer])) as Record<FactType, SharedArrayBuffer>,
+      clean: factTypes.filter((t) => this.tables[t].clean),
     };
   }
 

@@ -2,7 +2,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CompactLog, kindCode } from './compact-log.ts';
 import { FactStore, factTypes, foldLog, recycleFactMemory, storedFact, type FactTable, type StoredFact } from './facts.rules.ts';
-import { computeKpisParallel, foldLogParallel, processMapOfLogParallel, stopProcessWorkers } from './fold.parallel.ts';
+import { clearSpareFactMemory, computeKpisParallel, foldLogParallel, processMapOfLogParallel, stopProcessWorkers } from './fold.parallel.ts';
 import { computeKpis } from './kpi.rules.ts';
 import { processMapOfLog } from './process-map.rules.ts';
 import { SYNTHETIC_T0_MS, generateSyntheticLog } from './process.synthetic-log.ts';
@@ -34,19 +34,29 @@ test('two threads fold a generated log of 50,000 events into the facts of one th
   assert.deepEqual(factsOf(two), expected);
 });
 
-test('memory a recompute gave back is reused and cleared: folding into it gives the facts of fresh memory', async () => {
+/**
+ * Folds the generated log into the memory a recompute of a slightly larger log gave back (full of
+ * other facts), cleared by the workers in between when `clearedWhileIdle`; the facts must be those
+ * of fresh memory.
+ */
+async function foldIntoGivenMemory(clearedWhileIdle: boolean): Promise<void> {
   const { log } = generated;
   const one = new FactStore(log);
   foldLog(log, one);
-  // A recompute of a slightly larger log leaves its memory full of other facts.
   const before = await foldLogParallel(generateSyntheticLog(55_000, { shared: true }).log, { minEvents: 0 });
   const given = new Set(factTypes.map((t) => before.tables[t].buffer));
   recycleFactMemory(before);
+  if (clearedWhileIdle) await clearSpareFactMemory();
   const again = await foldLogParallel(log, { minEvents: 0 });
   const reused = factTypes.filter((t) => given.has(again.tables[t].buffer));
   assert.ok(reused.length >= 5, `the fold took the memory given back (${reused.join(', ')})`);
+  assert.ok(factTypes.every((t) => !again.tables[t].clean), 'folded memory is no longer clean');
   assert.deepEqual(factsOf(again), factsOf(one));
-});
+}
+
+test('memory a recompute gave back is reused and cleared: folding into it gives the facts of fresh memory', () => foldIntoGivenMemory(false));
+
+test('memory the workers cleared while idle is reused without clearing it again, with the facts of fresh memory', () => foldIntoGivenMemory(true));
 
 test('two threads give the KPIs of one: every KPI, sliced by each dimension, daily and hourly', async () => {
   const { log } = generated;

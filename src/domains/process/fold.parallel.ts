@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { CompactLog } from './compact-log.ts';
-import { FactStore, factTypes, foldLog, prepareTexts, recycleFactMemory, type FactType } from './facts.rules.ts';
+import { FactStore, factTypes, foldLog, prepareTexts, recycleFactMemory, returnClearedMemory, takeUnclearedMemory, type FactType } from './facts.rules.ts';
 import type { WorkerReply, WorkerTask } from './fold.worker.ts';
 import { computeKpis, type KpiInput } from './kpi.rules.ts';
 import { assembleMap, processMapOfLog, type MapOptions, type MapPart } from './process-map.rules.ts';
@@ -132,6 +132,8 @@ export async function foldLogParallel(log: CompactLog, options: { minEvents?: nu
   prepareTexts(log, store);
   const sharedLog = log.share();
   const sharedFacts = store.share();
+  // The workers clear what is not clean, then fold into it: from here on no table is clean.
+  for (const type of factTypes) store.tables[type].clean = false;
   // A byte per row and part, rounded up to whole 32-bit words for the overlap test.
   const marks = Array.from({ length: PARTS }, () => Object.fromEntries(factTypes.map((t) => [t, new SharedArrayBuffer(Math.ceil(store.tables[t].rows / 4) * 4)])) as Record<FactType, SharedArrayBuffer>);
   const barrier = new SharedArrayBuffer(4);
@@ -149,6 +151,24 @@ export async function foldLogParallel(log: CompactLog, options: { minEvents?: nu
     }
   }
   return store;
+}
+
+/**
+ * Clears the fact memory recomputes gave back (`recycleFactMemory`) on the worker threads, each its
+ * share, so that the next recompute folds into it without clearing it first (about 70 ms of each
+ * thread at ten million events). The hub calls it once a recompute's facts are stored, when the
+ * workers are otherwise idle; a recompute that starts meanwhile takes fresh memory instead. Memory
+ * whose clearing failed (a worker stopped) is dropped, not reused.
+ */
+export async function clearSpareFactMemory(): Promise<void> {
+  const buffers = takeUnclearedMemory();
+  if (buffers.length === 0) return;
+  try {
+    await Promise.all(Array.from({ length: PARTS }, (_, index) => send(index, { kind: 'clear', buffers, part: { index, count: PARTS } })));
+  } catch {
+    return;
+  }
+  returnClearedMemory(buffers);
 }
 
 function foldOnOneThread(log: CompactLog): FactStore {

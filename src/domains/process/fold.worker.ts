@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { CompactLog, type SharedLog } from './compact-log.ts';
-import { FactStore, factTypes, foldLog, type FactType, type FoldPart, type SharedFacts } from './facts.rules.ts';
+import { FactStore, clearShare, factTypes, foldLog, type FactType, type FoldPart, type SharedFacts } from './facts.rules.ts';
 import { computeKpis } from './kpi.rules.ts';
 import { processMapPartOfLog } from './process-map.rules.ts';
 import type { KpiQuery } from './process.types.ts';
@@ -21,6 +21,7 @@ export type WorkerTask =
       /** A counter the parts meet at once every part has cleared its share of the facts' memory. */
       barrier: SharedArrayBuffer;
     }
+  | { kind: 'clear'; id: number; buffers: SharedArrayBuffer[]; part: FoldPart }
   | { kind: 'map'; id: number; log: SharedLog; objectType: string; fromMs: number; toMs: number; part: FoldPart }
   | { kind: 'kpis'; id: number; log: SharedLog; facts: SharedFacts; query: KpiQuery };
 
@@ -33,6 +34,10 @@ const logOf = (state: SharedLog) => CompactLog.fromShared(state);
 const storeOf = (state: SharedFacts, log: CompactLog) => FactStore.fromShared(state, log);
 
 function run(task: WorkerTask): { value?: unknown; transfer?: ArrayBuffer[] } {
+  if (task.kind === 'clear') {
+    for (const buffer of task.buffers) clearShare(buffer, task.part.index, task.part.count);
+    return {};
+  }
   const log = logOf(task.log);
   switch (task.kind) {
     case 'fold': {

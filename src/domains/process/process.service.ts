@@ -6,7 +6,7 @@ import type { EventEnvelope, OutboxService, Subscriber } from '../../platform/ou
 import type { CatalogService } from '../catalog/index.ts';
 import { CompactLog, kindCode } from './compact-log.ts';
 import { FactStore, factIsOpen, foldLog, isFactType, loadFacts, recycleFactMemory, storedFact, type FactTable, type FactType, type StoredFact } from './facts.rules.ts';
-import { foldLogParallel } from './fold.parallel.ts';
+import { clearSpareFactMemory, foldLogParallel } from './fold.parallel.ts';
 import { bucketsOf, computeKpis, eventKpis, kpiByName, kpiFactTypes, unsupportedDimension } from './kpi.rules.ts';
 import { mapEvent, objectId, type MappingContext } from './mapping.rules.ts';
 import { OcelDeclarations, ocelEvent, ocelObject } from './ocel.rules.ts';
@@ -280,6 +280,8 @@ export function createProcessService(deps: ProcessDeps) {
         return cursor;
       });
       knownSeq = Math.max(knownSeq, lastSeq);
+      // Cleared now, while the workers have nothing else to do, the memory costs the next recompute nothing.
+      void clearSpareFactMemory();
       const counts = await repo.logCounts(db);
       return { ...counts, backfilled, lastSeq, elapsedMs: Math.round(performance.now() - started) };
     });
