@@ -100,3 +100,34 @@ test('fact rows keep times as floats and counts, codes and orders as integers, "
   assert.equal(storedFact(store, orders, 1).document['units'], 1);
   assert.equal(storedFact(store, orders, 1).document['channel'], null);
 });
+
+test('a time column keeps the earliest and the latest time: not known, the time 0, negative and positive times', () => {
+  const store = new FactStore();
+  const table = store.tables.order;
+  const first = columns.order.firstAt;
+  const last = columns.order.lastAt;
+  const cases: Array<[number[], number, number]> = [
+    // times given, in order → firstAt, lastAt
+    [[5, 3, 9], 3, 9],
+    [[0, 7], 0, 7],
+    [[7, 0], 0, 7],
+    [[-4, 2], -4, 2],
+    [[2, -4, 0], -4, 2],
+    [[Number.NaN, 6], 6, 6],
+  ];
+  for (const [times, earliest, latest] of cases) {
+    const a = table.rowFor(`order:span-${times.join(',')}`);
+    const b = table.rowFor(`order:minmax-${times.join(',')}`);
+    for (const t of times) {
+      table.span(a, t);
+      table.min(b, first, t);
+      table.max(b, last, t);
+    }
+    for (const row of [a, b]) {
+      assert.ok(Object.is(table.get(row, first), earliest), `firstAt of ${times.join(', ')}: ${table.get(row, first)}`);
+      assert.ok(Object.is(table.get(row, last), latest), `lastAt of ${times.join(', ')}: ${table.get(row, last)}`);
+    }
+  }
+  const untouched = table.rowFor('order:untouched');
+  assert.ok(Number.isNaN(table.get(untouched, first)));
+});

@@ -189,8 +189,33 @@ export class FactTable<T extends FactType = FactType> {
     else this.ints[row * this.intStride + column - INT_COLUMN] = (Number.isNaN(value) ? NULL_INT : value) ^ NULL_INT;
   }
 
+  /**
+   * Moves `firstAt` back and `lastAt` forward to t, as `min(row, 0, t)` and `max(row, 1, t)` do: the
+   * fold does it for every object of every event, so positive times (every real one) skip the
+   * decoding of "not known" (+0) and the time 0 (−0).
+   */
+  span(row: number, t: number): void {
+    if (!(t > 0)) {
+      this.min(row, 0, t);
+      this.max(row, 1, t);
+      return;
+    }
+    const i = row * this.timeStride;
+    const times = this.times;
+    const first = times[i]!;
+    if (first === 0 ? 1 / first > 0 : first > t) times[i] = t;
+    if (!(times[i + 1]! >= t)) times[i + 1] = t;
+  }
+
   /** Keeps the earliest time (NaN counts as none). */
   min(row: number, column: number, value: number): void {
+    if (column < INT_COLUMN && value > 0) {
+      // A positive time against the stored bits, as in `span`.
+      const i = row * this.timeStride + column;
+      const stored = this.times[i]!;
+      if (stored === 0 ? 1 / stored > 0 : stored > value) this.times[i] = value;
+      return;
+    }
     if (!(this.get(row, column) <= value)) this.set(row, column, value);
   }
 
@@ -603,8 +628,7 @@ export function foldLog(log: CompactLog, store: FactStore, observer?: LineObserv
     return touchRow(table, row, t);
   };
   const touchRow = (table: FactTable, row: number, t: number): number => {
-    table.min(row, 0, t);
-    table.max(row, 1, t);
+    table.span(row, t);
     if (table.trackDirty) table.dirty.add(row);
     const marks = table.marks;
     if (marks !== null) marks[row] = 1;
