@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { CompactLog } from './compact-log.ts';
 import { FactStore, factTypes, foldLog, prepareTexts, recycleFactMemory, returnClearedMemory, takeUnclearedMemory, type FactType } from './facts.rules.ts';
 import type { WorkerReply, WorkerTask } from './fold.worker.ts';
-import { computeKpis, type KpiInput } from './kpi.rules.ts';
+import { computeKpis, kpiByName, type KpiInput } from './kpi.rules.ts';
 import { assembleMap, processMapOfLog, type MapOptions, type MapPart } from './process-map.rules.ts';
 import type { KpiName, KpiQuery, KpiResult, ProcessMap } from './process.types.ts';
 
@@ -191,41 +191,47 @@ export async function processMapOfLogParallel(log: CompactLog, objectType: strin
 }
 
 /**
- * How long each KPI takes relative to the others at scale (most scan the order facts once; the two
- * counted per event scan the log), for dealing them out evenly.
+ * Roughly how long each KPI takes at ten million events, in milliseconds of one thread (most scan
+ * the order facts once; the two counted per event scan the log), so that the heaviest are started
+ * first. The order KPIs counted at a milestone share one scan (`scanOrders`) and go as one unit.
  */
-const kpiWeight: Partial<Record<KpiName, number>> = {
-  order_cycle_time: 3,
-  integration_failure_rate: 4,
-  inventory_sync_latency: 2,
-  queue_aging: 0.2,
-  sla_adherence: 0.5,
-  integration_recovery_time: 0.2,
-  supplier_response_latency: 0.1,
-  touchless_rate: 1,
-  shipment_confirmation_timeliness: 1,
-  split_shipment_frequency: 1,
+const kpiCostMs: Partial<Record<KpiName, number>> = {
+  integration_failure_rate: 60,
+  backorder_aging: 45,
+  inventory_sync_latency: 45,
+  invoice_latency: 33,
+  backlog_aging: 21,
+  shipment_confirmation_timeliness: 21,
+  exception_rate: 19,
+  sla_adherence: 5,
+  queue_aging: 2,
+  integration_recovery_time: 2,
+  supplier_response_latency: 1,
 };
+/** The cost of an order KPI counted at a milestone, within the shared scan of the order facts. */
+const ORDER_CASE_COST_MS = 30;
 
 /**
- * The KPIs of `computeKpis`, dealt out whole to the two threads (heaviest first, each to the less
- * loaded), over facts and a log in shared memory; each is computed by the single-threaded code, so
- * the answers are the same. On one thread when the facts or the log are not shared.
+ * The KPIs of `computeKpis` on the two threads, over facts and a log in shared memory: the KPIs are
+ * units of work (the order KPIs counted at a milestone together, each other KPI alone), heaviest
+ * first, and each thread takes the next unit from a shared counter as soon as it is free, so that a
+ * thread slowed down (by the machine, or by this thread assembling the map meanwhile) takes fewer.
+ * Each unit is computed by the single-threaded code, so the answers are the same. On one thread
+ * when the facts or the log are not shared.
  */
 export async function computeKpisParallel(input: KpiInput, query: KpiQuery): Promise<KpiResult[]> {
   if (!input.events.shared || !input.facts.tables.order.shared) return computeKpis(input, query);
-  const load = new Array<number>(PARTS).fill(0);
-  const dealt: KpiName[][] = Array.from({ length: PARTS }, () => []);
-  for (const name of [...query.kpis].sort((a, b) => (kpiWeight[b] ?? 2) - (kpiWeight[a] ?? 2))) {
-    const to = load[0]! <= load[1]! ? 0 : 1;
-    dealt[to]!.push(name);
-    load[to]! += kpiWeight[name] ?? 2;
-  }
+  const orderCases = query.kpis.filter((name) => kpiByName.get(name)?.perOrder !== undefined);
+  const units: Array<{ kpis: KpiName[]; costMs: number }> = query.kpis.filter((name) => !orderCases.includes(name)).map((name) => ({ kpis: [name], costMs: kpiCostMs[name] ?? 30 }));
+  if (orderCases.length > 0) units.push({ kpis: orderCases, costMs: orderCases.length * ORDER_CASE_COST_MS });
+  units.sort((a, b) => b.costMs - a.costMs);
   const sharedLog = input.events.share();
   const sharedFacts = input.facts.share();
+  const next = new SharedArrayBuffer(4);
   let answers: KpiResult[][];
   try {
-    answers = (await Promise.all(dealt.map((kpis, index) => (kpis.length === 0 ? [] : send(index, { kind: 'kpis', log: sharedLog, facts: sharedFacts, query: { ...query, kpis } }))))) as KpiResult[][];
+    const task = { kind: 'kpis' as const, log: sharedLog, facts: sharedFacts, query, units: units.map((u) => u.kpis), next };
+    answers = (await Promise.all(Array.from({ length: PARTS }, (_, index) => send(index, task)))) as KpiResult[][];
   } catch {
     return computeKpis(input, query);
   }

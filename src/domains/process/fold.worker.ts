@@ -3,7 +3,7 @@ import { CompactLog, type SharedLog } from './compact-log.ts';
 import { FactStore, clearShare, factTypes, foldLog, type FactType, type FoldPart, type SharedFacts } from './facts.rules.ts';
 import { computeKpis } from './kpi.rules.ts';
 import { processMapPartOfLog } from './process-map.rules.ts';
-import type { KpiQuery } from './process.types.ts';
+import type { KpiName, KpiQuery } from './process.types.ts';
 
 /**
  * A worker thread of the parallel recompute (fold.parallel.ts): it folds, maps or computes KPIs over
@@ -23,7 +23,16 @@ export type WorkerTask =
     }
   | { kind: 'clear'; id: number; buffers: SharedArrayBuffer[]; part: FoldPart }
   | { kind: 'map'; id: number; log: SharedLog; objectType: string; fromMs: number; toMs: number; part: FoldPart }
-  | { kind: 'kpis'; id: number; log: SharedLog; facts: SharedFacts; query: KpiQuery };
+  | {
+      kind: 'kpis';
+      id: number;
+      log: SharedLog;
+      facts: SharedFacts;
+      query: KpiQuery;
+      /** The KPIs of the query in units of work; every thread takes the next unit from `next` (a shared counter). */
+      units: KpiName[][];
+      next: SharedArrayBuffer;
+    };
 
 export type WorkerReply = { id: number; ok: true; value?: unknown } | { id: number; ok: false; message: string };
 
@@ -72,8 +81,15 @@ function run(task: WorkerTask): { value?: unknown; transfer?: ArrayBuffer[] } {
       // The waits are this part's largest array: moved to the owner, not copied.
       return { value: part, transfer: [part.waits.buffer as ArrayBuffer] };
     }
-    case 'kpis':
-      return { value: computeKpis({ facts: storeOf(task.facts, log), events: log }, task.query) };
+    case 'kpis': {
+      const input = { facts: storeOf(task.facts, log), events: log };
+      const next = new Int32Array(task.next);
+      const results = [];
+      for (let unit = Atomics.add(next, 0, 1); unit < task.units.length; unit = Atomics.add(next, 0, 1)) {
+        results.push(...computeKpis(input, { ...task.query, kpis: task.units[unit]! }));
+      }
+      return { value: results };
+    }
   }
 }
 
