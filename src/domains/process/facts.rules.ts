@@ -189,28 +189,18 @@ export class FactTable<T extends FactType = FactType> {
     else this.ints[row * this.intStride + column - INT_COLUMN] = (Number.isNaN(value) ? NULL_INT : value) ^ NULL_INT;
   }
 
-  /**
-   * Moves `firstAt` back and `lastAt` forward to t, as `min(row, 0, t)` and `max(row, 1, t)` do: the
-   * fold does it for every object of every event, so positive times (every real one) skip the
-   * decoding of "not known" (+0) and the time 0 (−0).
-   */
+  /** Moves `firstAt` back and `lastAt` forward to t: the fold does it for every object of every event. */
   span(row: number, t: number): void {
-    if (!(t > 0)) {
-      this.min(row, 0, t);
-      this.max(row, 1, t);
-      return;
-    }
-    const i = row * this.timeStride;
-    const times = this.times;
-    const first = times[i]!;
-    if (first === 0 ? 1 / first > 0 : first > t) times[i] = t;
-    if (!(times[i + 1]! >= t)) times[i + 1] = t;
+    this.min(row, 0, t);
+    this.max(row, 1, t);
   }
 
-  /** Keeps the earliest time (NaN counts as none). */
+  /**
+   * Keeps the earliest time (NaN counts as none). A positive time (every real one) is compared against
+   * the stored bits, without decoding "not known" (+0) and the time 0 (−0): +0 is replaced, −0 kept.
+   */
   min(row: number, column: number, value: number): void {
     if (column < INT_COLUMN && value > 0) {
-      // A positive time against the stored bits, as in `span`.
       const i = row * this.timeStride + column;
       const stored = this.times[i]!;
       if (stored === 0 ? 1 / stored > 0 : stored > value) this.times[i] = value;
@@ -219,8 +209,13 @@ export class FactTable<T extends FactType = FactType> {
     if (!(this.get(row, column) <= value)) this.set(row, column, value);
   }
 
-  /** Keeps the latest time (NaN counts as none). */
+  /** Keeps the latest time (NaN counts as none); a positive time as in `min` (either zero is replaced). */
   max(row: number, column: number, value: number): void {
+    if (column < INT_COLUMN && value > 0) {
+      const i = row * this.timeStride + column;
+      if (!(this.times[i]! >= value)) this.times[i] = value;
+      return;
+    }
     if (!(this.get(row, column) >= value)) this.set(row, column, value);
   }
 
@@ -293,25 +288,27 @@ export class FactTable<T extends FactType = FactType> {
    * writes it, and on Linux a read of a fresh page maps a shared page of zeros that the write then
    * replaces: two page faults, each dear on a virtual machine. Written first, a page faults once.
    * Fresh private memory is already zero, so a byte per page is written; shared memory may be given
-   * back by an earlier recompute (`recycleFactMemory`), so all of it is cleared. Parts of a parallel
-   * fold each clear their share, before folding.
+   * back by an earlier recompute (`recycleFactMemory`), so all of it is cleared, unless the workers
+   * cleared it while idle (`clean`). Parts of a parallel fold each clear their share, before folding.
    */
   prefault(part: number, parts: number): void {
     if (this.clean) return;
-    if (this.shared) {
-      clearShare(this.times.buffer as SharedArrayBuffer, part, parts);
-      return;
-    }
     const bytes = new Uint8Array(this.times.buffer);
-    for (let i = 0; i < bytes.length; i += PAGE_BYTES) bytes[i] = 0;
+    const [start, end] = shareOf(bytes.length, part, parts);
+    if (this.shared) bytes.fill(0, start, end);
+    else for (let i = start; i < end; i += PAGE_BYTES) bytes[i] = 0;
   }
 }
 
-/** Zeroes part `part` of `parts` of the memory (whole pages, so that parts never share one). */
+/** Part `part` of `parts` of `length` bytes, in whole pages, so that parts never share one. */
+function shareOf(length: number, part: number, parts: number): [number, number] {
+  const share = Math.ceil(length / parts / PAGE_BYTES) * PAGE_BYTES;
+  return [Math.min(length, part * share), Math.min(length, (part + 1) * share)];
+}
+
+/** Zeroes part `part` of `parts` of the memory (see `shareOf`). */
 export function clearShare(buffer: SharedArrayBuffer, part: number, parts: number): void {
-  const bytes = new Uint8Array(buffer);
-  const share = Math.ceil(bytes.length / parts / PAGE_BYTES) * PAGE_BYTES;
-  bytes.fill(0, Math.min(bytes.length, part * share), Math.min(bytes.length, (part + 1) * share));
+  new Uint8Array(buffer).fill(0, ...shareOf(buffer.byteLength, part, parts));
 }
 
 /**
