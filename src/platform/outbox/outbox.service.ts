@@ -255,7 +255,9 @@ export function createOutboxService(deps: OutboxDeps): OutboxService {
     async stop() {
       const stopping = pollers ?? [];
       pollers = null;
-      for (const p of stopping) await p.stop();
+      // Both lanes are told at once: stopping them in turn would leave the second lane free to start
+      // another tick (its last one delivered, so more work looks due) while the first is waited on.
+      await Promise.all(stopping.map((p) => p.stop()));
     },
   };
   return service;
