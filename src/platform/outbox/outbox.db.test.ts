@@ -316,6 +316,59 @@ test(`in a running dispatcher the first lane delivers while a slow tick of the r
   }
 });
 
+test(`stopping the dispatcher stops both lanes at once: the rest lane starts no tick while the first lane's last tick is waited on (${testStoreKind})`, async () => {
+  // The rest lane holds its first delivery; the first lane holds its second. Stopping the lanes one
+  // after the other would wait on the first lane while the rest lane, its held tick done and so
+  // looking for more work, started a tick of the second event.
+  const hold = () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    return { held, release: () => release() };
+  };
+  const restHold = hold();
+  const firstHold = hold();
+  const restStarted: number[] = [];
+  const firstStarted: number[] = [];
+  const rest: Subscriber = {
+    name: 'log',
+    types: '*',
+    async deliver(e) {
+      const n = (e.data as { n: number }).n;
+      restStarted.push(n);
+      if (n === 1) await restHold.held;
+    },
+  };
+  const first: Subscriber = {
+    name: 'allocate',
+    types: '*',
+    first: true,
+    async deliver(e) {
+      const n = (e.data as { n: number }).n;
+      firstStarted.push(n);
+      if (n === 2) await firstHold.held;
+    },
+  };
+  const { outbox } = setup([rest, first], { pollIntervalMs: 600_000 });
+  const turns = async (done: () => boolean, count = 2_000) => {
+    for (let turn = 0; turn < count && !done(); turn++) await new Promise((resolve) => setTimeout(resolve, 1));
+  };
+  outbox.start();
+  await appendAll(outbox, [event('order/1', 1)]);
+  outbox.nudge();
+  await turns(() => restStarted.length === 1 && firstStarted.length === 1);
+  await appendAll(outbox, [event('order/2', 2)]);
+  outbox.nudge();
+  await turns(() => firstStarted.length === 2);
+  assert.deepEqual([restStarted, firstStarted], [[1], [1, 2]], 'each lane is inside a held delivery');
+  const stopped = outbox.stop();
+  restHold.release();
+  // Time for the rest lane to finish its tick and, if it were still running, to start the next.
+  await turns(() => restStarted.length > 1, 100);
+  firstHold.release();
+  await stopped;
+  assert.deepEqual(restStarted, [1], 'the rest lane started no tick after stop');
+});
+
 test(`a tick gives the event loop a turn every few deliveries, so requests and timers are not held for the whole tick (${testStoreKind})`, async () => {
   const seen: boolean[] = [];
   let turned = false;
