@@ -47,6 +47,10 @@ const totals = [];
  * CROSSDOCK_TEST_TIMEOUT_MS sets another limit for longer runs (more seeds, a longer soak); 0 sets none.
  */
 const TEST_TIMEOUT_MS = Number(process.env.CROSSDOCK_TEST_TIMEOUT_MS ?? 20 * 60 * 1000);
+if (!Number.isInteger(TEST_TIMEOUT_MS) || TEST_TIMEOUT_MS < 0) {
+  console.error(`CROSSDOCK_TEST_TIMEOUT_MS must be a whole number of milliseconds, 0 for no limit; got "${process.env.CROSSDOCK_TEST_TIMEOUT_MS}"`);
+  process.exit(2);
+}
 
 function run(label, files, env) {
   return new Promise((resolve) => {

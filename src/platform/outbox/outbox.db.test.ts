@@ -70,6 +70,11 @@ const appendAll = (outbox: OutboxService, events: NewEvent[]) =>
     for (const e of events) await outbox.append(tx, e);
   });
 
+/** Gives a running dispatcher turns of a millisecond until `done`, at most `count` of them. */
+async function turnsUntil(done: () => boolean, count = 2_000) {
+  for (let turn = 0; turn < count && !done(); turn++) await new Promise((resolve) => setTimeout(resolve, 1));
+}
+
 /** Moves the clock to the earliest retry still in the future and ticks. */
 async function tickAtNextRetry(outbox: OutboxService, clock: ManualClock) {
   const next = await t.store.db
@@ -298,15 +303,12 @@ test(`in a running dispatcher the first lane delivers while a slow tick of the r
   try {
     await appendAll(outbox, [event('order/1', 1)]);
     outbox.nudge();
-    const turns = async (done: () => boolean) => {
-      for (let turn = 0; turn < 2_000 && !done(); turn++) await new Promise((resolve) => setTimeout(resolve, 1));
-    };
-    await turns(() => slowStarted.length === 1 && allocate.received.length === 1);
+    await turnsUntil(() => slowStarted.length === 1 && allocate.received.length === 1);
     assert.equal(slowStarted.length, 1, 'the rest lane took the event and is stuck in its subscriber');
     // A second order arrives while the rest lane's tick still waits: the first lane takes it anyway.
     await appendAll(outbox, [event('order/2', 2)]);
     outbox.nudge();
-    await turns(() => allocate.received.length === 2);
+    await turnsUntil(() => allocate.received.length === 2);
     assert.deepEqual(allocate.subjects(), ['order/1:1', 'order/2:2']);
     assert.equal(slowStarted.length, 1);
   } finally {
@@ -349,21 +351,18 @@ test(`stopping the dispatcher stops both lanes at once: the rest lane starts no 
     },
   };
   const { outbox } = setup([rest, first], { pollIntervalMs: 600_000 });
-  const turns = async (done: () => boolean, count = 2_000) => {
-    for (let turn = 0; turn < count && !done(); turn++) await new Promise((resolve) => setTimeout(resolve, 1));
-  };
   outbox.start();
   await appendAll(outbox, [event('order/1', 1)]);
   outbox.nudge();
-  await turns(() => restStarted.length === 1 && firstStarted.length === 1);
+  await turnsUntil(() => restStarted.length === 1 && firstStarted.length === 1);
   await appendAll(outbox, [event('order/2', 2)]);
   outbox.nudge();
-  await turns(() => firstStarted.length === 2);
+  await turnsUntil(() => firstStarted.length === 2);
   assert.deepEqual([restStarted, firstStarted], [[1], [1, 2]], 'each lane is inside a held delivery');
   const stopped = outbox.stop();
   restHold.release();
   // Time for the rest lane to finish its tick and, if it were still running, to start the next.
-  await turns(() => restStarted.length > 1, 100);
+  await turnsUntil(() => restStarted.length > 1, 100);
   firstHold.release();
   await stopped;
   assert.deepEqual(restStarted, [1], 'the rest lane started no tick after stop');
