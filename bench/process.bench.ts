@@ -9,7 +9,7 @@
  *    (fold.parallel.ts); then once on one thread, for comparison and to check the answers are the
  *    same. Generation is not timed, nor compiling and starting the workers (reported apart).
  * 2. Incremental lag on SQLite: domain events appended to the outbox at a steady rate while the log
- *    catches up as its subscriber does; for each batch, the time from its commit to the log's cursor
+ *    catches up as its feed follower does; for each batch, the time from its commit to the log's cursor
  *    passing it (logged and folded into the KPI facts). Beside it, the log's catch-up throughput.
  *
  * Run: npm run bench:process [-- --events=N] [-- --rate=EVENTS_PER_S] [-- --seconds=S]
@@ -164,11 +164,11 @@ function orderEvents(n: number): NewEvent[] {
 }
 
 /**
- * The log's own ingest, as the subscriber runs it on a delivery (`catchUp`: read the outbox feed after
+ * The log's own ingest, as its feed follower runs it (`catchUp`: read the outbox feed after
  * the cursor, map, write the log, fold into the stored facts, move the cursor, in pages of 500). It is
  * driven directly rather than through the dispatcher: these synthetic order events would also go to
  * the allocation, invoicing and receivables subscribers, which would measure them instead. In
- * production a delivery also waits for the dispatcher's next tick (`outbox.pollIntervalMs`, 200 ms).
+ * production an event also waits for the follower's next turn (`outbox.followIntervalMs`, 250 ms).
  */
 async function lagBench(): Promise<void> {
   const hub = await openBenchHub('sqlite', { log: { level: 'silent' } });

@@ -161,7 +161,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     process: createProcessService({ db, kind: store.kind, clock, outbox: platform.outbox, catalog: platform.catalog }),
   };
   // Every domain event goes into the process log; registered before anything can be appended.
-  platform.outbox.subscribe(domains.process.subscriber);
+  platform.outbox.follow(domains.process.follower);
   const services: Services = {
     ...platform,
     ...domains,
@@ -247,7 +247,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   registerFileRoutes(http, services.files);
   registerEdiAvailabilityRoutes(http, services.edi.availability);
   registerProcessRoutes(http, services.process, { orderOwner: (id) => services.orders.store.get(id) });
-  registerConsoleRoutes(http, createIntegrationConsole({ db, clock, webhooks: services.webhooks, files: services.files, folderPartner: (name) => config.files.folders.find((f) => f.name === name)?.partnerCode ?? null }), partnerScope);
+  registerConsoleRoutes(http, createIntegrationConsole({ db, clock, webhooks: services.webhooks, files: services.files, outbox: services.outbox, folderPartner: (name) => config.files.folders.find((f) => f.name === name)?.partnerCode ?? null }), partnerScope);
 
   // A command that succeeded may have appended events (a shipment confirmed, a hold released): the
   // dispatcher delivers them now rather than at its next interval. Nothing happens when it is not running.

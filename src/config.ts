@@ -47,6 +47,11 @@ export const configSchema = z
     outbox: z
       .object({
         pollIntervalMs: z.number().int().min(5).default(200),
+        /**
+         * How often a running hub's feed followers (the process log) take in what is new: the log
+         * lags the feed by up to this, and each take-in logs what the interval gathered.
+         */
+        followIntervalMs: z.number().int().min(5).default(250),
         batchSize: z.number().int().min(1).max(10_000).default(100),
         attemptsMax: z.number().int().min(1).max(100).default(8),
         retryDelayMsBase: z.number().int().min(1).default(1_000),
@@ -157,6 +162,7 @@ export const configEnvVars: ReadonlyArray<{ env: string; path: string; kind: Env
   { env: 'CROSSDOCK_OIDC_ROLES_CLAIM', path: 'auth.oidc.rolesClaim', kind: 'string' },
   { env: 'CROSSDOCK_OIDC_NAME_CLAIM', path: 'auth.oidc.nameClaim', kind: 'string' },
   { env: 'CROSSDOCK_OUTBOX_POLL_INTERVAL_MS', path: 'outbox.pollIntervalMs', kind: 'int' },
+  { env: 'CROSSDOCK_OUTBOX_FOLLOW_INTERVAL_MS', path: 'outbox.followIntervalMs', kind: 'int' },
   { env: 'CROSSDOCK_OUTBOX_ATTEMPTS_MAX', path: 'outbox.attemptsMax', kind: 'int' },
   { env: 'CROSSDOCK_INBOX_POLL_INTERVAL_MS', path: 'inbox.pollIntervalMs', kind: 'int' },
   { env: 'CROSSDOCK_TIMERS_POLL_INTERVAL_MS', path: 'timers.pollIntervalMs', kind: 'int' },

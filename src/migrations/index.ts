@@ -25,6 +25,7 @@ import { outboxDispatchMigration } from './0027-outbox-dispatch.ts';
 import { reservationsBySkuMigration } from './0028-reservations-by-sku.ts';
 import { decisionsByOrderMigration } from './0029-decisions-by-order.ts';
 import { outboxPendingMigration } from './0030-outbox-pending.ts';
+import { processLogFollowsMigration } from './0031-process-log-follows.ts';
 
 /** Every migration, in the order it applies. Names sort in the same order. */
 export const allMigrations: readonly StoreMigration[] = [
@@ -54,4 +55,5 @@ export const allMigrations: readonly StoreMigration[] = [
   reservationsBySkuMigration,
   decisionsByOrderMigration,
   outboxPendingMigration,
+  processLogFollowsMigration,
 ];

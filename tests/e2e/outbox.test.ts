@@ -30,7 +30,7 @@ const append = (events: NewEvent[]) =>
   });
 /**
  * The /metrics figures for deliveries by status, checked against the store. Other subscribers of the
- * hub (the process log, exception raising) take deliveries too, so exact totals would test them.
+ * hub (exception raising, documents) take deliveries too, so exact totals would test them.
  */
 async function deliveryMetrics(): Promise<Record<string, number>> {
   const body = (await t.app.http.inject({ method: 'GET', url: '/metrics' })).body;

@@ -2,11 +2,12 @@ import { isoTime, type Clock } from '../../platform/clock.ts';
 import type { Executor } from '../../platform/db/store.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { FileConnector } from '../files/index.ts';
+import type { OutboxService } from '../../platform/outbox/index.ts';
 import type { WebhooksModule } from '../webhooks/index.ts';
 import * as repo from './console.repo.ts';
 import * as connectorsRepo from './console.connectors.repo.ts';
 import { byAttention, DAY_MS, HOUR_MS, visibleTo } from './console.rules.ts';
-import { ediPartnerEntry, folderEntries, inboxSourceEntry, subscriberEntry, webhookInEntries, webhookOutEntries, type BuildContext, type Entry } from './console.sources.ts';
+import { ediPartnerEntry, folderEntries, followerEntry, inboxSourceEntry, subscriberEntry, webhookInEntries, webhookOutEntries, type BuildContext, type Entry } from './console.sources.ts';
 import { connectorStatuses, type Connector, type ConnectorDetail, type ConnectorKind, type ConnectorList } from './console.types.ts';
 
 export interface ConsoleDeps {
@@ -14,6 +15,7 @@ export interface ConsoleDeps {
   clock: Clock;
   webhooks: Pick<WebhooksModule, 'webhookHealth'>;
   files: Pick<FileConnector, 'folderHealth'>;
+  outbox: Pick<OutboxService, 'followerHealth'>;
   /** The trading partner a watched folder belongs to, if any (from the configuration). */
   folderPartner: (folder: string) => string | null;
 }
@@ -64,8 +66,9 @@ export function createIntegrationConsole(deps: ConsoleDeps) {
       }
       case 'outbox-subscriber': {
         if (scope !== null) return [];
-        const entries: Entry[] = [];
-        for (const name of (await repo.outboxSubscribers(db)).filter((n) => shown(n, null))) entries.push(await subscriberEntry(ctx, name));
+        const followers = (await deps.outbox.followerHealth()).filter((f) => shown(f.name, null));
+        const entries: Entry[] = followers.map((f) => followerEntry(f));
+        for (const name of (await repo.outboxSubscribers(db)).filter((n) => shown(n, null) && !followers.some((f) => f.name === n))) entries.push(await subscriberEntry(ctx, name));
         return entries;
       }
     }

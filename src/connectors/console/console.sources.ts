@@ -1,6 +1,7 @@
 import { isoTime } from '../../platform/clock.ts';
 import type { Executor } from '../../platform/db/store.ts';
 import type { FolderHealth } from '../files/index.ts';
+import type { FollowerHealth } from '../../platform/outbox/index.ts';
 import { redactUrl, webhookInboxSource, type WebhookHealth } from '../webhooks/index.ts';
 import * as repo from './console.repo.ts';
 import * as connectorsRepo from './console.connectors.repo.ts';
@@ -85,6 +86,33 @@ export async function subscriberEntry(ctx: BuildContext, subscriber: string): Pr
     recentFailures: async (limit) =>
       (await repo.recentSubscriberFailures(ctx.db, subscriber, limit)).map((f) => ({ at: iso(f.at), ref: { type: 'outbox-delivery', id: f.id }, status: f.status, error: f.error })),
   };
+}
+
+/**
+ * A feed follower inside the hub (the process log): it reads the outbox feed after its own cursor,
+ * so its backlog is its lag behind the feed, retrying while it waits after a failure. Its counts are
+ * this process's (since it started); only its last failure is known.
+ */
+export function followerEntry(health: FollowerHealth): Entry {
+  const failing = health.failuresInRow > 0;
+  const connector = connectorOf(
+    {
+      kind: 'outbox-subscriber',
+      name: health.name,
+      lastSuccessAt: iso(health.lastSuccessAt),
+      lastFailureAt: iso(health.lastFailureAt),
+      lastError: health.lastError,
+      breaker: null,
+      backlog: { pending: failing ? 0 : health.lag, retrying: failing ? health.lag : 0, dead: 0 },
+      inboxSource: null,
+      partnerCode: null,
+      details: { follows: 'feed', position: health.position, lag: health.lag, failuresInRow: health.failuresInRow, nextAttemptAt: iso(health.nextAttemptAt) },
+    },
+    { hour: health.hour, day: health.day },
+  );
+  const lastFailure: RecentFailure[] =
+    health.lastFailureAt === null ? [] : [{ at: iso(health.lastFailureAt), ref: null, status: failing ? 'retrying' : 'recovered', error: health.lastError }];
+  return { connector, recentFailures: async (limit) => lastFailure.slice(0, limit) };
 }
 
 const emptyWindows = { hour: { requests: 0, failures: 0 }, day: { requests: 0, failures: 0 } };

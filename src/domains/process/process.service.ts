@@ -2,7 +2,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Executor, StoreKind, Tx } from '../../platform/db/store.ts';
 import { AppError } from '../../platform/errors.ts';
 import { decodeCursor, encodeCursor, type Page } from '../../platform/pagination.ts';
-import type { EventEnvelope, OutboxService, Subscriber } from '../../platform/outbox/index.ts';
+import type { EventEnvelope, FeedFollower, OutboxService } from '../../platform/outbox/index.ts';
 import type { CatalogService } from '../catalog/index.ts';
 import { CompactLog, kindCode } from './compact-log.ts';
 import { FactStore, factIsOpen, foldLog, isFactType, loadFacts, recycleFactMemory, storedFact, type FactTable, type FactType, type StoredFact } from './facts.rules.ts';
@@ -46,7 +46,7 @@ export interface TimelineEntry {
 
 export function createProcessService(deps: ProcessDeps) {
   const { db, kind, clock, outbox, catalog } = deps;
-  /** The highest sequence known to be logged, so most deliveries return without a query. */
+  /** The highest sequence known to be logged, where the next follow reads the feed from without a query. */
   let knownSeq = 0;
   /** Ingests and recomputes in this process run one at a time, in order. */
   let chain: Promise<unknown> = Promise.resolve();
@@ -129,13 +129,13 @@ export function createProcessService(deps: ProcessDeps) {
    * objects it touches, and moves the cursor, in one transaction. The cursor's lock keeps ingesters
    * (the subscriber on each node, a recompute) from folding the same events or out of order.
    */
-  async function ingestPage(envelopes: readonly EventEnvelope[]): Promise<number> {
+  async function ingestPage(envelopes: readonly EventEnvelope[]): Promise<{ cursor: number; taken: number }> {
     const context = await mappingContext(envelopes);
     const logged = envelopes.map((e) => mapEvent(e, context));
     return db.transaction().execute(async (tx) => {
       const cursor = await repo.lockCursor(tx, kind);
       const pending = logged.filter((e) => e.seq > cursor);
-      if (pending.length === 0) return cursor;
+      if (pending.length === 0) return { cursor, taken: 0 };
       const fresh = await writeLog(tx, pending);
       const log = new CompactLog();
       for (const e of fresh) log.append(e);
@@ -159,39 +159,43 @@ export function createProcessService(deps: ProcessDeps) {
       await repo.upsertFacts(tx, facts);
       const last = pending[pending.length - 1]!.seq;
       await repo.setCursor(tx, last, clock.now());
-      return last;
+      return { cursor: last, taken: pending.length };
     });
   }
 
-  /** Takes in the feed until the log holds `targetSeq` (or, with none, until nothing is left). */
-  async function catchUp(targetSeq = Number.POSITIVE_INFINITY): Promise<number> {
-    let cursor = await repo.readCursor(db);
-    while (cursor < targetSeq) {
+  /**
+   * Takes in the whole feed after the log's cursor, in pages; resolves to the cursor reached and
+   * how many events it took in. It starts from the cursor this process last knew: the stored cursor
+   * may be further on (another node followed meanwhile), and then the first page finds its events
+   * logged already.
+   */
+  async function catchUp(): Promise<{ cursor: number; taken: number }> {
+    let cursor = knownSeq > 0 ? knownSeq : await repo.readCursor(db);
+    let taken = 0;
+    for (;;) {
+      // On the embedded store a query completes at once, so without a turn of the event loop here a
+      // burst of pages would hold up an order's allocation (the dispatcher's other lane) and requests
+      // until the log has caught up with all of it.
+      await new Promise((resolve) => setImmediate(resolve));
       const page = await outbox.readFeed({ after: cursor, limit: PAGE });
-      if (page.items.length === 0) {
-        if (targetSeq === Number.POSITIVE_INFINITY) break;
-        throw new Error(`process log: event ${targetSeq} is not in the feed after ${cursor} yet`);
-      }
-      cursor = Math.max(await ingestPage(page.items), page.nextAfter);
+      if (page.items.length === 0) break;
+      const ingested = await ingestPage(page.items);
+      taken += ingested.taken;
+      cursor = Math.max(ingested.cursor, page.nextAfter);
+      knownSeq = Math.max(knownSeq, cursor);
     }
-    knownSeq = Math.max(knownSeq, cursor);
-    return cursor;
+    return { cursor, taken };
   }
 
   /**
-   * The outbox subscriber: every domain event reaches the log at least once. A delivery whose event
-   * is already logged returns at once; otherwise the log catches up with the feed up to it, in pages,
-   * so a burst of events costs a few transactions rather than one per event, and the facts are
-   * always folded in sequence order, as a recompute folds them.
+   * The log follows the outbox feed by its own cursor (see `FeedFollower`) rather than taking a
+   * delivery per event: every domain event reaches the log, in sequence order, as a recompute folds
+   * them, and a burst of events costs a few transactions rather than one per event.
    */
-  const subscriber: Subscriber = {
+  const follower: FeedFollower = {
     name: 'process.log',
-    types: '*',
-    deliver: async (event) => {
-      const seq = Number(event.sequence);
-      if (seq <= knownSeq) return;
-      await serialised(() => catchUp(seq));
-    },
+    follow: async () => (await serialised(() => catchUp())).taken,
+    position: () => repo.readCursor(db),
   };
 
   /** Reads the log `(afterSeq, upToSeq]` into columns. */
@@ -472,10 +476,13 @@ export function createProcessService(deps: ProcessDeps) {
   }
 
   return {
-    subscriber,
+    follower,
     timeline,
-    /** Takes in every event the feed holds beyond the log's cursor (tests, the CLI, a node that starts). */
-    catchUp: () => serialised(() => catchUp()),
+    /**
+     * Takes in every event the feed holds beyond the log's cursor (tests, the CLI, a node that
+     * starts); resolves to the log's cursor.
+     */
+    catchUp: async () => (await serialised(() => catchUp())).cursor,
     recompute,
     kpis,
     processMap,

@@ -9,7 +9,7 @@ import { AppError, ExternalError } from '../errors.ts';
 import { createMetrics } from '../http/metrics.ts';
 import { uuidV7Generator } from '../ids.ts';
 import { seededRandom } from '../random.ts';
-import { createOutboxService, type EventEnvelope, type NewEvent, type OutboxService, type Subscriber } from './index.ts';
+import { createOutboxService, type EventEnvelope, type FeedFollower, type NewEvent, type OutboxService, type Subscriber } from './index.ts';
 
 let t: TestStore;
 before(async () => {
@@ -98,7 +98,7 @@ test(`an append in a transaction that rolls back publishes nothing (I8) (${testS
     /state change failed/,
   );
   assert.deepEqual((await outbox.readFeed({ after: 0, limit: 100 })).items, []);
-  assert.deepEqual(await outbox.dispatchDue(), { delivered: 0, retrying: 0, dead: 0, skipped: false });
+  assert.deepEqual(await outbox.dispatchDue(), { delivered: 0, retrying: 0, dead: 0, followed: 0, skipped: false });
   assert.deepEqual(p.received, []);
   assert.deepEqual(await outbox.countDeliveriesByStatus(), { pending: 0, delivered: 0, dead: 0, discarded: 0 });
 });
@@ -150,10 +150,10 @@ test(`a retrying event holds back later events of its subject while other subjec
   const p = probe('ordered', '*', (e, attempt) => (e.subject === 'item/A' && (e.data as { n: number }).n === 1 && attempt === 1 ? new Error('timeout') : null));
   const { outbox, clock } = setup([p.subscriber]);
   await appendAll(outbox, [event('item/A', 1), event('item/A', 2), event('item/B', 1), event('item/A', 3), event('item/B', 2)]);
-  assert.deepEqual(await outbox.dispatchDue(), { delivered: 2, retrying: 1, dead: 0, skipped: false });
+  assert.deepEqual(await outbox.dispatchDue(), { delivered: 2, retrying: 1, dead: 0, followed: 0, skipped: false });
   assert.deepEqual(p.subjects(), ['item/B:1', 'item/B:2']);
   await appendAll(outbox, [event('item/A', 4)]);
-  assert.deepEqual(await outbox.dispatchDue(), { delivered: 0, retrying: 0, dead: 0, skipped: false }, 'A is held until its first event is retried');
+  assert.deepEqual(await outbox.dispatchDue(), { delivered: 0, retrying: 0, dead: 0, followed: 0, skipped: false }, 'A is held until its first event is retried');
   await tickAtNextRetry(outbox, clock);
   assert.deepEqual(p.subjects(), ['item/B:1', 'item/B:2', 'item/A:1', 'item/A:2', 'item/A:3', 'item/A:4']);
 });
@@ -163,7 +163,7 @@ test(`a terminal failure is a dead letter that does not hold its subject; replay
   const p = probe('strict', '*', (e) => (rejected.has(`${e.subject}:${(e.data as { n: number }).n}`) ? new ExternalError('422 schema', { retryable: false }) : null));
   const { outbox, metrics } = setup([p.subscriber]);
   await appendAll(outbox, [event('item/A', 1), event('item/A', 2)]);
-  assert.deepEqual(await outbox.dispatchDue(), { delivered: 1, retrying: 0, dead: 1, skipped: false });
+  assert.deepEqual(await outbox.dispatchDue(), { delivered: 1, retrying: 0, dead: 1, followed: 0, skipped: false });
   assert.deepEqual(p.subjects(), ['item/A:2']);
   assert.equal((await metrics.outboxDeadLetters.get()).values[0]?.value, 1);
 
@@ -378,4 +378,79 @@ test(`a tick gives the event loop a turn every few deliveries, so requests and t
   await outbox.dispatchDue();
   assert.equal(seen.length, 12);
   assert.equal(seen[0], true, 'the first delivery already came after a turn of the event loop');
+});
+
+/** A feed follower that keeps its cursor in memory and fails as its script says (by attempt). */
+function follower(name: string, outbox: () => OutboxService, fail: (attempt: number) => Error | null = () => null) {
+  let cursor = 0;
+  let attempts = 0;
+  const taken: number[] = [];
+  const feedFollower: FeedFollower = {
+    name,
+    async follow() {
+      const error = fail(++attempts);
+      if (error) throw error;
+      let count = 0;
+      for (;;) {
+        const page = await outbox().readFeed({ after: cursor, limit: 2 });
+        if (page.items.length === 0) return count;
+        for (const e of page.items) taken.push((e.data as { n: number }).n);
+        count += page.items.length;
+        cursor = page.nextAfter;
+      }
+    },
+    position: async () => cursor,
+  };
+  return { follower: feedFollower, taken, attempts: () => attempts };
+}
+
+test(`a feed follower takes in the feed after its own cursor whenever the dispatcher is driven, with no delivery rows (${testStoreKind})`, async () => {
+  const p = probe('erp', ['crossdock.inventory.*']);
+  const { outbox } = setup([p.subscriber]);
+  const f = follower('log', () => outbox);
+  outbox.follow(f.follower);
+  await appendAll(outbox, [event('item/A', 1), event('item/B', 2), event('order/1', 3, 'crossdock.order.received')]);
+  assert.deepEqual(await outbox.dispatchDue(), { delivered: 2, retrying: 0, dead: 0, followed: 3, skipped: false });
+  assert.deepEqual(f.taken, [1, 2, 3], 'every event, in sequence order, whatever its type');
+  const rows = await t.store.db.selectFrom('outbox_deliveries').select('subscriber').execute();
+  assert.deepEqual(rows.map((r) => r.subscriber), ['erp', 'erp'], 'deliveries only for the subscriber');
+  const [health] = await outbox.followerHealth();
+  assert.deepEqual([health!.name, health!.lag, health!.failuresInRow, health!.hour], ['log', 0, 0, { requests: 3, failures: 0 }]);
+  await appendAll(outbox, [event('item/C', 4)]);
+  assert.equal((await outbox.followerHealth())[0]!.lag, 1, 'its lag is what the feed holds after its position');
+  assert.equal((await outbox.dispatchDue()).followed, 1);
+  assert.equal((await outbox.dispatchDue()).followed, 0, 'nothing new, nothing taken in');
+});
+
+test(`a follower that fails waits with backoff on the injected clock, counts as retrying and shows its lag and error, then catches up (${testStoreKind})`, async () => {
+  const { outbox, clock } = setup([]);
+  const f = follower('log', () => outbox, (attempt) => (attempt <= 2 ? new Error(`log store unavailable (attempt ${attempt})`) : null));
+  outbox.follow(f.follower);
+  await appendAll(outbox, [event('item/A', 1), event('item/B', 2)]);
+  assert.deepEqual(await outbox.dispatchDue(), { delivered: 0, retrying: 1, dead: 0, followed: 0, skipped: false });
+  let [health] = await outbox.followerHealth();
+  assert.deepEqual([health!.lag, health!.failuresInRow, health!.lastError], [2, 1, 'log store unavailable (attempt 1)']);
+  assert.ok(health!.nextAttemptAt! > clock.now(), 'it waits before trying again');
+
+  assert.deepEqual(await outbox.dispatchDue(), { delivered: 0, retrying: 0, dead: 0, followed: 0, skipped: false });
+  assert.equal(f.attempts(), 1, 'not tried again before its time');
+  clock.set(health!.nextAttemptAt!);
+  assert.equal((await outbox.dispatchDue()).retrying, 1);
+  [health] = await outbox.followerHealth();
+  assert.equal(health!.failuresInRow, 2);
+  clock.set(health!.nextAttemptAt!);
+  assert.equal((await outbox.dispatchDue()).followed, 2);
+  [health] = await outbox.followerHealth();
+  assert.deepEqual([health!.lag, health!.failuresInRow, health!.nextAttemptAt, health!.hour], [0, 0, null, { requests: 4, failures: 2 }]);
+  assert.deepEqual(f.taken, [1, 2], 'nothing taken twice or skipped');
+});
+
+test(`followers are registered before the first append, under a name no subscriber has (${testStoreKind})`, async () => {
+  const p = probe('erp');
+  const { outbox } = setup([p.subscriber]);
+  assert.throws(() => outbox.follow(follower('erp', () => outbox).follower), /"erp" is registered twice/);
+  outbox.follow(follower('log', () => outbox).follower);
+  assert.throws(() => outbox.subscribe(probe('log').subscriber), /already registered as a follower/);
+  await appendAll(outbox, [event('item/A', 1)]);
+  assert.throws(() => outbox.follow(follower('late', () => outbox).follower), /registered after events were appended/);
 });

@@ -41,7 +41,7 @@ export interface DispatcherDeps {
  * process, and the caller makes ticks within it single-flight.
  */
 export async function dispatchDue(deps: DispatcherDeps, subscribers: readonly Subscriber[], lockKey: number): Promise<DispatchReport> {
-  const report: DispatchReport = { delivered: 0, retrying: 0, dead: 0, skipped: false };
+  const report: DispatchReport = { delivered: 0, retrying: 0, dead: 0, followed: 0, skipped: false };
   if (subscribers.length === 0) return report;
   // allSettled, not all: every subscriber's work must finish before the pinned connection and its
   // lock are given back, even when one of them failed.

@@ -196,6 +196,12 @@ const feedEvents = (db: Executor, filter: FeedFilter) => {
   return query.orderBy('seq').limit(filter.limit);
 };
 
+/** How many events the feed holds after `seq` (sequences have gaps: a rolled-back append uses some). */
+export async function countEventsAfter(db: Executor, seq: number): Promise<number> {
+  const row = await db.selectFrom('outbox_events').select((eb) => eb.fn.countAll<number>().as('n')).where('seq', '>', seq).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 export const readFeed = (db: Executor, filter: FeedFilter) => feedEvents(db, filter).selectAll().execute();
 
 /** For a reader who may see only some events: each event's sequence and whether `visible` holds for it. */

@@ -88,6 +88,43 @@ export interface Subscriber {
   first?: boolean;
 }
 
+/**
+ * A consumer that reads the feed after a cursor of its own instead of taking a delivery per event:
+ * the process log, which takes in every event. No delivery row is written, selected or marked for
+ * it, so an event costs it a share of a page read. Registered while the app is built (see
+ * `OutboxService.follow`); a running hub runs it on a loop of its own, `dispatchDue` after both lanes.
+ *
+ * `follow` takes in what is new after its cursor and moves the cursor in the same transaction as
+ * its own writes, so it must tolerate running on several nodes at once (the process log locks its
+ * cursor). It resolves to how many events it took in; it throws when it could not, and is tried
+ * again with backoff.
+ */
+export interface FeedFollower {
+  /** Stable name, shown in the integrations console beside the subscribers. */
+  name: string;
+  follow(): Promise<number>;
+  /** The sequence of the last event it has taken in. */
+  position(): Promise<number>;
+}
+
+/** What this process knows of a follower's health (its counts start when the process starts). */
+export interface FollowerHealth {
+  name: string;
+  position: number;
+  /** Events in the feed after its position. */
+  lag: number;
+  /** When it last took in events. */
+  lastSuccessAt: number | null;
+  lastFailureAt: number | null;
+  lastError: string | null;
+  /** Failed attempts since it last succeeded; while above 0 it waits until `nextAttemptAt`. */
+  failuresInRow: number;
+  nextAttemptAt: number | null;
+  /** Events taken in plus failed attempts (`requests`), and failed attempts, in the last hour and day. */
+  hour: { requests: number; failures: number };
+  day: { requests: number; failures: number };
+}
+
 export const deliveryStatuses = ['pending', 'delivered', 'dead', 'discarded'] as const;
 export type DeliveryStatus = (typeof deliveryStatuses)[number];
 
@@ -112,6 +149,8 @@ export interface DispatchReport {
   delivered: number;
   retrying: number;
   dead: number;
+  /** Events the feed followers took in (see `FeedFollower`); a follower that failed counts in `retrying`. */
+  followed: number;
   /** True when another node holds the dispatcher lock (PostgreSQL), so this tick did nothing. */
   skipped: boolean;
 }
