@@ -89,17 +89,21 @@ export interface OutboxDeps {
   onLoopError?: (error: unknown) => void;
 }
 
+/** What a subscriber's or a follower's name may be: it is stored with deliveries and shown in the console. */
+const NAME_PATTERN = /^[A-Za-z0-9._:-]{1,100}$/;
+
 export function createOutboxService(deps: OutboxDeps): OutboxService {
   const { db, kind, clock, ids } = deps;
   const subscribers: Subscriber[] = [];
   const observers: DeadLetterObserver[] = [];
   let registrationOpen = true;
-  let pollers: Poller[] | null = null;
+  /** A running hub's loops: one per lane, which intake and commands nudge, and the followers' loop, which they do not. */
+  let pollers: { lanes: Poller[]; followers: Poller } | null = null;
   const followers = createFollowers({ clock, random: deps.random, retry: deps.config, onFailure: (name) => deps.metrics.outboxRetries.inc({ subscriber: name }) });
 
   const subscribe = (subscriber: Subscriber) => {
     invariant(registrationOpen, `subscriber "${subscriber.name}" registered after events were appended or dispatched; register while building the app`);
-    invariant(/^[A-Za-z0-9._:-]{1,100}$/.test(subscriber.name), `subscriber name "${subscriber.name}" must be 1–100 of [A-Za-z0-9._:-]`);
+    invariant(NAME_PATTERN.test(subscriber.name), `subscriber name "${subscriber.name}" must be 1–100 of [A-Za-z0-9._:-]`);
     invariant(!subscribers.some((s) => s.name === subscriber.name), `subscriber "${subscriber.name}" is registered twice`);
     invariant(!followers.names().includes(subscriber.name), `subscriber "${subscriber.name}" is already registered as a follower`);
     for (const pattern of subscriber.types === '*' ? [] : subscriber.types) {
@@ -111,7 +115,7 @@ export function createOutboxService(deps: OutboxDeps): OutboxService {
 
   const addFollower = (follower: FeedFollower) => {
     invariant(registrationOpen, `follower "${follower.name}" registered after events were appended or dispatched; register while building the app`);
-    invariant(/^[A-Za-z0-9._:-]{1,100}$/.test(follower.name), `follower name "${follower.name}" must be 1–100 of [A-Za-z0-9._:-]`);
+    invariant(NAME_PATTERN.test(follower.name), `follower name "${follower.name}" must be 1–100 of [A-Za-z0-9._:-]`);
     invariant(![...subscribers.map((s) => s.name), ...followers.names()].includes(follower.name), `"${follower.name}" is registered twice`);
     followers.add(follower);
   };
@@ -288,19 +292,18 @@ export function createOutboxService(deps: OutboxDeps): OutboxService {
         },
         onError,
       });
-      const followLoop = startPoller({ intervalMs: deps.config.followIntervalMs, tick: follow, onError });
-      pollers = [first, rest, followLoop];
+      pollers = { lanes: [first, rest], followers: startPoller({ intervalMs: deps.config.followIntervalMs, tick: follow, onError }) };
     },
 
     nudge() {
       // The followers are left to their interval (see `follow`).
-      for (const p of pollers?.slice(0, 2) ?? []) p.nudge();
+      for (const p of pollers?.lanes ?? []) p.nudge();
     },
 
     async stop() {
-      const stopping = pollers ?? [];
+      const stopping = pollers ? [...pollers.lanes, pollers.followers] : [];
       pollers = null;
-      // Both lanes are told at once: stopping them in turn would leave the second lane free to start
+      // The loops are told at once: stopping the lanes in turn would leave the second lane free to start
       // another tick (its last one delivered, so more work looks due) while the first is waited on.
       await Promise.all(stopping.map((p) => p.stop()));
     },
