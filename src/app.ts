@@ -9,6 +9,8 @@ import { createApiKeyService, type ApiKeyService } from './platform/auth/api-key
 import { registerApiKeyRoutes } from './platform/auth/api-keys.routes.ts';
 import { registerMeRoutes } from './platform/auth/me.routes.ts';
 import { authenticatorWithOidc, createOidcAuthenticator } from './platform/auth/oidc.ts';
+import { apiKeysOnlySignIn, createOidcSignIn } from './platform/auth/oidc-sign-in.ts';
+import { registerOidcSignInRoutes } from './platform/auth/oidc-sign-in.routes.ts';
 import type { PartnerScope } from './platform/auth/partner-scope.ts';
 import { registerCanonicalRoutes } from './canonical.routes.ts';
 import { createCatalogService, registerCatalogRoutes, type CatalogService } from './domains/catalog/index.ts';
@@ -227,6 +229,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   registerUiRoutes(http);
   registerApiKeyRoutes(http, services.keys);
   registerMeRoutes(http);
+  registerOidcSignInRoutes(http, oidc && config.auth.oidc ? createOidcSignIn(config.auth.oidc, config.auth.oidc.signIn, { clock, authenticator: oidc }) : apiKeysOnlySignIn);
   // Keys scoped to a trading partner read only its messages (those its keys or its EDI sent) and
   // the events about its orders.
   const partnerScope: PartnerScope = { eventSubjects: partnerOrderSubject, inboxSources: (partnerCode) => services.keys.partnerInboxSources(partnerCode) };

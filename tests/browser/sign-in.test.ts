@@ -1,46 +1,49 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startIdentityProvider, type IdentityProvider } from '../helpers/identity-provider.ts';
 import { eventually, openBrowser, signIn, startHub, type Browsing, type Hub } from './harness.ts';
 
 /**
  * Sign-in and the overview, against the demo hub with the simulator running: a wrong key is refused
  * with the hub's message, a real key shows the overview with live KPIs, orders and exceptions, and a
  * viewer sees no admin-only controls while the API itself refuses the viewer's forced requests.
+ * People also sign in at the company's identity provider (a real one on a loopback socket), or with
+ * a token it issued pasted in.
  */
 let hub: Hub;
 let browsing: Browsing;
-// The company's identity provider, as far as the hub sees it: a JWKS endpoint with our public key.
-const idp = generateKeyPairSync('rsa', { modulusLength: 2048 });
-let jwks: Server;
-const ISSUER = 'https://idp.example.test';
+// The company's identity provider: discovery, keys, authorization and token endpoints. Its key is
+// made here, so that the tests can also sign tokens of their own with it.
+const idpKeys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+let idp: IdentityProvider;
 
 before(async () => {
-  jwks = createServer((_req, res) => {
-    res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ keys: [{ ...idp.publicKey.export({ format: 'jwk' }), kid: 'ui-1', use: 'sig', alg: 'RS256' }] }));
-  });
-  await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
-  const { port } = jwks.address() as AddressInfo;
+  // The demo's clock is simulated, so the provider's tokens are valid for a year.
+  idp = await startIdentityProvider({ clientId: 'crossdock', accessAudience: 'crossdock-api', nowMs: () => Date.now(), tokenLifetimeS: 365 * 86_400, keyPair: idpKeys, kid: 'ui-1' });
   hub = await startHub({
     seed: 11,
-    env: { CROSSDOCK_OIDC_ISSUER: ISSUER, CROSSDOCK_OIDC_AUDIENCE: 'crossdock', CROSSDOCK_OIDC_JWKS_URI: `http://127.0.0.1:${port}/jwks` },
+    env: {
+      CROSSDOCK_OIDC_ISSUER: idp.issuer,
+      CROSSDOCK_OIDC_AUDIENCE: 'crossdock',
+      CROSSDOCK_OIDC_JWKS_URI: `${idp.issuer}/jwks`,
+      CROSSDOCK_OIDC_CLIENT_ID: 'crossdock',
+      CROSSDOCK_OIDC_PROVIDER_NAME: 'Example SSO',
+    },
   });
   browsing = await openBrowser();
 });
 after(async () => {
   await browsing?.close();
   await hub?.stop();
-  await new Promise((resolve) => jwks?.close(resolve));
+  await idp?.close();
 });
 
 /** An ID token as the identity provider would sign it. The demo's clock is simulated, so the token is valid for a year. */
 function oidcToken(claims: Record<string, unknown>): string {
   const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const body = `${b64({ alg: 'RS256', kid: 'ui-1', typ: 'JWT' })}.${b64({ iss: ISSUER, aud: 'crossdock', exp: Math.floor(Date.now() / 1000) + 365 * 86_400, ...claims })}`;
-  return `${body}.${sign('sha256', Buffer.from(body), idp.privateKey).toString('base64url')}`;
+  const body = `${b64({ alg: 'RS256', kid: 'ui-1', typ: 'JWT' })}.${b64({ iss: idp.issuer, aud: 'crossdock', exp: Math.floor(Date.now() / 1000) + 365 * 86_400, ...claims })}`;
+  return `${body}.${sign('sha256', Buffer.from(body), idpKeys.privateKey).toString('base64url')}`;
 }
 
 test('a wrong key is refused with the hub\'s reason, and nothing else is shown', { timeout: 60_000 }, async () => {
@@ -103,6 +106,41 @@ test('a planner signs in with an OIDC token from the identity provider; the hub 
   await page.getByTestId('sign-in-submit').click();
   await page.getByTestId('error').waitFor();
   assert.match(await page.getByTestId('error').innerText(), /unauthorized/);
+});
+
+test('a person signs in at the identity provider and comes back signed in; a refusal there is shown', { timeout: 60_000 }, async () => {
+  const { page } = browsing;
+  await page.goto(`${hub.base}/app/#/orders`);
+  await page.evaluate(() => (globalThis as unknown as { sessionStorage: { clear(): void } }).sessionStorage.clear());
+  await page.reload();
+  idp.signInAs = { sub: 'u-51', email: 'sam.service@example.test', roles: ['customer_service'] };
+  const button = page.getByTestId('sign-in-provider');
+  assert.equal(await button.innerText(), 'Sign in with Example SSO');
+  await button.click();
+  // To the provider and back: the provider saw PKCE and a nonce, and the hub redeemed the code.
+  await page.getByTestId('who').waitFor();
+  const who = await page.getByTestId('who').innerText();
+  assert.match(who, /sam\.service@example\.test/);
+  assert.match(who, /customer service/);
+  const url = new URL(page.url());
+  assert.equal(url.search, '', 'the code and state are taken out of the address');
+  assert.equal(url.hash, '#/orders', 'back on the screen the sign-in started from');
+  await page.getByTestId('page-orders').waitFor();
+  assert.equal(idp.tokenRequests.at(-1)?.['grant_type'], 'authorization_code');
+  assert.match(idp.tokenRequests.at(-1)?.['code_verifier'] ?? '', /^[A-Za-z0-9_-]{43}$/);
+  // A reload keeps the tab signed in, without going back to the provider.
+  const redeemed = idp.tokenRequests.length;
+  await page.reload();
+  await page.getByTestId('who').waitFor();
+  assert.equal(idp.tokenRequests.length, redeemed);
+  await page.getByTestId('sign-out').click();
+
+  idp.refuseNext = 'access_denied';
+  await page.getByTestId('sign-in-provider').click();
+  await page.getByTestId('error').waitFor();
+  assert.match(await page.getByTestId('error').innerText(), /access_denied/);
+  assert.equal(await page.getByTestId('who').count(), 0);
+  await browsing.screenshot('sign-in-refused');
 });
 
 test('every screen fits a 1280-pixel laptop screen without sideways scrolling', { timeout: 90_000 }, async () => {

@@ -4,9 +4,22 @@ import { createTestApp, type TestApp } from '../helpers/app.ts';
 
 /**
  * The only routes that answer without an API key. Anything else public is a bug. Inbound webhooks
- * are authenticated by their source's signature instead (tests/e2e/webhooks-*.test.ts check it).
+ * are authenticated by their source's signature instead (tests/e2e/webhooks-*.test.ts check it),
+ * and the sign-in at the identity provider by the code and PKCE verifier it redeems
+ * (tests/e2e/oidc-sign-in.test.ts).
  */
-const publicAllowlist = [/^\/$/, /^\/app(\/.*)?$/, /^\/healthz$/, /^\/readyz$/, /^\/metrics$/, /^\/openapi\.json$/, /^\/docs(\/.*)?$/, /^\/v1\/webhooks\/:source$/];
+const publicAllowlist = [
+  /^\/$/,
+  /^\/app(\/.*)?$/,
+  /^\/healthz$/,
+  /^\/readyz$/,
+  /^\/metrics$/,
+  /^\/openapi\.json$/,
+  /^\/docs(\/.*)?$/,
+  /^\/v1\/webhooks\/:source$/,
+  /^\/v1\/auth\/sign-in-options$/,
+  /^\/v1\/auth\/oidc\/token$/,
+];
 /** Routes deliberately left out of the OpenAPI document: the document itself, the docs UI and the dashboard's page and assets. */
 const undocumented = [/^\/openapi\.json$/, /^\/docs(\/.*)?$/, /^\/$/, /^\/app(\/.*)?$/];
 

@@ -13,6 +13,7 @@ import { SkuPage } from './pages/sku.tsx';
 import { IntegrationsPage } from './pages/integrations.tsx';
 import { ProcessPage } from './pages/process.tsx';
 import { PoliciesPage } from './pages/policies.tsx';
+import { takeProviderAnswer } from './oidc.ts';
 
 /** One entry per screen: the first path segment picks the page, the rest are its own. */
 function Screen(props: { location: Location }) {
@@ -55,6 +56,8 @@ function App() {
   );
 }
 
+// Back from the identity provider: its answer leaves the address before the router first reads it.
+takeProviderAnswer();
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <App />

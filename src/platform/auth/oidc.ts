@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Clock } from '../clock.ts';
 import { AppError, errorMessage } from '../errors.ts';
 import type { Principal } from './roles.ts';
+import { oidcSignInConfigSchema } from './oidc-sign-in.ts';
 import { checkClaims, isJwtShaped, isProblem, parseJwt, principalFromClaims } from './oidc.rules.ts';
 
 /**
@@ -26,6 +27,8 @@ export const oidcConfigSchema = z
     rolesClaim: z.string().min(1).default('roles'),
     /** The claim shown as the caller's name; `sub` when the token lacks it. */
     nameClaim: z.string().min(1).default('email'),
+    /** The dashboard's sign-in at the provider (authorization code with PKCE); without it, people paste a token. */
+    signIn: oidcSignInConfigSchema.optional(),
   })
   .strict()
   .refine((c) => c.jwksUri !== undefined || c.jwks !== undefined, { message: 'auth.oidc needs jwksUri or an inline jwks', path: ['jwksUri'] });
