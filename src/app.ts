@@ -24,7 +24,7 @@ import { registerSystemRoutes } from './platform/http/system.routes.ts';
 import { registerUiRoutes } from './platform/http/ui.routes.ts';
 import type { HttpApp } from './platform/http/types.ts';
 import { createInboxService, registerInboxRoutes, type InboxService } from './platform/inbox/index.ts';
-import { createOutboxService, registerOutboxRoutes, type OutboxService, type Subscriber } from './platform/outbox/index.ts';
+import { createChangeWatch, createOutboxService, registerChangeRoutes, registerOutboxRoutes, type OutboxService, type Subscriber } from './platform/outbox/index.ts';
 import { createTimerService, registerTimerRoutes, type TimerService } from './platform/timers/index.ts';
 import { createIdempotencyService, installIdempotency, type IdempotencyService } from './platform/idempotency/index.ts';
 import { createInventoryModule, registerInventoryModuleRoutes, type InventoryModule } from './domains/inventory/index.ts';
@@ -235,6 +235,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   const partnerScope: PartnerScope = { eventSubjects: partnerOrderSubject, inboxSources: (partnerCode) => services.keys.partnerInboxSources(partnerCode) };
   registerInboxRoutes(http, services.inbox, partnerScope);
   registerOutboxRoutes(http, services.outbox, partnerScope);
+  const changes = createChangeWatch({ db });
+  registerChangeRoutes(http, changes);
   registerTimerRoutes(http, services.timers);
   registerCanonicalRoutes(http);
   registerCatalogRoutes(http, services.catalog);
@@ -279,6 +281,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
       }
     },
     async close() {
+      // Long polls of the change feed end now rather than holding the server open for their wait.
+      changes.stop();
       for (const stop of stoppers) await stop();
       await http.close();
     },

@@ -144,6 +144,38 @@ test('work an exception through to resolution', { timeout: 150_000 }, async () =
   await page.getByTestId('sign-out').click();
 });
 
+test('a colleague\'s claim shows on the open exception without a reload: the page hears it from the change feed', { timeout: 120_000 }, async () => {
+  const { exception } = await pricingException('UI-EXC-LIVE');
+  const key = await hub.key('ui-cs-watcher', ['customer_service']);
+  const colleague = await hub.key('ui-cs-colleague', ['customer_service']);
+  const { page } = browsing;
+  await signIn(page, hub.base, key);
+  await page.getByTestId('nav-exceptions').click();
+  await page.getByTestId('type-filter').selectOption('pricing_variance');
+  const row = page.locator(`[data-testid="exception-queue"] tr[data-row="${exception.id}"]`);
+  await row.waitFor({ timeout: 20_000 });
+  await row.click();
+  const detail = page.locator(`[data-testid="exception-detail"][data-exception-id="${exception.id}"]`);
+  await detail.waitFor();
+  assert.match(await detail.getByTestId('exception-state').innerText(), /open/);
+  // The page listens: a long poll from a known position is under way.
+  await page.waitForRequest((request) => /\/v1\/changes\?after=\d+&waitMs=/.test(request.url()), { timeout: 30_000 });
+
+  const heard = page.waitForResponse(async (response) => {
+    if (!response.url().includes('/v1/changes?after=')) return false;
+    const body = (await response.json().catch(() => ({ topics: [] }))) as { topics: string[] };
+    return body.topics.includes('exception');
+  });
+  const claimed = await hub.api('POST', `/v1/exceptions/${exception.id}/claim`, {}, colleague);
+  assert.equal(claimed.status, 200, JSON.stringify(claimed.body));
+  await heard;
+  // While the feed is heard the page polls only every 24 s (6 × 4 s), so this shows the change came
+  // from the feed (a reload within a second of hearing it), not from a poll.
+  await eventually('the detail showing the colleague\'s claim', async () => /ui-cs-colleague/.test(await detail.getByTestId('exception-assignee').innerText().catch(() => '')), 10_000);
+  assert.match(await detail.getByTestId('exception-state').innerText(), /claimed/);
+  await page.getByTestId('sign-out').click();
+});
+
 test('a role outside the queue sees no commands, and the hub refuses its forced claim', { timeout: 60_000 }, async () => {
   const { exception: target } = await pricingException('UI-EXC-2');
   const planner = await hub.key('ui-planner', ['planner']);

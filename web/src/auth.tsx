@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 import { api, ApiError, setCredential, type Me } from './api.ts';
+import { startLive } from './live.ts';
 import { completeProviderSignIn, startProviderSignIn, type ProviderOptions } from './oidc.ts';
 
 /**
@@ -90,6 +91,9 @@ export function SessionProvider(props: { children: (session: Session, ready: boo
       })
       .finally(() => setReady(true));
   }, [signIn, keep]);
+
+  // Screens hear of changes while someone is signed in (live.ts), with that person's credential.
+  useEffect(() => (me ? startLive() : undefined), [me]);
 
   const session = { me, providerError, signIn, signInWithProvider, signOut };
   return <SessionContext.Provider value={session}>{props.children(session, ready)}</SessionContext.Provider>;

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { isLive, onChanges } from '../live.ts';
 
 export interface Loaded<T> {
   data: T | undefined;
@@ -7,21 +8,37 @@ export interface Loaded<T> {
   reload(): void;
 }
 
+/** While the change feed is heard, polling only catches what changes with time alone (ages, SLA countdowns). */
+const LIVE_POLL_FACTOR = 6;
+/** Reloads on changes are at most this often: a busy hub changes orders many times a second. */
+const LIVE_RELOAD_MS_MIN = 1_000;
+
+export interface LoadOptions {
+  pollMs?: number;
+  /** Topics of the change feed that make this data stale (`order`, `exception`, `inventory`, …): it reloads when one changes. */
+  live?: readonly string[];
+}
+
 /**
- * Loads data for a screen and reloads it when `deps` change. With `pollMs` it refreshes in the
- * background (live queues and counters); a failed refresh keeps the last good data on screen.
+ * Loads data for a screen and reloads it when `deps` change. With `live` it reloads when the hub
+ * says one of those topics changed (live.ts); with `pollMs` it also refreshes in the background,
+ * less often while changes are heard. A failed refresh keeps the last good data on screen.
  */
-export function useLoad<T>(load: () => Promise<T>, deps: unknown[], options: { pollMs?: number } = {}): Loaded<T> {
+export function useLoad<T>(load: () => Promise<T>, deps: unknown[], options: LoadOptions = {}): Loaded<T> {
   const [data, setData] = useState<T>();
   const [error, setError] = useState<Error>();
   const [loading, setLoading] = useState(true);
   const [tick, setTick] = useState(0);
   const generation = useRef(0);
+  /** When the data was last asked for, by whatever cause: polls and change reloads count from it. */
+  const lastReloadMs = useRef(0);
   const loadRef = useRef(load);
   loadRef.current = load;
+  const liveKey = (options.live ?? []).join(',');
 
   useEffect(() => {
     const mine = ++generation.current;
+    lastReloadMs.current = Date.now();
     setLoading(true);
     loadRef
       .current()
@@ -42,10 +59,31 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[], options: { p
   useEffect(() => {
     if (!options.pollMs) return;
     const timer = setInterval(() => {
-      if (document.visibilityState === 'visible') setTick((t) => t + 1);
+      if (document.visibilityState !== 'visible') return;
+      const due = isLive() && liveKey !== '' ? options.pollMs! * LIVE_POLL_FACTOR : options.pollMs!;
+      if (Date.now() - lastReloadMs.current >= due - 50) setTick((t) => t + 1);
     }, options.pollMs);
     return () => clearInterval(timer);
-  }, [options.pollMs]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [options.pollMs, liveKey]);
+
+  useEffect(() => {
+    if (liveKey === '') return;
+    const topics = liveKey.split(',');
+    let pending: ReturnType<typeof setTimeout> | null = null;
+    const unsubscribe = onChanges((changed) => {
+      if (pending !== null || !(changed.has('*') || topics.some((topic) => changed.has(topic)))) return;
+      const waitMs = Math.max(0, lastReloadMs.current + LIVE_RELOAD_MS_MIN - Date.now());
+      pending = setTimeout(() => {
+        pending = null;
+        setTick((t) => t + 1);
+      }, waitMs);
+    });
+    return () => {
+      unsubscribe();
+      if (pending !== null) clearTimeout(pending);
+    };
+  }, [liveKey]);
 
   const reload = useCallback(() => setTick((t) => t + 1), []);
   return { data, error, loading, reload };

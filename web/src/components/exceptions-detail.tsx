@@ -30,7 +30,7 @@ export function ExceptionDetail(props: {
   /** Called after a command changed the exception, so the queue refreshes at once. */
   onChanged: () => void;
 }) {
-  const detail = useLoad(() => api.get<CrossdockException>(`/v1/exceptions/${encodeURIComponent(props.id)}`), [props.id], { pollMs: props.pollMs });
+  const detail = useLoad(() => api.get<CrossdockException>(`/v1/exceptions/${encodeURIComponent(props.id)}`), [props.id], { pollMs: props.pollMs, live: ['exception'] });
   const [answer, setAnswer] = useState<ActionAnswer['result'] & { action: string }>();
   const [auditVersion, setAuditVersion] = useState(0);
   const e = detail.data?.id === props.id ? detail.data : undefined;
@@ -144,6 +144,7 @@ export function ExceptionDetail(props: {
           deps={[e.id, auditVersion]}
           rowKey={(a) => String(a.seq)}
           pollMs={props.pollMs}
+          live={['exception']}
           empty="No audit lines yet."
           testId="audit-table"
         />

@@ -7,6 +7,9 @@ import { Link } from '../router.tsx';
 import type { Hold, Order } from '../types.ts';
 import type { Decision, Invoice, ReturnAuthorization, Shipment, TimelineEntry } from '../types-orders.ts';
 
+/** Change-feed topics of everything an order's screen shows: the order, its releases, shipments, invoices, returns and exceptions. */
+export const ORDER_TOPICS = ['order', 'fulfillment', 'shipment', 'invoice', 'return', 'exception'];
+
 /** The order's value at its line prices: what a person weighs first. */
 export function orderValueMinor(order: Order): number {
   return order.lines.reduce((sum, l) => sum + l.orderedQuantity * l.unitPriceMinor, 0);
@@ -167,6 +170,7 @@ export function OrderTimeline(props: { orderId: string; pollMs?: number }) {
       deps={[props.orderId]}
       rowKey={(t) => t.id}
       pollMs={props.pollMs}
+      live={ORDER_TOPICS}
       empty="No events recorded for this order yet."
       testId="order-timeline"
     />
@@ -285,7 +289,7 @@ function Candidates(props: { inputs: Record<string, unknown> }) {
 }
 
 export function OrderShipments(props: { orderId: string }) {
-  const loaded = useLoad(() => api.get<{ items: Shipment[] }>(`/v1/orders/${encodeURIComponent(props.orderId)}/shipments`), [props.orderId], { pollMs: 10_000 });
+  const loaded = useLoad(() => api.get<{ items: Shipment[] }>(`/v1/orders/${encodeURIComponent(props.orderId)}/shipments`), [props.orderId], { pollMs: 10_000, live: ORDER_TOPICS });
   if (loaded.error) return <ErrorBox error={loaded.error} />;
   if (!loaded.data) return <Loading />;
   if (loaded.data.items.length === 0) return <Empty>Nothing shipped yet.</Empty>;

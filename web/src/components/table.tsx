@@ -25,6 +25,8 @@ export function ServerTable<T>(props: {
   sort?: string;
   onSort?: (key: string) => void;
   pollMs?: number;
+  /** Change-feed topics that make the rows stale (see useLoad). */
+  live?: readonly string[];
   empty?: ReactNode;
   testId?: string;
   onRowClick?: (row: T) => void;
@@ -34,7 +36,7 @@ export function ServerTable<T>(props: {
   const depsKey = JSON.stringify(props.deps);
   useEffect(() => setCursors([undefined]), [depsKey]);
   const cursor = cursors[cursors.length - 1];
-  const page = useLoad(() => props.fetchPage(cursor), [depsKey, cursor], { pollMs: props.pollMs });
+  const page = useLoad(() => props.fetchPage(cursor), [depsKey, cursor], { pollMs: props.pollMs, live: props.live });
   const rows = page.data?.items ?? [];
 
   return (

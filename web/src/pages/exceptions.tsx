@@ -12,6 +12,8 @@ import './exceptions.css';
 
 /** Live queues refresh this often; the hub's clock may run fast (the demo), so a few seconds matter. */
 const POLL_MS = 4_000;
+/** The queue, its counts and the open exception go stale when any exception changes. */
+const LIVE = ['exception'];
 
 const workingRoles: Role[] = ['customer_service', 'planner', 'warehouse', 'finance', 'procurement', 'integration'];
 
@@ -37,7 +39,7 @@ export function ExceptionsPage(props: { location: Location }) {
   const typeMap = useMemo(() => new Map((types.data?.items ?? []).map((t) => [t.type, t])), [types.data]);
   // The summary carries the hub's own time: the detail's time to due is told against it, never the
   // browser's clock. Each exception's SLA state comes from the hub with it (`slaState`).
-  const summary = useLoad(() => api.get<ExceptionSummary>('/v1/exceptions/summary'), [refresh], { pollMs: POLL_MS });
+  const summary = useLoad(() => api.get<ExceptionSummary>('/v1/exceptions/summary'), [refresh], { pollMs: POLL_MS, live: LIVE });
   const hubNow = summary.data?.generatedAt;
   const countOf = (role: string) => summary.data?.byQueue.find((q) => q.queue === role);
   const queueOptions: string[] = [...mine, ...workingRoles.filter((r) => !mine.includes(r)), 'admin'];
@@ -142,6 +144,7 @@ export function ExceptionsPage(props: { location: Location }) {
             sort={sort}
             onSort={(key) => setParam(location, 'sort', key)}
             pollMs={POLL_MS}
+            live={LIVE}
             onRowClick={(e) => setParam(location, 'id', e.id)}
             selectedKey={selected}
             empty={queue ? `Nothing in the ${queue.replaceAll('_', ' ')} queue${type || state ? ' with these filters' : ''}.` : 'No exceptions match.'}

@@ -1,7 +1,7 @@
 import { api } from '../api.ts';
 import { useSession } from '../auth.tsx';
 import { formatMinor, formatTime, useLoad } from '../components/data.ts';
-import { OrderDecisions, OrderHolds, OrderInvoices, OrderLines, OrderReturns, OrderShipments, OrderTimeline, orderValueMinor } from '../components/orders-sections.tsx';
+import { ORDER_TOPICS, OrderDecisions, OrderHolds, OrderInvoices, OrderLines, OrderReturns, OrderShipments, OrderTimeline, orderValueMinor } from '../components/orders-sections.tsx';
 import { Badge, ErrorBox, KeyValues, Loading, Section } from '../components/ui.tsx';
 import { href, Link, type Location } from '../router.tsx';
 import type { Order } from '../types.ts';
@@ -24,7 +24,7 @@ export function OrderPage(props: { location: Location }) {
   const { me } = useSession();
   const id = props.location.segments[1] ?? '';
   const tab = props.location.params.get('tab') ?? 'lines';
-  const order = useLoad(() => api.get<Order>(`/v1/orders/${encodeURIComponent(id)}`), [id], { pollMs: 5_000 });
+  const order = useLoad(() => api.get<Order>(`/v1/orders/${encodeURIComponent(id)}`), [id], { pollMs: 5_000, live: ORDER_TOPICS });
   const o = order.data?.id === id ? order.data : undefined;
 
   return (

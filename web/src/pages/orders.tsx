@@ -97,6 +97,7 @@ export function OrdersPage(props: { location: Location }) {
           sort={sort}
           onSort={(key) => setParam(location, 'sort', key === sort && key === 'newest' ? 'oldest' : key === sort && key === 'oldest' ? 'newest' : key)}
           pollMs={10_000}
+          live={['order']}
           onRowClick={(o) => navigate(`/orders/${o.id}`)}
           empty={q ? `No order matches “${q}”.` : 'No orders yet.'}
           testId="order-list"

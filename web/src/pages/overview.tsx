@@ -27,8 +27,8 @@ export function OverviewPage(_props: { location: Location }) {
     [],
     { pollMs: 15_000 },
   );
-  const orders = useLoad(() => api.get<Page<OrderSummary>>('/v1/orders', { limit: 12 }), [], { pollMs: 3_000 });
-  const exceptions = useLoad(() => api.get<ExceptionSummary>('/v1/exceptions/summary'), [], { pollMs: 5_000 });
+  const orders = useLoad(() => api.get<Page<OrderSummary>>('/v1/orders', { limit: 12 }), [], { pollMs: 3_000, live: ['order'] });
+  const exceptions = useLoad(() => api.get<ExceptionSummary>('/v1/exceptions/summary'), [], { pollMs: 5_000, live: ['exception'] });
   const seesConnectors = hasRole(me, 'integration', 'viewer');
   const connectors = useLoad(() => (seesConnectors ? api.get<ConnectorList>('/v1/integrations') : Promise.resolve(null)), [seesConnectors], { pollMs: 10_000 });
 
