@@ -151,7 +151,13 @@ test('every screen fits a 1280-pixel laptop screen without sideways scrolling', 
   const overflowing: string[] = [];
   for (const screen of screens) {
     await page.getByTestId(`nav-${screen}`).click();
-    await page.waitForLoadState('networkidle').catch(() => undefined);
+    // Not "network idle": the page's long poll of the change feed keeps a request open throughout.
+    await page.getByTestId(`page-${screen}`).waitFor();
+    await page
+      .locator('.loading')
+      .first()
+      .waitFor({ state: 'detached', timeout: 10_000 })
+      .catch(() => undefined);
     await page.waitForTimeout(500);
     const widths = await page.evaluate(() => {
       const doc = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document;
