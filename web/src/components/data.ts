@@ -71,16 +71,29 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[], options: Loa
     if (liveKey === '') return;
     const topics = liveKey.split(',');
     let pending: ReturnType<typeof setTimeout> | null = null;
+    // A hidden tab does not reload on changes; it reloads once when shown again if any came meanwhile.
+    let staleWhileHidden = false;
     const unsubscribe = onChanges((changed) => {
       if (pending !== null || !(changed.has('*') || topics.some((topic) => changed.has(topic)))) return;
+      if (document.visibilityState !== 'visible') {
+        staleWhileHidden = true;
+        return;
+      }
       const waitMs = Math.max(0, lastReloadMs.current + LIVE_RELOAD_MS_MIN - Date.now());
       pending = setTimeout(() => {
         pending = null;
         setTick((t) => t + 1);
       }, waitMs);
     });
+    const shown = () => {
+      if (document.visibilityState !== 'visible' || !staleWhileHidden) return;
+      staleWhileHidden = false;
+      setTick((t) => t + 1);
+    };
+    document.addEventListener('visibilitychange', shown);
     return () => {
       unsubscribe();
+      document.removeEventListener('visibilitychange', shown);
       if (pending !== null) clearTimeout(pending);
     };
   }, [liveKey]);
