@@ -31,19 +31,7 @@ interface ChangesAnswer {
   more: boolean;
 }
 
-const pause = (ms: number, stopped: () => boolean) =>
-  new Promise<void>((resolve) => {
-    const timer = setInterval(() => {
-      if (stopped()) {
-        clearInterval(timer);
-        resolve();
-      }
-    }, 250);
-    setTimeout(() => {
-      clearInterval(timer);
-      resolve();
-    }, ms);
-  });
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Starts listening (once per sign-in); the returned function stops it. */
 export function startLive(): () => void {
@@ -70,7 +58,7 @@ export function startLive(): () => void {
         connected = false;
         // Signed out, or a key the feed refuses: the screens poll at their own pace.
         if (error instanceof ApiError && (error.status === 401 || error.status === 403)) break;
-        await pause(RETRY_MS, () => stopped);
+        await pause(RETRY_MS);
       }
     }
   })();

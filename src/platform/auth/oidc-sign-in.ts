@@ -61,6 +61,7 @@ const PROVIDER_TIMEOUT_MS = 5_000;
 /** A discovery document that failed is asked for again after this long, not on every sign-in. */
 const DISCOVERY_RETRY_MS = 30_000;
 
+const notConfigured = () => new AppError('not_found', 'sign-in at an identity provider is not configured on this hub (auth.oidc.signIn)');
 const refused = (problem: string) => new AppError('unauthorized', `the sign-in was refused: ${problem}`, [], { 'www-authenticate': 'Bearer realm="crossdock"' });
 const unavailable = (what: string, error: unknown) => new AppError('dependency_unavailable', `the identity provider's ${what} could not be read (${errorMessage(error)}); try again`);
 
@@ -68,12 +69,12 @@ export function createOidcSignIn(config: OidcConfig, signIn: OidcSignInConfig | 
   const doFetch = deps.fetch ?? fetch;
   let endpoints: { authorization: string; token: string } | null =
     signIn?.authorizationEndpoint && signIn.tokenEndpoint ? { authorization: signIn.authorizationEndpoint, token: signIn.tokenEndpoint } : null;
-  let failedAtMs: number | null = null;
-  let lastFailure: AppError | null = null;
+  /** The last failed discovery, answered again until it is due to be retried. */
+  let failure: { atMs: number; error: AppError } | null = null;
 
   async function discover(): Promise<{ authorization: string; token: string }> {
     if (endpoints) return endpoints;
-    if (failedAtMs !== null && lastFailure && deps.clock.now() - failedAtMs < DISCOVERY_RETRY_MS) throw lastFailure;
+    if (failure && deps.clock.now() - failure.atMs < DISCOVERY_RETRY_MS) throw failure.error;
     const uri = `${config.issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
     try {
       const response = await doFetch(uri, { signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS), headers: { accept: 'application/json' } });
@@ -84,9 +85,8 @@ export function createOidcSignIn(config: OidcConfig, signIn: OidcSignInConfig | 
       endpoints = { authorization: signIn?.authorizationEndpoint ?? parsed.data.authorization_endpoint, token: signIn?.tokenEndpoint ?? parsed.data.token_endpoint };
       return endpoints;
     } catch (error) {
-      failedAtMs = deps.clock.now();
-      lastFailure = unavailable('discovery document', error);
-      throw lastFailure;
+      failure = { atMs: deps.clock.now(), error: unavailable('discovery document', error) };
+      throw failure.error;
     }
   }
 
@@ -125,7 +125,7 @@ export function createOidcSignIn(config: OidcConfig, signIn: OidcSignInConfig | 
     },
 
     async exchange(request) {
-      if (!signIn) throw new AppError('not_found', 'sign-in at an identity provider is not configured on this hub (auth.oidc.signIn)');
+      if (!signIn) throw notConfigured();
       const found = await discover();
       const tokens = await redeem(found.token, request, signIn);
       if (!tokens.id_token) throw refused('the identity provider returned no ID token (is "openid" in the scope?)');
@@ -151,6 +151,6 @@ export function createOidcSignIn(config: OidcConfig, signIn: OidcSignInConfig | 
 export const apiKeysOnlySignIn: OidcSignIn = {
   options: async () => ({ oidc: null }),
   exchange: async () => {
-    throw new AppError('not_found', 'sign-in at an identity provider is not configured on this hub (auth.oidc.signIn)');
+    throw notConfigured();
   },
 };
