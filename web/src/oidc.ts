@@ -29,9 +29,6 @@ interface Pending {
 
 const pendingKey = 'crossdock.oidc-pending';
 
-/** An error the sign-in page shows as it is (the ErrorBox reads its message). */
-export class SignInError extends Error {}
-
 function randomText(bytes: number): string {
   return base64url(crypto.getRandomValues(new Uint8Array(bytes)));
 }
@@ -46,7 +43,7 @@ function base64url(bytes: Uint8Array): string {
 export async function startProviderSignIn(options: ProviderOptions): Promise<void> {
   // SHA-256 in the browser needs a secure context: HTTPS, or the hub on this machine.
   if (!window.isSecureContext || !crypto.subtle) {
-    throw new SignInError('Signing in at the identity provider needs the dashboard on HTTPS (or on localhost); paste a token instead.');
+    throw new Error('Signing in at the identity provider needs the dashboard on HTTPS (or on localhost); paste a token instead.');
   }
   const pending: Pending = {
     state: randomText(16),
@@ -96,12 +93,12 @@ export function completeProviderSignIn(): Promise<{ token: string; me: Me }> | n
   const { params, pending } = answer;
   answer = null;
   if (!pending || pending.state !== params.get('state')) {
-    return Promise.reject(new SignInError('This sign-in answer does not belong to a sign-in started in this tab; sign in again.'));
+    return Promise.reject(new Error('This sign-in answer does not belong to a sign-in started in this tab; sign in again.'));
   }
   const error = params.get('error');
   if (error) {
     const description = params.get('error_description');
-    return Promise.reject(new SignInError(`The identity provider did not sign you in: ${error}${description ? ` (${description.replace(/\.$/, '')})` : ''}.`));
+    return Promise.reject(new Error(`The identity provider did not sign you in: ${error}${description ? ` (${description.replace(/\.$/, '')})` : ''}.`));
   }
   return api.post<{ token: string; me: Me }>('/v1/auth/oidc/token', { code: params.get('code'), codeVerifier: pending.verifier, redirectUri: pending.redirectUri, nonce: pending.nonce });
 }

@@ -140,7 +140,7 @@ export function createOidcSignIn(config: OidcConfig, signIn: OidcSignInConfig | 
       // The token the browser will present is verified as on every request (signature, issuer, audience, expiry, roles).
       const principal = await deps.authenticator.authenticate(token);
       if (!principal) throw refused('the token was not accepted');
-      const presented = parseJwt(token);
+      const presented = token === tokens.id_token ? id : parseJwt(token);
       const exp = !isProblem(presented) && typeof presented.payload['exp'] === 'number' ? new Date(presented.payload['exp'] * 1000).toISOString() : null;
       return { token, principal, expiresAt: exp };
     },
