@@ -81,11 +81,10 @@ export function createOrchestration(
   deps.outbox.subscribe({
     name: 'orchestration.release',
     types: ['crossdock.order.allocated', 'crossdock.order.partially_allocated'],
+    // An order allocated for the first time was released in the allocation's own transaction.
+    accepts: (event) => (event.data as { released?: boolean }).released !== true,
     deliver: async (event) => {
-      // An order allocated for the first time was released in the allocation's own transaction.
-      const data = event.data as { orderId: string; released?: boolean };
-      if (data.released === true) return;
-      await release.release(data.orderId);
+      await release.release((event.data as { orderId: string }).orderId);
     },
   });
   // A transfer sourcing chose arrived or was cancelled: what arrived is reserved at its destination and

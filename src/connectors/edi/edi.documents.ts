@@ -35,10 +35,11 @@ export function registerEdiDocuments(deps: EdiDocumentDeps): void {
   deps.outbox.subscribe({
     name: 'edi.855',
     types: PO_ACK_EVENTS,
+    // An allocation event names the order's partner (null: none, as for a web or REST order), so an
+    // order no partner placed takes no delivery; events from before the field was added read the order.
+    accepts: (event) => (event.data as { partnerCode?: string | null }).partnerCode !== null,
     deliver: async (event) => {
       const data = event.data as { orderId: string; partnerCode?: string | null };
-      // An allocation event names the order's partner (null: none, as for a web or REST order), so an
-      // order no partner placed is not read; events from before the field was added read the order.
       if (data.partnerCode === null || (data.partnerCode !== undefined && !deps.hasFolder(data.partnerCode))) return;
       const order = await deps.orders.get(data.orderId);
       const partner = order && (await partnerFor(order.partnerCode, '855'));

@@ -215,6 +215,37 @@ test(`type filters decide which subscribers get a delivery (${testStoreKind})`, 
   assert.deepEqual(releases.subjects(), ['order/1:2']);
 });
 
+test(`a subscriber's accepts test, asked at append, decides which events of its types get a delivery at all (${testStoreKind})`, async () => {
+  const even = probe('even', ['crossdock.inventory.*']);
+  even.subscriber.accepts = (e) => (e.data as { n: number }).n % 2 === 0;
+  const all = probe('all', ['crossdock.inventory.*']);
+  const { outbox } = setup([even.subscriber, all.subscriber]);
+  await appendAll(outbox, [event('item/A', 1), event('item/A', 2), event('item/B', 3), event('item/B', 4)]);
+  const rows = await t.store.db.selectFrom('outbox_deliveries').select(['subscriber']).where('subscriber', '=', 'even').execute();
+  assert.equal(rows.length, 2, 'the refused events have no delivery row to select or mark');
+  assert.equal((await outbox.dispatchDue()).delivered, 6);
+  assert.deepEqual(even.subjects(), ['item/A:2', 'item/B:4']);
+  assert.deepEqual(all.subjects(), ['item/A:1', 'item/A:2', 'item/B:3', 'item/B:4']);
+});
+
+test(`a tick marks every subscriber's deliveries at its end, beside another subscriber's retry, and delivers none twice (${testStoreKind})`, async () => {
+  const good = probe('good', ['crossdock.inventory.*']);
+  const flaky = probe('flaky', ['crossdock.inventory.*'], (_e, attempt) => (attempt === 1 ? new ExternalError('503', { retryable: true }) : null));
+  const { outbox, clock } = setup([good.subscriber, flaky.subscriber]);
+  await appendAll(outbox, [event('item/A', 1), event('item/B', 2)]);
+  assert.deepEqual(await outbox.dispatchDue(), { delivered: 2, retrying: 2, dead: 0, followed: 0, skipped: false });
+  const statuses = await t.store.db.selectFrom('outbox_deliveries').select(['subscriber', 'status', 'attempts']).orderBy('subscriber').orderBy('event_seq').execute();
+  assert.deepEqual(
+    statuses.map((r) => `${r.subscriber}:${r.status}:${r.attempts}`),
+    ['flaky:pending:1', 'flaky:pending:1', 'good:delivered:1', 'good:delivered:1'],
+  );
+  clock.advance(60_000);
+  assert.equal((await outbox.dispatchDue()).delivered, 2, 'the retries, and nothing the good subscriber had');
+  assert.equal((await outbox.dispatchDue()).delivered, 0);
+  assert.deepEqual(good.subjects(), ['item/A:1', 'item/B:2']);
+  assert.deepEqual(flaky.subjects(), ['item/A:1', 'item/B:2']);
+});
+
 test(`subscribers are registered before the first append, once each (${testStoreKind})`, async () => {
   const { outbox } = setup([]);
   outbox.subscribe(probe('early').subscriber);

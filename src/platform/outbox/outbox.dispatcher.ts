@@ -50,11 +50,22 @@ export async function dispatchDue(deps: DispatcherDeps, subscribers: readonly Su
     // each of them in turn would cost a query per subscriber per tick.
     const busy = new Set(await repo.subscribersWithDueDeliveries(db, deps.clock.now()));
     const due = subscribers.filter((s) => busy.has(s.name));
-    const results = deps.config.subscribersInParallel
-      ? await Promise.allSettled(due.map((s) => dispatchSubscriber({ ...deps, db }, s, report)))
-      : await inTurn(due.map((s) => () => dispatchSubscriber({ ...deps, db }, s, report)));
-    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failure) throw failure.reason;
+    // The tick's deliveries are marked delivered together at its end: one write (on the embedded
+    // store, one commit) per tick rather than one per subscriber. Until then nothing else selects
+    // them (the lane is single-flight, and on PostgreSQL locked), and a crash in between delivers
+    // them again, which at-least-once delivery allows.
+    const delivered: repo.DeliveryWithEvent[] = [];
+    try {
+      const results = deps.config.subscribersInParallel
+        ? await Promise.allSettled(due.map((s) => dispatchSubscriber({ ...deps, db }, s, report, delivered)))
+        : await inTurn(due.map((s) => () => dispatchSubscriber({ ...deps, db }, s, report, delivered)));
+      const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failure) throw failure.reason;
+    } finally {
+      // What was delivered is recorded even when the tick ended early (a database outage).
+      await repo.markDelivered(db, delivered.map((d) => d.id), deps.clock.now());
+    }
+    for (const observer of deps.observers ?? []) for (const d of delivered) if (d.replay_count > 0) await observer.settled(d.id, 'delivered', null);
   };
   if (deps.kind === 'sqlite') {
     await run(deps.db);
@@ -90,30 +101,22 @@ async function inTurn(works: ReadonlyArray<() => Promise<void>>): Promise<Promis
 /** How many deliveries run between turns of the event loop (see `dispatchSubscriber`). */
 const DELIVERIES_PER_TURN = 4;
 
-async function dispatchSubscriber(deps: DispatcherDeps, subscriber: Subscriber, report: DispatchReport): Promise<void> {
+async function dispatchSubscriber(deps: DispatcherDeps, subscriber: Subscriber, report: DispatchReport, delivered: repo.DeliveryWithEvent[]): Promise<void> {
   const { db, clock } = deps;
   const due = await repo.selectDueDeliveries(db, subscriber.name, clock.now(), deps.config.batchSize);
   // Subjects whose delivery failed in this tick: their later events wait for the retry.
   const heldSubjects = new Set<string>();
-  const delivered: number[] = [];
-  try {
-    let sinceTurn = 0;
-    for (const delivery of due) {
-      if (heldSubjects.has(delivery.subject)) continue;
-      // On the embedded store every query completes at once, so a tick never gives the event loop a
-      // turn on its own: requests (an order's intake) and timers would wait for the whole tick. Every
-      // few deliveries start on a turn of their own (by count, not time, so a seeded run repeats).
-      if (sinceTurn++ % DELIVERIES_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
-      const result = await deliverOne(deps, subscriber, delivery, report);
-      if (result === 'delivered') delivered.push(delivery.id);
-      else if (result === 'retrying') heldSubjects.add(delivery.subject);
-    }
-  } finally {
-    // What was delivered is recorded even when the loop ended early (a database outage).
-    await repo.markDelivered(db, delivered, clock.now());
+  let sinceTurn = 0;
+  for (const delivery of due) {
+    if (heldSubjects.has(delivery.subject)) continue;
+    // On the embedded store every query completes at once, so a tick never gives the event loop a
+    // turn on its own: requests (an order's intake) and timers would wait for the whole tick. Every
+    // few deliveries start on a turn of their own (by count, not time, so a seeded run repeats).
+    if (sinceTurn++ % DELIVERIES_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
+    const result = await deliverOne(deps, subscriber, delivery, report);
+    if (result === 'delivered') delivered.push(delivery);
+    else if (result === 'retrying') heldSubjects.add(delivery.subject);
   }
-  const replayed = due.filter((d) => d.replay_count > 0 && delivered.includes(d.id));
-  for (const observer of deps.observers ?? []) for (const d of replayed) await observer.settled(d.id, 'delivered', null);
 }
 
 /** Delivers one event; a failure is recorded at once as a retry (which holds its subject back) or a dead letter. */

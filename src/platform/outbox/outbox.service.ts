@@ -223,8 +223,10 @@ export function createOutboxService(deps: OutboxDeps): OutboxService {
       const withSeq = rows.map((row) => ({ ...row, seq: seqById.get(row.id)! }));
       await repo.insertDeliveries(
         tx,
-        withSeq.flatMap((row) =>
-          subscribersOf(row.type).map((s) => ({ event_seq: row.seq, subscriber: s.name, subject: row.subject, status: 'pending', attempts: 0, next_attempt_at: now })),
+        withSeq.flatMap((row, i) =>
+          subscribersOf(row.type)
+            .filter((s) => s.accepts === undefined || s.accepts({ type: row.type, data: events[i]!.data }))
+            .map((s) => ({ event_seq: row.seq, subscriber: s.name, subject: row.subject, status: 'pending', attempts: 0, next_attempt_at: now })),
         ),
       );
       // The envelopes carry the data as given: parsing back what was just serialised would cost as

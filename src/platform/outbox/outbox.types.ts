@@ -86,6 +86,13 @@ export interface Subscriber {
    * hub ticks the lane on its own loop; `dispatchDue` runs it before the rest.
    */
   first?: boolean;
+  /**
+   * Asked when an event of the subscriber's types is appended, from the event alone: an event it
+   * refuses gets no delivery. For a subscriber that would do nothing with most events of a type (the
+   * 855 of an order no trading partner placed), so each of them costs no delivery row to write,
+   * select and mark. It must be pure and cheap: it runs inside the appending transaction.
+   */
+  accepts?(event: { type: string; data: unknown }): boolean;
 }
 
 /**
