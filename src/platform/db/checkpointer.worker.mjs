@@ -14,10 +14,19 @@ database.pragma('busy_timeout = 5000');
 // This connection never writes: the checkpoint is its only work, so it needs no automatic one.
 database.pragma('wal_autocheckpoint = 0');
 
+// `data_version` changes when another connection commits, so a tick on an idle store costs one
+// read of the shared log index and no checkpoint. A checkpoint that could not copy the whole log
+// (a reader still needed part of it) is tried again on the next tick whatever the version says.
+let seenVersion = -1;
+let backlog = false;
 let stopping = false;
 function checkpoint() {
   try {
-    database.pragma('wal_checkpoint(PASSIVE)');
+    const version = database.pragma('data_version', { simple: true });
+    if (version === seenVersion && !backlog) return;
+    seenVersion = version;
+    const [result] = database.pragma('wal_checkpoint(PASSIVE)');
+    backlog = result.checkpointed < result.log;
   } catch (error) {
     // A busy or locked database is retried on the next tick; anything else is told to the owner.
     const code = error && error.code;
