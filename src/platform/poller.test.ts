@@ -74,3 +74,35 @@ test('after stop, a nudge runs nothing', async () => {
   await settle();
   assert.equal(ticks, 0);
 });
+
+test('settled waits for the tick running or asked for, and not for ticks asked for while it waits', async () => {
+  let ticks = 0;
+  let release: () => void = () => undefined;
+  const poller = startPoller({
+    intervalMs: INTERVAL_MS,
+    tick: async () => {
+      ticks++;
+      await new Promise<void>((resolve) => (release = resolve));
+    },
+    onError: (error) => assert.fail(String(error)),
+  });
+  try {
+    await poller.settled();
+    assert.equal(ticks, 0, 'with no tick running or asked for it resolves at once');
+    poller.nudge();
+    let settled = false;
+    const waiting = poller.settled().then(() => (settled = true));
+    await turnsUntil(() => ticks === 1);
+    // Asked for again while the first tick runs: settled does not wait for that one too.
+    poller.nudge();
+    await settle();
+    assert.equal(settled, false, 'the asked-for tick is still running');
+    release();
+    await waiting;
+    assert.equal(ticks, 1, 'resolved when the tick it waited for ended, before the next one ran');
+    await turnsUntil(() => ticks === 2);
+    release();
+  } finally {
+    await poller.stop();
+  }
+});

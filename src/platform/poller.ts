@@ -9,6 +9,12 @@ export interface Poller {
    * in). A tick in progress is followed by another, since it may have looked before the commit.
    */
   nudge(): void;
+  /**
+   * Resolves when the tick running or asked for now has finished (at once when there is none). It
+   * waits for that tick only, not for the loop to go quiet, so a caller taking turns with a busy loop
+   * is not starved.
+   */
+  settled(): Promise<void>;
   /** Stops the loop and waits for a tick in progress to finish. */
   stop(): Promise<void>;
 }
@@ -62,6 +68,10 @@ export function startPoller<T>(options: PollerOptions<T>): Poller {
     nudge() {
       if (running) again = true;
       else soon();
+    },
+    async settled() {
+      if (!running && (scheduled || again)) await new Promise((resolve) => setImmediate(resolve));
+      if (running) await running;
     },
     async stop() {
       stopped = true;

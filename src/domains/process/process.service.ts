@@ -23,8 +23,16 @@ export interface ProcessDeps {
   catalog: CatalogService;
 }
 
-/** How many outbox events one ingest transaction takes in. */
+/** How many events one page of a backfill or an export reads. */
 const PAGE = 500;
+/**
+ * How many outbox events one of the follower's ingest transactions takes in: a few orders' events.
+ * Between pages an order waiting for its allocation goes first (see `FeedFollower`), so this bounds
+ * how long the log holds one up; larger pages share more of the log's index pages per commit but
+ * hold longer.
+ */
+const FOLLOW_PAGE = 100;
+const eventLoopTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** Events per page when a recompute reads the whole log. */
 const RECOMPUTE_PAGE = 5_000;
 const DAY_MS = 86_400_000;
@@ -169,15 +177,15 @@ export function createProcessService(deps: ProcessDeps) {
    * may be further on (another node followed meanwhile), and then the first page finds its events
    * logged already.
    */
-  async function catchUp(): Promise<{ cursor: number; taken: number }> {
+  async function catchUp(turn: () => Promise<void>): Promise<{ cursor: number; taken: number }> {
     let cursor = knownSeq > 0 ? knownSeq : await repo.readCursor(db);
     let taken = 0;
     for (;;) {
-      // On the embedded store a query completes at once, so without a turn of the event loop here a
-      // burst of pages would hold up an order's allocation (the dispatcher's other lane) and requests
-      // until the log has caught up with all of it.
-      await new Promise((resolve) => setImmediate(resolve));
-      const page = await outbox.readFeed({ after: cursor, limit: PAGE });
+      // On the embedded store a query completes at once, so without a turn here a burst of pages
+      // would hold up an order's allocation (the dispatcher's first lane) and requests until the log
+      // has caught up with all of it.
+      await turn();
+      const page = await outbox.readFeed({ after: cursor, limit: FOLLOW_PAGE });
       if (page.items.length === 0) break;
       const ingested = await ingestPage(page.items);
       taken += ingested.taken;
@@ -194,7 +202,7 @@ export function createProcessService(deps: ProcessDeps) {
    */
   const follower: FeedFollower = {
     name: 'process.log',
-    follow: async () => (await serialised(() => catchUp())).taken,
+    follow: async (turn = eventLoopTurn) => (await serialised(() => catchUp(turn))).taken,
     position: () => repo.readCursor(db),
   };
 
@@ -482,7 +490,7 @@ export function createProcessService(deps: ProcessDeps) {
      * Takes in every event the feed holds beyond the log's cursor (tests, the CLI, a node that
      * starts); resolves to the log's cursor.
      */
-    catchUp: async () => (await serialised(() => catchUp())).cursor,
+    catchUp: async () => (await serialised(() => catchUp(eventLoopTurn))).cursor,
     recompute,
     kpis,
     processMap,

@@ -453,6 +453,36 @@ test(`a feed follower takes in the feed after its own cursor whenever the dispat
   assert.equal((await outbox.dispatchDue()).followed, 0, 'nothing new, nothing taken in');
 });
 
+test(`in a running hub an order appended during a follower's page is allocated before the follower's next page (${testStoreKind})`, async () => {
+  const steps: string[] = [];
+  const allocate: Subscriber = { name: 'allocate', types: ['crossdock.order.received'], first: true, deliver: async () => void steps.push('allocated') };
+  const { outbox } = setup([allocate], { pollIntervalMs: 600_000, followIntervalMs: 600_000 });
+  const paging: FeedFollower = {
+    name: 'paging-log',
+    async follow(turn) {
+      for (const page of [1, 2]) {
+        if (page > 1) await turn!();
+        steps.push(`page ${page}`);
+        if (page === 1) {
+          // An order taken in while the log's page is under way, as intake would nudge the lanes.
+          await appendAll(outbox, [event('order/1', 1, 'crossdock.order.received')]);
+          outbox.nudge();
+        }
+      }
+      return 2;
+    },
+    position: async () => 0,
+  };
+  outbox.follow(paging);
+  outbox.start();
+  try {
+    await outbox.dispatchDue();
+    assert.deepEqual(steps.slice(0, 3), ['page 1', 'allocated', 'page 2']);
+  } finally {
+    await outbox.stop();
+  }
+});
+
 test(`a follower that fails waits with backoff on the injected clock, counts as retrying and shows its lag and error, then catches up (${testStoreKind})`, async () => {
   const { outbox, clock } = setup([]);
   const f = follower('log', () => outbox, (attempt) => (attempt <= 2 ? new Error(`log store unavailable (attempt ${attempt})`) : null));

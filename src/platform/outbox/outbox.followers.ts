@@ -52,10 +52,10 @@ export function createFollowers(deps: FollowerDeps) {
     }
   };
 
-  const runOne = async (state: FollowerState): Promise<{ followed: number; failed: boolean }> => {
+  const runOne = async (state: FollowerState, turn: () => Promise<void>): Promise<{ followed: number; failed: boolean }> => {
     if (deps.clock.now() < state.nextAttemptAt) return { followed: 0, failed: false };
     try {
-      const followed = await state.follower.follow();
+      const followed = await state.follower.follow(turn);
       const now = deps.clock.now();
       state.failuresInRow = 0;
       state.nextAttemptAt = 0;
@@ -88,11 +88,11 @@ export function createFollowers(deps: FollowerDeps) {
      * (and the follower waits before its next attempt), not thrown, so one follower's failure keeps
      * neither the others nor the deliveries of the tick from their work.
      */
-    async run(): Promise<{ followed: number; failed: number }> {
+    async run(turn: () => Promise<void>): Promise<{ followed: number; failed: number }> {
       let followed = 0;
       let failed = 0;
       for (const state of states) {
-        const result = await runOne(state);
+        const result = await runOne(state, turn);
         followed += result.followed;
         if (result.failed) failed++;
       }

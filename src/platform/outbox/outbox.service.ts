@@ -157,8 +157,17 @@ export function createOutboxService(deps: OutboxDeps): OutboxService {
    */
   const follow = singleFlight(async () => {
     registrationOpen = false;
-    return followers.run();
+    return followers.run(followerTurn);
   });
+  /**
+   * Between a follower's pages: a turn of the event loop (requests waiting are served), then, in a
+   * running hub, the first lane's tick if one runs or was asked for (an order taken in meanwhile is
+   * allocated before the next page, not after the whole burst).
+   */
+  const followerTurn = async () => {
+    await new Promise((resolve) => setImmediate(resolve));
+    await pollers?.lanes[0]?.settled();
+  };
   /** Both lanes, then the followers: after a call that delivered nothing, everything appended before it is taken in. */
   const dispatchOnce = async (): Promise<DispatchReport> => {
     const first = await dispatchFirst();

@@ -105,11 +105,15 @@ export interface Subscriber {
  * its own writes, so it must tolerate running on several nodes at once (the process log locks its
  * cursor). It resolves to how many events it took in; it throws when it could not, and is tried
  * again with backoff.
+ *
+ * A follower that takes in the feed in several transactions awaits `turn` between them: in a
+ * running hub it lets an allocation waiting for the first lane run before the next page, so a
+ * burst of the log never holds up an order's release for more than one page.
  */
 export interface FeedFollower {
   /** Stable name, shown in the integrations console beside the subscribers. */
   name: string;
-  follow(): Promise<number>;
+  follow(turn?: () => Promise<void>): Promise<number>;
   /** The sequence of the last event it has taken in. */
   position(): Promise<number>;
 }
