@@ -126,6 +126,19 @@ export function createOutboxService(deps: OutboxDeps): OutboxService {
    * types every time.
    */
   const subscribersByType = new Map<string, readonly Subscriber[]>();
+  /**
+   * A subscriber's `accepts` test runs inside the transaction of the change the event announces, so
+   * a test that throws (a bug in it) must not undo that change: the event is then delivered, and the
+   * subscriber's own `deliver` decides.
+   */
+  const accepts = (subscriber: Subscriber, event: { type: string; data: unknown }): boolean => {
+    if (subscriber.accepts === undefined) return true;
+    try {
+      return subscriber.accepts(event);
+    } catch {
+      return true;
+    }
+  };
   const subscribersOf = (type: string): readonly Subscriber[] => {
     let found = subscribersByType.get(type);
     if (!found) {
@@ -234,7 +247,7 @@ export function createOutboxService(deps: OutboxDeps): OutboxService {
         tx,
         withSeq.flatMap((row, i) =>
           subscribersOf(row.type)
-            .filter((s) => s.accepts === undefined || s.accepts({ type: row.type, data: events[i]!.data }))
+            .filter((s) => accepts(s, { type: row.type, data: events[i]!.data }))
             .map((s) => ({ event_seq: row.seq, subscriber: s.name, subject: row.subject, status: 'pending', attempts: 0, next_attempt_at: now })),
         ),
       );
