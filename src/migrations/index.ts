@@ -26,6 +26,7 @@ import { reservationsBySkuMigration } from './0028-reservations-by-sku.ts';
 import { decisionsByOrderMigration } from './0029-decisions-by-order.ts';
 import { outboxPendingMigration } from './0030-outbox-pending.ts';
 import { processLogFollowsMigration } from './0031-process-log-follows.ts';
+import { customerOpenOrdersMigration } from './0032-customer-open-orders.ts';
 
 /** Every migration, in the order it applies. Names sort in the same order. */
 export const allMigrations: readonly StoreMigration[] = [
@@ -56,4 +57,5 @@ export const allMigrations: readonly StoreMigration[] = [
   decisionsByOrderMigration,
   outboxPendingMigration,
   processLogFollowsMigration,
+  customerOpenOrdersMigration,
 ];

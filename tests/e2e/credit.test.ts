@@ -26,6 +26,7 @@ before(async () => {
   await catalog.customers.create({ ...customer, code: 'CRED-SUB', acceptsSubstitutions: true });
   // Room for one order of 629.40 under 1,000.00, with nothing owed yet.
   await catalog.customers.create({ ...customer, code: 'CRED-MEMO', creditLimitMinor: LIMIT_MINOR, openReceivablesMinor: 0 });
+  await catalog.customers.create({ ...customer, code: 'CRED-RACE', creditLimitMinor: LIMIT_MINOR, openReceivablesMinor: 0 });
   // SKU-X has no stock of its own; its substitute SKU-2 has.
   const { gtin: _gtin, ...item } = sampleItem;
   await catalog.items.create({ ...item, sku: 'SKU-X', substitutes: ['SKU-2'] });
@@ -129,6 +130,27 @@ test('one payment making room for one order releases the oldest and keeps the ne
   // The review delivered by the outbox comes to the same answer and releases nothing more.
   await settle();
   assert.equal((await getOrder(second.id)).holds[0].resolvedAt, undefined);
+});
+
+test('orders of one customer taken in at the same moment pass the credit limit one at a time: of six that fit one each, one goes through', async () => {
+  // Each order fits the limit alone, and no two fit it together. The six requests overlap: on
+  // PostgreSQL each intake runs on a connection of its own, and each must see the others' orders.
+  const responses = await Promise.all(
+    Array.from({ length: 6 }, (_, i) =>
+      t.app.http.inject({
+        method: 'POST',
+        url: '/v1/orders',
+        headers: t.as('integration'),
+        payload: { channel: 'EDI', externalOrderNumber: `CR-RACE-${i}`, customerCode: 'CRED-RACE', shipToCode: 'ST-001', lines: [{ lineNumber: 1, sku: 'SKU-1', quantity: 60 }] },
+      }),
+    ),
+  );
+  for (const res of responses) assert.equal(res.statusCode, 201, res.body);
+  const onHold = responses.map((res) => (res.json().order as { holds: Array<{ type: string }> }).holds.some((h) => h.type === 'credit'));
+  assert.deepEqual(onHold.filter((held) => !held).length, 1, `one order without a credit hold: ${JSON.stringify(onHold)}`);
+  const kept = await db().selectFrom('customer_open_orders').select('value_minor').where('customer_code', '=', 'CRED-RACE').executeTakeFirstOrThrow();
+  assert.equal(Number(kept.value_minor), 6 * ORDER_VALUE_MINOR, 'every open order counts, held or not');
+  await settle();
 });
 
 test('a person of the owner role releases a hold, once; other roles are refused', async () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { checkLedgerInvariants } from '../../src/domains/inventory/index.ts';
-import { lineQuantityProblem, orderLifecycle, reachableFrom, type Order, type OrderState } from '../../src/domains/orders/index.ts';
+import { creditClosedStates, lineQuantityProblem, orderLifecycle, reachableFrom, type Order, type OrderState } from '../../src/domains/orders/index.ts';
 
 /**
  * Property tests of DESIGN §10 over whole orders, through the HTTP API on the real store: random
@@ -211,6 +211,17 @@ async function checkInvariants(where: string, orderIds: readonly string[], seen:
     count(`state:${order.state}`);
   }
   problems.push(...(await checkLedgerInvariants(t.testStore.store.db, skus)));
+  // Credit: each customer's kept open orders' value is the sum over its orders still open.
+  const db = t.testStore.store.db;
+  const summed = await db
+    .selectFrom('orders')
+    .select(['customer_code', (eb) => eb.fn.sum<number>('value_minor').as('value')])
+    .where('state', 'not in', [...creditClosedStates])
+    .groupBy('customer_code')
+    .execute();
+  const kept = new Map((await db.selectFrom('customer_open_orders').select(['customer_code', 'value_minor']).execute()).map((r) => [r.customer_code, Number(r.value_minor)]));
+  for (const r of summed) if (kept.get(r.customer_code) !== Number(r.value)) problems.push(`credit: customer ${r.customer_code} has open orders worth ${r.value}, kept as ${kept.get(r.customer_code)}`);
+  for (const [code, value] of kept) if (value !== 0 && !summed.some((r) => r.customer_code === code)) problems.push(`credit: customer ${code} has no open orders, kept as ${value}`);
   assert.deepEqual(problems, [], `${where}:\n${problems.join('\n')}`);
 }
 

@@ -7,7 +7,7 @@ export { type IntakeOutcome, type IntakeRules } from './intake.service.ts';
 export * from './sourcing.policy.ts';
 export * from './sourcing.types.ts';
 export { decideSourcing, backorderPriority } from './sourcing.rules.ts';
-export { lineStateOf, lineQuantityProblem, openQuantity, unbilledValueMinor } from './line.rules.ts';
+export { creditClosedStates, creditOpenValueMinor, lineStateOf, lineQuantityProblem, openQuantity, unbilledValueMinor } from './line.rules.ts';
 export { allocationEventType, applyAllocation, applyRelease, openHoldTypes, unallocated, type LineAllocation } from './allocation.rules.ts';
 export { type OrderStore } from './orders.service.ts';
 export { applyShipment, shipmentEventType, type ShippedLine, type ShortShipHandling, type ShortShippedLine, type ShipmentApplied, type ShipmentRefusal } from './shipment.rules.ts';

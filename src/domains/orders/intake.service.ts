@@ -1,6 +1,6 @@
 import type { Clock } from '../../platform/clock.ts';
 import { isoTime } from '../../platform/clock.ts';
-import type { Tx } from '../../platform/db/store.ts';
+import type { StoreKind, Tx } from '../../platform/db/store.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { IdGenerator } from '../../platform/ids.ts';
 import type { NewEvent, OutboxService } from '../../platform/outbox/index.ts';
@@ -29,6 +29,8 @@ export interface IntakeRules {
 
 export interface IntakeDeps {
   clock: Clock;
+  /** PostgreSQL locks the customer's open orders' value for the credit check (see `lockOpenOrdersValue`). */
+  kind: StoreKind;
   ids: IdGenerator;
   catalog: CatalogService;
   outbox: OutboxService;
@@ -82,7 +84,7 @@ export function createIntakeService(deps: IntakeDeps) {
       placedAt: isoTime(now),
       slaDueAt: isoTime(now + rules.holds[type].slaHours * HOUR_MS),
     });
-    const credit = checkCredit(customer!, await repo.openOrdersValue(tx, customer!.code), resolved.valueMinor, rules.creditExposureToleranceRatio);
+    const credit = checkCredit(customer!, await repo.lockOpenOrdersValue(tx, deps.kind, customer!.code), resolved.valueMinor, rules.creditExposureToleranceRatio);
     if (credit.hold) holds.push(hold('credit', credit.reasonCode, credit.message));
     for (const v of resolved.variances) {
       holds.push(hold('pricing', 'price_variance', `line ${v.lineNumber}: expected ${v.expectedUnitPriceMinor} per unit, contract ${v.unitPriceMinor} (${Math.round(v.varianceRatio * 1000) / 10}% off)`, v.lineNumber));

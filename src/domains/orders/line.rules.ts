@@ -11,6 +11,12 @@ export const openQuantity = (line: Pick<OrderLine, 'orderedQuantity' | 'cancelle
 export const unbilledValueMinor = (lines: ReadonlyArray<Pick<OrderLine, 'orderedQuantity' | 'cancelledQuantity' | 'invoicedQuantity' | 'unitPriceMinor'>>) =>
   lines.reduce((sum, l) => sum + Math.max(0, l.orderedQuantity - l.cancelledQuantity - l.invoicedQuantity) * l.unitPriceMinor, 0);
 
+/** Order states whose orders no longer count as open orders for credit. */
+export const creditClosedStates = ['invoiced', 'closed', 'cancelled'] as const;
+
+/** What an order in `state` adds to its customer's open orders for credit: its unbilled value while it is open. */
+export const creditOpenValueMinor = (state: string, unbilledMinor: number) => ((creditClosedStates as readonly string[]).includes(state) ? 0 : unbilledMinor);
+
 /**
  * A line's state follows from its quantities, so every flow that changes them (allocation, release,
  * shipment, invoicing, cancellation) derives it the same way. `released` is the one state quantities

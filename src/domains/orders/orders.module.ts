@@ -51,7 +51,7 @@ export function createOrdersModule(deps: OrdersModuleDeps) {
   const problems = checkLifecycle(orderLifecycle);
   if (problems.length > 0) throw new Error(`the order lifecycle is inconsistent:\n${problems.join('\n')}`);
   deps.policies.registerPolicyKind(sourcingPolicyKind);
-  const intake = createIntakeService({ clock: deps.clock, ids: deps.ids, catalog: deps.catalog, outbox: deps.outbox, rules: (tx) => intakeRulesFrom(deps.policies, tx) });
+  const intake = createIntakeService({ clock: deps.clock, kind: deps.kind, ids: deps.ids, catalog: deps.catalog, outbox: deps.outbox, rules: (tx) => intakeRulesFrom(deps.policies, tx) });
   registerOrderInboxHandlers(deps.inbox, intake);
   return { intake, store: createOrderStore({ db: deps.db, kind: deps.kind }) };
 }

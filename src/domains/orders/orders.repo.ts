@@ -1,6 +1,7 @@
 import { chunks } from '../../platform/db/chunks.ts';
 import { PostgresAdapter, sql, type RawBuilder } from 'kysely';
 import type { Executor, StoreKind, Tx } from '../../platform/db/store.ts';
+import { creditOpenValueMinor } from './line.rules.ts';
 import type { OrderLineRow, OrderRow } from './orders.tables.ts';
 
 /** SQL only, for orders and their lines. */
@@ -15,6 +16,7 @@ export async function insertOrderIfNew(tx: Tx, row: OrderRow, lines: readonly Or
     .executeTakeFirst();
   if (!inserted) return false;
   for (const chunk of chunks(lines)) await tx.insertInto('order_lines').values(chunk).execute();
+  await addOpenOrdersValue(tx, row.customer_code, creditOpenValueMinor(row.state, row.value_minor));
   return true;
 }
 
@@ -23,15 +25,35 @@ export const findOrder = (db: Executor, id: string) => db.selectFrom('orders').s
 export const findOrderByDedupeKey = (db: Executor, scope: string, externalOrderNumber: string) =>
   db.selectFrom('orders').selectAll().where('dedupe_scope', '=', scope).where('external_order_number', '=', externalOrderNumber).executeTakeFirst();
 
-/** Value of a customer's orders still open for credit: what they have not yet billed, of orders not invoiced, closed or cancelled. */
+/**
+ * A customer's open orders' value for credit (see `creditOpenValueMinor`), as kept with every order
+ * written (`addOpenOrdersValue`); 0 for a customer with none.
+ */
 export async function openOrdersValue(db: Executor, customerCode: string): Promise<number> {
-  const row = await db
-    .selectFrom('orders')
-    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('value_minor'), eb.lit(0)).as('total'))
-    .where('customer_code', '=', customerCode)
-    .where('state', 'not in', ['invoiced', 'closed', 'cancelled'])
-    .executeTakeFirstOrThrow();
-  return Number(row.total);
+  const row = await db.selectFrom('customer_open_orders').select('value_minor').where('customer_code', '=', customerCode).executeTakeFirst();
+  return Number(row?.value_minor ?? 0);
+}
+
+/**
+ * The same, locked until the transaction ends (PostgreSQL): an intake checks credit and adds its order
+ * under the lock, so two intakes of one customer cannot both pass a limit only one of them fits.
+ * SQLite has one writer at a time already.
+ */
+export async function lockOpenOrdersValue(tx: Tx, kind: StoreKind, customerCode: string): Promise<number> {
+  if (kind === 'sqlite') return openOrdersValue(tx, customerCode);
+  await tx.insertInto('customer_open_orders').values({ customer_code: customerCode, value_minor: 0 }).onConflict((oc) => oc.column('customer_code').doNothing()).execute();
+  const row = await tx.selectFrom('customer_open_orders').select('value_minor').where('customer_code', '=', customerCode).forUpdate().executeTakeFirstOrThrow();
+  return Number(row.value_minor);
+}
+
+/** Moves a customer's open orders' value by what an order written changed in it. */
+export async function addOpenOrdersValue(tx: Tx, customerCode: string, deltaMinor: number): Promise<void> {
+  if (deltaMinor === 0) return;
+  await tx
+    .insertInto('customer_open_orders')
+    .values({ customer_code: customerCode, value_minor: deltaMinor })
+    .onConflict((oc) => oc.column('customer_code').doUpdateSet((eb) => ({ value_minor: eb('customer_open_orders.value_minor', '+', eb.ref('excluded.value_minor')) })))
+    .execute();
 }
 
 export type OrderSort = 'newest' | 'oldest' | 'promiseDate';

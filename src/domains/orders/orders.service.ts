@@ -1,4 +1,4 @@
-import { unbilledValueMinor } from './line.rules.ts';
+import { creditOpenValueMinor, unbilledValueMinor } from './line.rules.ts';
 import type { Executor, StoreKind, Tx } from '../../platform/db/store.ts';
 import * as repo from './orders.repo.ts';
 import type { Order } from './orders.types.ts';
@@ -20,7 +20,8 @@ export function createOrderStore(deps: { db: Executor; kind: StoreKind }) {
     /** Saves `after` when the stored order is still `before`'s version; false when someone else changed it. */
     async save(tx: Tx, before: Order, after: Order): Promise<boolean> {
       const changedLines = after.lines.filter((line, i) => JSON.stringify(line) !== JSON.stringify(before.lines[i]));
-      return repo.saveOrder(
+      const valueMinor = unbilledValueMinor(after.lines);
+      const saved = await repo.saveOrder(
         tx,
         {
           id: after.id,
@@ -29,7 +30,7 @@ export function createOrderStore(deps: { db: Executor; kind: StoreKind }) {
           version: after.version,
           openHolds: after.holds.filter((h) => h.resolvedAt === undefined).length,
           updatedAt: Date.parse(after.updatedAt),
-          valueMinor: unbilledValueMinor(after.lines),
+          valueMinor,
         },
         changedLines.map((l) => ({
           line_number: l.lineNumber,
@@ -42,6 +43,10 @@ export function createOrderStore(deps: { db: Executor; kind: StoreKind }) {
         })),
         before.version,
       );
+      // The stored value is always the document's unbilled value (intake stores the same sum), so
+      // the change to the customer's open orders follows from the two documents.
+      if (saved) await repo.addOpenOrdersValue(tx, after.customerCode, creditOpenValueMinor(after.state, valueMinor) - creditOpenValueMinor(before.state, unbilledValueMinor(before.lines)));
+      return saved;
     },
   };
 }

@@ -34,7 +34,14 @@ export interface OrderLineRow {
   cancelled_quantity: number;
 }
 
+/** A customer's open orders' value (see `openValueOf`), kept with every order written. */
+export interface CustomerOpenOrdersRow {
+  customer_code: string;
+  value_minor: number;
+}
+
 export interface OrderTables {
   orders: OrderRow;
   order_lines: OrderLineRow;
+  customer_open_orders: CustomerOpenOrdersRow;
 }
