@@ -34,7 +34,7 @@ export interface OrderLineRow {
   cancelled_quantity: number;
 }
 
-/** A customer's open orders' value (see `openValueOf`), kept with every order written. */
+/** A customer's open orders' value for credit (see `creditOpenValueMinor`), kept with every order written. */
 export interface CustomerOpenOrdersRow {
   customer_code: string;
   value_minor: number;
