@@ -16,6 +16,21 @@ async function turnsUntil(done: () => boolean): Promise<void> {
   assert.ok(done(), 'the condition never held');
 }
 
+/** A poller whose ticks for which `holds(tick)` is true wait until `release()`; `ticks()` counts them as they start. */
+function holdingPoller(holds: (tick: number) => boolean) {
+  let ticks = 0;
+  let release: () => void = () => undefined;
+  const poller = startPoller({
+    intervalMs: INTERVAL_MS,
+    tick: async () => {
+      ticks++;
+      if (holds(ticks)) await new Promise<void>((resolve) => (release = resolve));
+    },
+    onError: (error) => assert.fail(String(error)),
+  });
+  return { poller, ticks: () => ticks, release: () => release() };
+}
+
 test('a nudge runs a tick at once instead of at the next interval', async () => {
   let ticks = 0;
   const poller = startPoller({ intervalMs: INTERVAL_MS, tick: async () => void ticks++, onError: (error) => assert.fail(String(error)) });
@@ -32,22 +47,13 @@ test('a nudge runs a tick at once instead of at the next interval', async () => 
 });
 
 test('a nudge while a tick runs is followed by another tick, which sees what was committed after the first looked', async () => {
-  let ticks = 0;
-  let release: () => void = () => undefined;
-  const poller = startPoller({
-    intervalMs: INTERVAL_MS,
-    tick: async () => {
-      ticks++;
-      if (ticks === 1) await new Promise<void>((resolve) => (release = resolve));
-    },
-    onError: (error) => assert.fail(String(error)),
-  });
+  const { poller, ticks, release } = holdingPoller((tick) => tick === 1);
   try {
     poller.nudge();
-    await turnsUntil(() => ticks === 1);
+    await turnsUntil(() => ticks() === 1);
     poller.nudge();
     release();
-    await turnsUntil(() => ticks === 2);
+    await turnsUntil(() => ticks() === 2);
   } finally {
     await poller.stop();
   }
@@ -76,31 +82,22 @@ test('after stop, a nudge runs nothing', async () => {
 });
 
 test('settled waits for the tick running or asked for, and not for ticks asked for while it waits', async () => {
-  let ticks = 0;
-  let release: () => void = () => undefined;
-  const poller = startPoller({
-    intervalMs: INTERVAL_MS,
-    tick: async () => {
-      ticks++;
-      await new Promise<void>((resolve) => (release = resolve));
-    },
-    onError: (error) => assert.fail(String(error)),
-  });
+  const { poller, ticks, release } = holdingPoller(() => true);
   try {
     await poller.settled();
-    assert.equal(ticks, 0, 'with no tick running or asked for it resolves at once');
+    assert.equal(ticks(), 0, 'with no tick running or asked for it resolves at once');
     poller.nudge();
     let settled = false;
     const waiting = poller.settled().then(() => (settled = true));
-    await turnsUntil(() => ticks === 1);
+    await turnsUntil(() => ticks() === 1);
     // Asked for again while the first tick runs: settled does not wait for that one too.
     poller.nudge();
     await settle();
     assert.equal(settled, false, 'the asked-for tick is still running');
     release();
     await waiting;
-    assert.equal(ticks, 1, 'resolved when the tick it waited for ended, before the next one ran');
-    await turnsUntil(() => ticks === 2);
+    assert.equal(ticks(), 1, 'resolved when the tick it waited for ended, before the next one ran');
+    await turnsUntil(() => ticks() === 2);
     release();
   } finally {
     await poller.stop();
