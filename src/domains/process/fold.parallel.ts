@@ -5,7 +5,7 @@ import type { CompactLog } from './compact-log.ts';
 import { FactStore, factTypes, foldLog, prepareTexts, recycleFactMemory, returnClearedMemory, takeUnclearedMemory, type FactType } from './facts.rules.ts';
 import type { WorkerReply, WorkerTask } from './fold.worker.ts';
 import { computeKpis, kpiByName, type KpiInput } from './kpi.rules.ts';
-import { assembleMap, processMapOfLog, type MapOptions, type MapPart } from './process-map.rules.ts';
+import { assembleMap, mapStepsOf, processMapOfLog, type MapOptions, type MapPart } from './process-map.rules.ts';
 import type { KpiName, KpiQuery, KpiResult, ProcessMap } from './process.types.ts';
 
 /**
@@ -113,11 +113,11 @@ export async function stopProcessWorkers(): Promise<void> {
   if (stopping) await Promise.all(stopping.map((p) => p.worker.terminate()));
 }
 
-/** Whether two parts changed one row of a table: their marks overlap. */
+/** Whether two parts changed one row of a table: their marks overlap (memory past the rows is clear). */
 function overlaps(a: SharedArrayBuffer, b: SharedArrayBuffer): boolean {
   const x = new Int32Array(a);
   const y = new Int32Array(b);
-  for (let i = 0; i < x.length; i++) if ((x[i]! & y[i]!) !== 0) return true;
+  for (let i = 0, n = Math.min(x.length, y.length); i < n; i++) if ((x[i]! & y[i]!) !== 0) return true;
   return false;
 }
 
@@ -134,8 +134,9 @@ export async function foldLogParallel(log: CompactLog, options: { minEvents?: nu
   const sharedFacts = store.share();
   // The workers clear what is not clean, then fold into it: from here on no table is clean.
   for (const type of factTypes) store.tables[type].clean = false;
-  // A byte per row and part, rounded up to whole 32-bit words for the overlap test.
-  const marks = Array.from({ length: PARTS }, () => Object.fromEntries(factTypes.map((t) => [t, new SharedArrayBuffer(Math.ceil(store.tables[t].rows / 4) * 4)])) as Record<FactType, SharedArrayBuffer>);
+  // A byte per row and part, rounded up to whole 32-bit words for the overlap test; each part clears
+  // its own before it folds, so memory of an earlier fold serves (see `spareMarks`).
+  const marks = Array.from({ length: PARTS }, () => Object.fromEntries(factTypes.map((t) => [t, takeSpareMarks(Math.ceil(store.tables[t].rows / 4) * 4)])) as Record<FactType, SharedArrayBuffer>);
   const barrier = new SharedArrayBuffer(4);
   try {
     await Promise.all(marks.map((m, index) => send(index, { kind: 'fold', log: sharedLog, facts: sharedFacts, marks: m, part: { index, count: PARTS }, barrier })));
@@ -144,13 +145,25 @@ export async function foldLogParallel(log: CompactLog, options: { minEvents?: nu
     // The shared memory is not recycled: the other part may still be writing to it.
     return foldOnOneThread(log);
   }
-  for (const type of factTypes) {
-    if (overlaps(marks[0]![type], marks[1]![type])) {
-      recycleFactMemory(store);
-      return foldOnOneThread(log);
-    }
+  const overlapped = factTypes.some((type) => overlaps(marks[0]![type], marks[1]![type]));
+  for (const part of marks) for (const type of factTypes) spareMarks.push(part[type]);
+  spareMarks.splice(0, Math.max(0, spareMarks.length - PARTS * factTypes.length));
+  if (overlapped) {
+    recycleFactMemory(store);
+    return foldOnOneThread(log);
   }
   return store;
+}
+
+/**
+ * The marks of the folds before, for the next: about 13 MB at ten million events, which as fresh
+ * memory would cost a page fault per 4 KB.
+ */
+const spareMarks: SharedArrayBuffer[] = [];
+
+function takeSpareMarks(bytes: number): SharedArrayBuffer {
+  const i = spareMarks.findIndex((b) => b.byteLength >= bytes && b.byteLength <= bytes * 1.25);
+  return i >= 0 ? spareMarks.splice(i, 1)[0]! : new SharedArrayBuffer(bytes);
 }
 
 /**
@@ -181,13 +194,32 @@ function foldOnOneThread(log: CompactLog): FactStore {
 export async function processMapOfLogParallel(log: CompactLog, objectType: string, fromMs: number, toMs: number, options: MapOptions): Promise<Omit<ProcessMap, 'objectType' | 'from' | 'to'>> {
   if (!log.shared) return processMapOfLog(log, objectType, fromMs, toMs, options);
   const sharedLog = log.share();
+  // Each part writes its waits into shared memory this thread hands it and takes back afterwards.
+  const waits = Array.from({ length: PARTS }, (_, index) => takeSpareWaits(mapStepsOf(log, { index, count: PARTS }) * 8));
   let parts: MapPart[];
   try {
-    parts = (await Promise.all(Array.from({ length: PARTS }, (_, index) => send(index, { kind: 'map', log: sharedLog, objectType, fromMs, toMs, part: { index, count: PARTS } })))) as MapPart[];
+    parts = (await Promise.all(waits.map((memory, index) => send(index, { kind: 'map', log: sharedLog, objectType, fromMs, toMs, part: { index, count: PARTS }, waits: memory })))) as MapPart[];
   } catch {
+    // Not given back: a part that did not fail may still be writing into its memory.
     return processMapOfLog(log, objectType, fromMs, toMs, options);
   }
-  return assembleMap(parts, options);
+  const map = assembleMap(parts, options);
+  // The map holds none of the waits; a part that outgrew its memory wrote them into its own.
+  for (const memory of waits) spareWaits.push(memory);
+  spareWaits.splice(0, Math.max(0, spareWaits.length - PARTS));
+  return map;
+}
+
+/**
+ * Shared memory for the parts' waits, given back by the maps before: a map of ten million events
+ * writes about 50 MB of waits, and fresh memory costs a page fault per 4 KB (about 80 ms of the
+ * recompute's CPU, measured), where memory written before costs nothing to write again.
+ */
+const spareWaits: SharedArrayBuffer[] = [];
+
+function takeSpareWaits(bytes: number): SharedArrayBuffer {
+  const i = spareWaits.findIndex((b) => b.byteLength >= bytes && b.byteLength <= bytes * 1.25);
+  return i >= 0 ? spareWaits.splice(i, 1)[0]! : new SharedArrayBuffer(bytes);
 }
 
 /**

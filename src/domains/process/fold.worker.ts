@@ -22,7 +22,17 @@ export type WorkerTask =
       barrier: SharedArrayBuffer;
     }
   | { kind: 'clear'; id: number; buffers: SharedArrayBuffer[]; part: FoldPart }
-  | { kind: 'map'; id: number; log: SharedLog; objectType: string; fromMs: number; toMs: number; part: FoldPart }
+  | {
+      kind: 'map';
+      id: number;
+      log: SharedLog;
+      objectType: string;
+      fromMs: number;
+      toMs: number;
+      part: FoldPart;
+      /** Memory for the part's waits, which the owner reads them from and keeps for the next map. */
+      waits: SharedArrayBuffer;
+    }
   | {
       kind: 'kpis';
       id: number;
@@ -51,7 +61,8 @@ function run(task: WorkerTask): { value?: unknown; transfer?: ArrayBuffer[] } {
   switch (task.kind) {
     case 'fold': {
       const store = storeOf(task.facts, log);
-      for (const type of factTypes) store.tables[type].marks = new Uint8Array(task.marks[type]);
+      // Marks may be memory of an earlier fold (see fold.parallel.ts): cleared before this one.
+      for (const type of factTypes) store.tables[type].marks = new Uint8Array(task.marks[type]).fill(0);
       try {
         const { index, count } = task.part;
         const barrier = new Int32Array(task.barrier);
@@ -77,9 +88,11 @@ function run(task: WorkerTask): { value?: unknown; transfer?: ArrayBuffer[] } {
       return {};
     }
     case 'map': {
-      const part = processMapPartOfLog(log, task.objectType, task.fromMs, task.toMs, Number.POSITIVE_INFINITY, task.part);
-      // The waits are this part's largest array: moved to the owner, not copied.
-      return { value: part, transfer: [part.waits.buffer as ArrayBuffer] };
+      const part = processMapPartOfLog(log, task.objectType, task.fromMs, task.toMs, Number.POSITIVE_INFINITY, task.part, new Float64Array(task.waits));
+      // The waits are this part's largest array: in the owner's shared memory, or (when the part
+      // outgrew it) moved to the owner, not copied.
+      const own = part.waits.buffer;
+      return { value: part, transfer: own instanceof SharedArrayBuffer ? [] : [own] };
     }
     case 'kpis': {
       const input = { facts: storeOf(task.facts, log), events: log };

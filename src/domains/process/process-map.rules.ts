@@ -56,10 +56,15 @@ class DirectlyFollows {
   private lastEvent = -1;
   private events = 0;
 
+  /**
+   * `waits`: memory for the steps' waits that the caller owns and takes back once the part is
+   * assembled (see `processMapPartOfLog`), used when it holds `expectedSteps`.
+   */
   constructor(
     private readonly objects: number,
     private readonly activities: readonly string[],
     expectedSteps: number,
+    waits?: Float64Array,
   ) {
     // Zeroed memory is "no step yet" for every object, so objects never stepped are never touched.
     // Memory an earlier map gave back is taken when it is large enough (its state cleared first):
@@ -82,7 +87,8 @@ class DirectlyFollows {
     const reuseSteps = reused !== null && reused.edge.length >= steps;
     this.stepEdge = reuseSteps ? reused.edge : new Int32Array(steps);
     this.stepPrev = reuseSteps ? reused.prev : new Int32Array(steps);
-    this.stepWait = new Float64Array(steps);
+    // Waits are written before they are read, so memory handed in needs no clearing either.
+    this.stepWait = waits !== undefined && waits.length >= steps ? waits : new Float64Array(steps);
   }
 
   /**
@@ -387,15 +393,31 @@ export function computeProcessMap(input: TraceInput, options: MapOptions): Omit<
  * recompute): objects are numbered by their ordinal within the type, so nothing is looked up.
  */
 export function processMapOfLog(log: CompactLog, objectType: string, fromMs: number, toMs: number, options: MapOptions): Omit<ProcessMap, 'objectType' | 'from' | 'to'> {
-  return assembleMap([processMapPartOfLog(log, objectType, fromMs, toMs, options.limit)], options);
+  const waits = spareWaits;
+  spareWaits = undefined;
+  const part = processMapPartOfLog(log, objectType, fromMs, toMs, options.limit, undefined, waits);
+  const map = assembleMap([part], options);
+  // The map holds none of the waits: their memory serves the next map.
+  keepSpareWaits(new Float64Array(part.waits.buffer));
+  return map;
 }
+
+/** The waits' memory of the last map on this thread (`processMapOfLog`), for the next. */
+let spareWaits: Float64Array | undefined;
+
+function keepSpareWaits(waits: Float64Array): void {
+  if (spareWaits === undefined || spareWaits.length < waits.length) spareWaits = waits;
+}
+
+/** The steps a part of a map of the log makes room for at first: at most one per event it may own. */
+export const mapStepsOf = (log: CompactLog, part?: FoldPart): number => (part === undefined ? log.events : Math.ceil(log.events / part.count));
 
 /**
  * One part of the map of an object type (see `MapPart`): with `part`, only the objects whose ordinals
  * fall in the part's blocks (`partOfOrder`), and only the events whose first object of the type is
  * the part's, so that parts count each event once.
  */
-export function processMapPartOfLog(log: CompactLog, objectType: string, fromMs: number, toMs: number, tracedVariants: number, part?: FoldPart): MapPart {
+export function processMapPartOfLog(log: CompactLog, objectType: string, fromMs: number, toMs: number, tracedVariants: number, part?: FoldPart, waits?: Float64Array): MapPart {
   const type = log.strings.find(objectType);
   const { relStart, relType, relOrdinal, time, activity } = log;
   // Activities renumbered densely: the interned strings hold attribute values too.
@@ -408,7 +430,7 @@ export function processMapPartOfLog(log: CompactLog, objectType: string, fromMs:
       activities.push(log.strings.values[a]!);
     }
   }
-  const builder = new DirectlyFollows(type < 0 ? 0 : log.countOfType(type), activities, part === undefined ? log.events : Math.ceil(log.events / part.count));
+  const builder = new DirectlyFollows(type < 0 ? 0 : log.countOfType(type), activities, mapStepsOf(log, part), waits);
   const index = part?.index ?? 0;
   const count = part?.count ?? 1;
   // Orders: an event's one order is kept beside it (`eventOrder`), so most events' relations are not read.
