@@ -6,8 +6,12 @@
  *    inventory batches, purchase orders), generated in memory into the log's columnar form. Timed:
  *    folding them into facts from empty and computing all 18 KPIs (the full recompute), and the
  *    order process map (directly-follows graph, waits, bottlenecks, variants), on two worker threads
- *    (fold.parallel.ts); then once on one thread, for comparison and to check the answers are the
- *    same. Generation is not timed, nor compiling and starting the workers (reported apart).
+ *    (fold.parallel.ts), six times (`--runs`); then once on one thread, for comparison and to check
+ *    the answers are the same. The first two recomputes fold into fresh memory (and the first runs
+ *    code not yet compiled); the later ones reuse the memory of the one before, as a running hub's
+ *    recomputes do. The figure held against the target is the median of those later ones; the first
+ *    is printed beside it. Generation is not timed, nor compiling and starting the workers (reported
+ *    apart).
  * 2. Incremental lag on SQLite: domain events appended to the outbox at a steady rate while the log
  *    catches up as its feed follower does; for each batch, the time from its commit to the log's cursor
  *    passing it (logged and folded into the KPI facts). Beside it, the log's catch-up throughput.
@@ -30,8 +34,11 @@ const arg = (name: string, fallback: number) => Number(process.argv.find((a) => 
 const EVENTS = arg('events', 10_000_000);
 const RATE = arg('rate', 2_000);
 const SECONDS = arg('seconds', 5);
-// Four runs: the first two fold into fresh memory, the later ones reuse what the run before gave back.
-const RUNS = arg('runs', 4);
+// Six runs: the first two fold into fresh memory (the first also compiles the code), the later ones
+// reuse what the run before gave back, as a running hub's recomputes do.
+const RUNS = arg('runs', 6);
+/** The runs that fold into fresh memory: the first (nothing to reuse) and the second (the first's facts are kept for the comparison). */
+const FRESH_RUNS = 2;
 
 type MapAnswer = ReturnType<typeof processMapOfLog>;
 
@@ -105,14 +112,20 @@ async function recomputeBench(): Promise<void> {
     }
   }
   await stopProcessWorkers();
-  const sorted = [...runs].sort((a, b) => a.total - b.total);
+  // The verdict is the median of the recomputes that reuse memory (a running hub's); the first of a
+  // process is shown apart. With too few runs for any to reuse memory, the median of all of them.
+  const steady = runs.length > FRESH_RUNS ? runs.slice(FRESH_RUNS) : runs;
+  const sorted = [...steady].sort((a, b) => a.total - b.total);
   const best = sorted[0]!;
-  const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
+  // Of an even count, the higher of the middle two.
+  const median = sorted[Math.floor(sorted.length / 2)]!;
+  const shown = (r: Run) => `${fmt(r.total)} at load ${r.load.toFixed(1)} with ${fmt((r.faults * 4096) / 1e6)} MB fresh`;
   console.log(
-    `recompute over ${fmt(log.events)} events on 2 worker threads: fold into facts ${fmt(best.fold)} ms, then the order process map and 18 KPIs ${fmt(best.rest)} ms = ${fmt(best.total)} ms wall ` +
-      `(${fmt(log.events / (best.total / 1000))} events/s), ${fmt(best.cpu)} ms CPU of all threads; min ${fmt(best.total)} / median ${fmt(median.total)} ms of ${RUNS} runs ` +
-      `(${runs.map((r) => `${fmt(r.total)} at load ${r.load.toFixed(1)} with ${fmt((r.faults * 4096) / 1e6)} MB fresh`).join(', ')})  target ≤ 2,000 ms [${best.total <= 2_000 ? 'meets' : 'MISSES'}]`,
+    `recompute over ${fmt(log.events)} events on 2 worker threads: median ${fmt(median.total)} ms wall (${fmt(log.events / (median.total / 1000))} events/s) of ${steady.length} recomputes reusing memory, ` +
+      `min ${fmt(best.total)} ms (fold into facts ${fmt(best.fold)} ms, then the order process map and 18 KPIs ${fmt(best.rest)} ms; ${fmt(best.cpu)} ms CPU of all threads)  ` +
+      `target ≤ 2,000 ms [${median.total <= 2_000 ? 'meets' : 'MISSES'}]`,
   );
+  console.log(`  every run: ${runs.map(shown).join(', ')}; the first ${Math.min(FRESH_RUNS, runs.length)} on fresh memory (the first of a process: ${fmt(runs[0]!.total)} ms)`);
   console.log(`  memory: ${fmt(best.faults)} minor page faults (${fmt((best.faults * 4096) / 1e6)} MB of fresh pages) per recompute; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 
   // The same recompute on this thread alone, for comparison and to check the answers are the same.

@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { CompactLog } from './compact-log.ts';
+import { loadFacts } from './facts.rules.ts';
 import { computeKpis, unsupportedDimension } from './kpi.rules.ts';
 import type { KpiDimension, KpiInterval, KpiName, KpiResult } from './process.types.ts';
 import { at, distributorScenario } from './process.test-log.ts';
@@ -190,4 +192,25 @@ test('an empty window gives null values and zero counts, not errors', () => {
     // An age is taken at the window's end: X3 is still open at 101h, 69h after it was raised.
     assert.deepEqual([r.value, r.count], [name === 'queue_aging' ? 69 : null, name === 'queue_aging' ? 1 : 0], name);
   }
+});
+
+test('large queries one after another each get their own percentiles, though they share the values memory', () => {
+  // 100,000 cycle times each: more than the smallest array kept for the next query, so the second
+  // and third queries fill the memory of the first; each must see only its own values.
+  const cycleTimes = (seed: number) => Array.from({ length: 100_000 }, (_, i) => ((i * 7_919 + seed) % 100_003) / 60);
+  const answer = (hours: number[]) => {
+    const facts = loadFacts(hours.map((h, i) => ({ type: 'order', id: `O${i}`, document: { firstAt: at(0), lastAt: at(0) + h * 3_600_000, receivedAt: at(0), shippedAt: at(0) + h * 3_600_000 } })));
+    const [r] = computeKpis({ facts, events: new CompactLog() }, { kpis: ['order_cycle_time'], fromMs: at(0), toMs: at(0) + 2_000 * 3_600_000 });
+    return [r!.count, r!.p50, r!.p90, r!.max];
+  };
+  // By nearest rank: the value at ceil(q · n) in sorted order.
+  const expected = (hours: number[]) => {
+    const sorted = [...hours].sort((a, b) => a - b);
+    return [sorted.length, sorted[Math.ceil(0.5 * sorted.length) - 1], sorted[Math.ceil(0.9 * sorted.length) - 1], sorted[sorted.length - 1]];
+  };
+  const first = cycleTimes(1);
+  const second = cycleTimes(50_000).map((h) => h / 2);
+  assert.deepEqual(answer(first), expected(first));
+  assert.deepEqual(answer(second), expected(second));
+  assert.deepEqual(answer(first), expected(first));
 });
