@@ -48,6 +48,10 @@ test('a shared log carries the columns to a worker view', () => {
   assert.deepEqual([...view.eventOrder.subarray(0, view.events)], [...log.eventOrder.subarray(0, log.events)]);
   assert.deepEqual([...view.objectOrder.subarray(0, view.objects)], [...log.objectOrder.subarray(0, log.objects)]);
   assert.equal(view.firstOrderOf(4), 0);
+  // The activities in the order they first occur, each once.
+  const activities = ['Order received', 'Exception raised', 'Exception closed', 'Shipments merged', 'Inventory synced', 'Shipment confirmed'];
+  assert.deepEqual(log.activities.map((a) => log.strings.values[a]), activities);
+  assert.deepEqual(view.activities.map((a) => view.strings.values[a]), activities);
 });
 
 test('the order map steps an event naming several orders once for each, as the map of any other type does', () => {

@@ -1,3 +1,5 @@
+import { column, grow } from './columns.ts';
+import { EventParts, type SharedEventParts } from './event-parts.ts';
 import { eventKinds, type EventKind, type LoggedEvent } from './process.types.ts';
 
 /**
@@ -39,27 +41,6 @@ export class Interner {
 }
 
 export const kindCode: Readonly<Record<EventKind, number>> = Object.fromEntries(eventKinds.map((k, i) => [k, i])) as Record<EventKind, number>;
-
-type Column = Float64Array | Int32Array | Uint8Array;
-type ColumnClass<T extends Column> = { new (n: number): T; new (buffer: ArrayBufferLike): T; BYTES_PER_ELEMENT: number };
-
-/**
- * Room for `needed` values, the values held copied. A column already in shared memory grows into
- * shared memory, so a log built shared stays shareable with worker threads without a copy.
- */
-function grow<T extends Column>(array: T, needed: number): T {
-  if (needed <= array.length) return array;
-  const length = Math.max(needed, array.length * 2, 16);
-  const Class = array.constructor as ColumnClass<T>;
-  const next = array.buffer instanceof SharedArrayBuffer ? new Class(new SharedArrayBuffer(length * Class.BYTES_PER_ELEMENT)) : new Class(length);
-  next.set(array);
-  return next;
-}
-
-/** An empty column, in shared memory or not. */
-function column<T extends Column>(Class: ColumnClass<T>, length: number, shared: boolean): T {
-  return shared ? new Class(new SharedArrayBuffer(length * Class.BYTES_PER_ELEMENT)) : new Class(length);
-}
 
 /** Times in attribute values are ISO strings on the wire and milliseconds in the columns. */
 export const isTimeAttribute = (name: string): boolean => name.endsWith('At');
@@ -130,6 +111,8 @@ export interface SharedLog {
   chgName: Int32Array;
   chgNumber: Float64Array;
   chgText: Int32Array;
+  parts: SharedEventParts;
+  activities: number[];
 }
 
 /**
@@ -192,6 +175,16 @@ export class CompactLog {
   /** An interned text value, or -1. */
   chgText: Int32Array;
 
+  /** A shared log's events by the part of a parallel recompute they go to (null when not shared). */
+  parts: EventParts | null;
+
+  /**
+   * The interned activities in the order they first occur, so that a process map numbers them
+   * without passing over every event (the interned strings hold attribute values too).
+   */
+  activities: number[] = [];
+  private activitySeen = new Uint8Array(64);
+
   /**
    * `shared`: keep the columns in `SharedArrayBuffer`s, for a log that worker threads will read (a
    * recompute of the whole log); small logs (a subscriber's batch) need not.
@@ -221,12 +214,15 @@ export class CompactLog {
     this.chgName = column(Int32Array, 16, shared);
     this.chgNumber = column(Float64Array, 16, shared);
     this.chgText = column(Int32Array, 16, shared);
+    this.parts = shared ? new EventParts() : null;
   }
 
   /** The log as worker threads receive it. Only a log built `shared` can be shared. */
   share(): SharedLog {
     if (!this.shared) throw new Error('invariant violated: only a log built shared can be shared');
     const { ids } = this;
+    // The last event's relations are complete once the log is shared.
+    this.parts!.index(this.events, this.eventOrder, this.kind, this.flags);
     return {
       strings: this.strings.values.slice(),
       idBytes: ids.bytes,
@@ -259,6 +255,8 @@ export class CompactLog {
       chgName: this.chgName,
       chgNumber: this.chgNumber,
       chgText: this.chgText,
+      parts: this.parts!.share(),
+      activities: this.activities.slice(),
     };
   }
 
@@ -296,6 +294,8 @@ export class CompactLog {
     log.chgName = state.chgName;
     log.chgNumber = state.chgNumber;
     log.chgText = state.chgText;
+    log.parts = new EventParts(state.parts);
+    log.activities = state.activities;
     return log;
   }
 
@@ -347,9 +347,16 @@ export class CompactLog {
       this.relStart = grow(this.relStart, n + 1);
       this.chgStart = grow(this.chgStart, n + 1);
     }
+    // The event before is complete: its order, and so its part, is known.
+    if (this.parts !== null) this.parts.index(e, this.eventOrder, this.kind, this.flags);
     this.seq[e] = seq;
     this.time[e] = timeMs;
     this.activity[e] = activityCode;
+    if (activityCode >= this.activitySeen.length) this.activitySeen = grow(this.activitySeen, activityCode + 1);
+    if (this.activitySeen[activityCode] === 0) {
+      this.activitySeen[activityCode] = 1;
+      this.activities.push(activityCode);
+    }
     this.kind[e] = kind;
     this.flags[e] = flags;
     this.source[e] = sourceCode;

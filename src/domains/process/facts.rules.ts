@@ -1,4 +1,5 @@
 import { CompactLog, Interner, kindCode } from './compact-log.ts';
+import { LOG_PARTS, PartCursor, partOfOrder } from './event-parts.ts';
 import { EVENT_MANUAL } from './process.types.ts';
 
 /**
@@ -486,19 +487,11 @@ const PC = columns.purchase_order;
 const XC = columns.exception;
 
 /**
- * A parallel fold splits the log by order: orders in blocks of 2^ORDER_BLOCK_BITS consecutive
- * ordinals, the blocks dealt to the parts in turn, and every event goes to the part of its order
- * (events naming no order: see `partOfEvent`). A block of order rows is then whole cache lines (64 rows of 144
- * bytes), so two threads rarely write one line, and an order's events, folded by one thread, keep
- * their sequence order. That is exact as long as no fact row is changed by two parts (an exception
+ * A part of a parallel fold: it folds the events of its orders (`ORDER_BLOCK_BITS`, event-parts.ts),
+ * in sequence order. That is exact as long as no fact row is changed by two parts (an exception
  * about orders of two parts, a line named by another order's event): each part marks the rows it
  * changed, and the caller folds the log again on one thread if two parts marked the same row.
  */
-export const ORDER_BLOCK_BITS = 6;
-
-/** The part an order (by its ordinal) belongs to. */
-export const partOfOrder = (ordinal: number, parts: number): number => (ordinal >>> ORDER_BLOCK_BITS) % parts;
-
 export interface FoldPart {
   index: number;
   count: number;
@@ -552,7 +545,7 @@ export function prepareTexts(log: CompactLog, store: FactStore): void {
 /**
  * Folds events `[from, to)` of the log into the facts, in order. Idempotence is the caller's: each
  * event must be folded once (the subscriber folds only events it newly logged). A store aligned with
- * a log folds only that log. With `part`, only the part's events (see `ORDER_BLOCK_BITS`), marking
+ * a log folds only that log. With `part`, only the part's events (see `FoldPart`), marking
  * the rows they change in each table's `marks`.
  */
 export function foldLog(log: CompactLog, store: FactStore, observer?: LineObserver, from = 0, to = log.events, part?: FoldPart): void {
@@ -711,14 +704,20 @@ export function foldLog(log: CompactLog, store: FactStore, observer?: LineObserv
   const parted = new Uint8Array(s.values.length);
   for (const type of partedTypes) parted[s.intern(type)] = 1;
 
-  for (let e = from; e < to; e++) {
+  // A part of a shared log reads its own events and the shared ones from the log's index
+  // (event-parts.ts), rather than passing over every event to find its own; without the index, it
+  // passes over them all and tests each.
+  const index = part !== undefined && log.parts !== null && part.count === LOG_PARTS && log.parts.indexed >= to ? log.parts : null;
+  const cursor = new PartCursor(index, part?.index ?? 0, from);
+  for (let e = cursor.next(); e < to; e = cursor.next()) {
     const t = time[e]!;
     const kind = kinds[e]!;
     // Most events (reservations, carrier scans, transfers) change no fact: skip them unless a person acted.
     if (kind === kNone && (flags[e]! & EVENT_MANUAL) === 0) continue;
     if (part !== undefined) {
       const order = eventOrder[e]!;
-      if ((order > 0 ? partOfOrder(order - 1, part.count) : partOfEvent(log, e, parted, part.count)) !== part.index) continue;
+      // An event of the part's own list is the part's; any other is tested.
+      if ((index === null || order <= 0) && (order > 0 ? partOfOrder(order - 1, part.count) : partOfEvent(log, e, parted, part.count)) !== part.index) continue;
     }
     // The event's order; the objects a kind changes are touched where it changes them.
     const o = touchOrder(e, t);

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { CompactLog } from './compact-log.ts';
+import { LOG_PARTS } from './event-parts.ts';
 import { FactStore, factTypes, foldLog, prepareTexts, recycleFactMemory, returnClearedMemory, takeUnclearedMemory, type FactType } from './facts.rules.ts';
 import type { WorkerReply, WorkerTask } from './fold.worker.ts';
 import { computeKpis, kpiByName, type KpiInput } from './kpi.rules.ts';
@@ -24,7 +25,7 @@ import type { KpiName, KpiQuery, KpiResult, ProcessMap } from './process.types.t
  * recomputes without holding it open. They run one script compiled with esbuild from fold.worker.ts
  * and its imports, and start without the TypeScript loader (tens of milliseconds, not a quarter second).
  */
-const PARTS = 2;
+const PARTS = LOG_PARTS;
 
 /**
  * Below this many events one thread folds the log: starting the workers (compiling their script

@@ -1,5 +1,6 @@
 import type { CompactLog } from './compact-log.ts';
-import { partOfOrder, type FoldPart } from './facts.rules.ts';
+import { LOG_PARTS, PartCursor, partOfOrder } from './event-parts.ts';
+import type { FoldPart } from './facts.rules.ts';
 import { selectMedianAndP90 } from './stats.rules.ts';
 import type { ProcessMap } from './process.types.ts';
 
@@ -420,30 +421,31 @@ export const mapStepsOf = (log: CompactLog, part?: FoldPart): number => (part ==
 export function processMapPartOfLog(log: CompactLog, objectType: string, fromMs: number, toMs: number, tracedVariants: number, part?: FoldPart, waits?: Float64Array): MapPart {
   const type = log.strings.find(objectType);
   const { relStart, relType, relOrdinal, time, activity } = log;
-  // Activities renumbered densely: the interned strings hold attribute values too.
+  // Activities renumbered densely, in the order they first occur.
   const denseActivity = new Int32Array(log.strings.values.length).fill(-1);
-  const activities: string[] = [];
-  for (let e = 0; e < log.events; e++) {
-    const a = activity[e]!;
-    if (denseActivity[a]! < 0) {
-      denseActivity[a] = activities.length;
-      activities.push(log.strings.values[a]!);
-    }
-  }
+  const activities = log.activities.map((a, dense) => {
+    denseActivity[a] = dense;
+    return log.strings.values[a]!;
+  });
   const builder = new DirectlyFollows(type < 0 ? 0 : log.countOfType(type), activities, mapStepsOf(log, part), waits);
   const index = part?.index ?? 0;
   const count = part?.count ?? 1;
   // Orders: an event's one order is kept beside it (`eventOrder`), so most events' relations are not read.
   const eventOrder = type === log.orderType ? log.eventOrder : null;
+  // A part of the order map of a shared log reads only its own events and the shared ones, from the
+  // log's index (event-parts.ts); any other map passes over every event.
+  const parts = eventOrder !== null && part !== undefined && log.parts !== null && count === LOG_PARTS && log.parts.indexed >= log.events ? log.parts : null;
+  const cursor = new PartCursor(parts, index, 0);
   let events = 0;
-  for (let e = 0; e < log.events; e++) {
+  for (let e = cursor.next(); e < log.events; e = cursor.next()) {
     const t = time[e]!;
     if (t < fromMs || t >= toMs) continue;
     if (eventOrder !== null) {
       const order = eventOrder[e]!;
       if (order === 0) continue;
       if (order > 0) {
-        if (count === 1 || partOfOrder(order - 1, count) === index) {
+        // An event of the part's own list is the part's.
+        if (parts !== null || count === 1 || partOfOrder(order - 1, count) === index) {
           events++;
           builder.step(order - 1, denseActivity[activity[e]!]!, t, e);
         }

@@ -1,0 +1,24 @@
+/**
+ * Typed-array columns that grow, in shared memory or not: the process log's (compact-log.ts) and
+ * its index of events by part (event-parts.ts).
+ */
+export type Column = Float64Array | Int32Array | Uint8Array;
+type ColumnClass<T extends Column> = { new (n: number): T; new (buffer: ArrayBufferLike): T; BYTES_PER_ELEMENT: number };
+
+/**
+ * Room for `needed` values, the values held copied. A column already in shared memory grows into
+ * shared memory, so a log built shared stays shareable with worker threads without a copy.
+ */
+export function grow<T extends Column>(array: T, needed: number): T {
+  if (needed <= array.length) return array;
+  const length = Math.max(needed, array.length * 2, 16);
+  const Class = array.constructor as ColumnClass<T>;
+  const next = array.buffer instanceof SharedArrayBuffer ? new Class(new SharedArrayBuffer(length * Class.BYTES_PER_ELEMENT)) : new Class(length);
+  next.set(array);
+  return next;
+}
+
+/** An empty column, in shared memory or not. */
+export function column<T extends Column>(Class: ColumnClass<T>, length: number, shared: boolean): T {
+  return shared ? new Class(new SharedArrayBuffer(length * Class.BYTES_PER_ELEMENT)) : new Class(length);
+}
