@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFileConnector, type FileConnector, type FileReport } from '../../src/connectors/files/index.ts';
 import { parseConfig } from '../../src/config.ts';
-import { AppError } from '../../src/platform/errors.ts';
+import { AppError, ExternalError } from '../../src/platform/errors.ts';
 import { uuidV7Generator } from '../../src/platform/ids.ts';
 import { seededRandom } from '../../src/platform/random.ts';
 import { seedSampleCatalog } from '../fixtures/catalog.ts';
@@ -279,6 +279,27 @@ test('an outbound file is written whole into out/ and never replaces another', a
     await assert.rejects(files().writeOutbound('acme-orders', name, 'x'), (e: unknown) => e instanceof AppError && e.code === 'validation_failed');
   }
   await assert.rejects(files().writeOutbound('nope', 'a.x12', 'x'), (e: unknown) => e instanceof AppError && e.code === 'not_found');
+});
+
+test('an out folder that is not a folder is a retryable fault naming the path, not a file already there', async () => {
+  // A share not mounted: a plain file stands where the out folder should be.
+  const out = dir('acme-orders', 'out');
+  rmSync(out, { recursive: true, force: true });
+  writeFileSync(out, 'not mounted');
+  try {
+    await assert.rejects(files().writeOutbound('acme-orders', '855-0002.x12', 'ISA*00*~'), (e: unknown) => {
+      assert.ok(e instanceof ExternalError, `an external fault, not ${String(e)}`);
+      assert.equal(e.retryable, true);
+      assert.match(e.message, /out is not a folder/);
+      return true;
+    });
+  } finally {
+    rmSync(out, { force: true });
+    mkdirSync(out, { recursive: true });
+  }
+  // Put right, the same file is written.
+  const { path } = await files().writeOutbound('acme-orders', '855-0002.x12', 'ISA*00*~');
+  assert.equal(readFileSync(path, 'utf8'), 'ISA*00*~');
 });
 
 test('a kind without a parser sends its files to error/; a registered parser hands its messages to the inbox', async () => {

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { link, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ExternalError } from '../../platform/errors.ts';
 import { candidateName } from './files.rules.ts';
 
 /**
@@ -110,7 +111,7 @@ async function exists(path: string): Promise<boolean> {
  * is never replaced; EEXIST then). The directory is flushed too, so the new name survives a crash.
  */
 export async function writeFileAtomic(dir: string, name: string, content: string | Uint8Array, options: { overwrite: boolean }): Promise<string> {
-  await mkdir(dir, { recursive: true });
+  await folderAt(dir);
   const target = join(dir, name);
   const temporary = join(dir, `.${name}.${randomUUID()}.tmp`);
   const handle = await open(temporary, 'wx');
@@ -132,6 +133,21 @@ export async function writeFileAtomic(dir: string, name: string, content: string
   }
   await syncDir(dir);
   return target;
+}
+
+/**
+ * Makes sure `dir` is a folder, creating it if need be. `mkdir -p` fails with EEXIST only when
+ * something that is not a folder stands at the path (a share not mounted, a stray file). That is a
+ * fault of the machine, which someone can put right, so it is thrown as a retryable external error
+ * naming the path, rather than as EEXIST, which a writer would take for the file being there already.
+ */
+async function folderAt(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    if (errorCode(error) !== 'EEXIST') throw error;
+    throw new ExternalError(`${dir} is not a folder: something else stands at that path`, { retryable: true, cause: error });
+  }
 }
 
 async function syncDir(dir: string): Promise<void> {
