@@ -18,6 +18,8 @@ export interface Hub {
   /** Calls the API as admin (or with the key given), for set-up and for checking what the UI did. */
   api<T = unknown>(method: string, path: string, body?: unknown, key?: string): Promise<{ status: number; body: T }>;
   output(): string;
+  /** The demo's own directory: its database and the partners' folders (`<dataDir>/partners`). */
+  dataDir: string;
   stop(): Promise<void>;
 }
 
@@ -83,6 +85,7 @@ export async function startHub(
       return res.body.secret;
     },
     output: () => out,
+    dataDir: join(dir, 'demo'),
     async stop() {
       child.kill('SIGTERM');
       const code = await Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 20_000))]);
@@ -139,6 +142,14 @@ export async function signIn(page: Page, base: string, credential: string): Prom
   await page.getByTestId('credential').fill(credential);
   await page.getByTestId('sign-in-submit').click();
   await page.getByTestId('who').waitFor();
+}
+
+/** Opens a tab of the integration console from the navigation, as a signed-in person would, and waits for its section. */
+export async function openIntegrationsTab(page: Page, tab: string, section: string): Promise<void> {
+  await page.getByTestId('nav-integrations').click();
+  await page.getByTestId('page-integrations').waitFor();
+  await page.getByTestId(`tab-${tab}`).click();
+  await page.getByTestId(section).waitFor();
 }
 
 /** Polls until `until` holds, failing with `what` after `ms`. */

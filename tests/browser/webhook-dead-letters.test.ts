@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { eventually, openBrowser, signIn, startHub, type Browsing, type Hub } from './harness.ts';
+import { eventually, openBrowser, openIntegrationsTab, signIn, startHub, type Browsing, type Hub } from './harness.ts';
 
 /**
  * Outbound webhook dead letters in the integration console, against the demo hub. A local receiver
@@ -124,10 +124,7 @@ test('replay a webhook dead letter: find it, read its error and body, bring the 
 
   const { page } = browsing;
   await signIn(page, hub.base, operatorKey);
-  await page.getByTestId('nav-integrations').click();
-  await page.getByTestId('page-integrations').waitFor();
-  await page.getByTestId('tab-webhooks').click();
-  await page.getByTestId('webhook-deliveries').waitFor();
+  await openIntegrationsTab(page, 'webhooks', 'webhook-deliveries');
 
   // The tab opens on the dead letters; any status and back to dead goes through the filter.
   const filter = page.getByTestId('webhook-status');
