@@ -137,7 +137,7 @@ export async function foldLogParallel(log: CompactLog, options: { minEvents?: nu
   for (const type of factTypes) store.tables[type].clean = false;
   // A byte per row and part, rounded up to whole 32-bit words for the overlap test; each part clears
   // its own before it folds, so memory of an earlier fold serves (see `spareMarks`).
-  const marks = Array.from({ length: PARTS }, () => Object.fromEntries(factTypes.map((t) => [t, takeSpareMarks(Math.ceil(store.tables[t].rows / 4) * 4)])) as Record<FactType, SharedArrayBuffer>);
+  const marks = Array.from({ length: PARTS }, () => Object.fromEntries(factTypes.map((t) => [t, spareMarks.take(Math.ceil(store.tables[t].rows / 4) * 4)])) as Record<FactType, SharedArrayBuffer>);
   const barrier = new SharedArrayBuffer(4);
   try {
     await Promise.all(marks.map((m, index) => send(index, { kind: 'fold', log: sharedLog, facts: sharedFacts, marks: m, part: { index, count: PARTS }, barrier })));
@@ -147,8 +147,7 @@ export async function foldLogParallel(log: CompactLog, options: { minEvents?: nu
     return foldOnOneThread(log);
   }
   const overlapped = factTypes.some((type) => overlaps(marks[0]![type], marks[1]![type]));
-  for (const part of marks) for (const type of factTypes) spareMarks.push(part[type]);
-  spareMarks.splice(0, Math.max(0, spareMarks.length - PARTS * factTypes.length));
+  spareMarks.keep(marks.flatMap((part) => factTypes.map((type) => part[type])));
   if (overlapped) {
     recycleFactMemory(store);
     return foldOnOneThread(log);
@@ -157,15 +156,29 @@ export async function foldLogParallel(log: CompactLog, options: { minEvents?: nu
 }
 
 /**
- * The marks of the folds before, for the next: about 13 MB at ten million events, which as fresh
- * memory would cost a page fault per 4 KB.
+ * Shared buffers a recompute is done with, kept for the next: fresh memory costs a page fault per
+ * 4 KB, where memory written before costs nothing to write again. A buffer is taken whole by one
+ * caller and kept again once that caller is done with it; at most `max` are kept, the latest.
  */
-const spareMarks: SharedArrayBuffer[] = [];
+class SpareBuffers {
+  private readonly buffers: SharedArrayBuffer[] = [];
 
-function takeSpareMarks(bytes: number): SharedArrayBuffer {
-  const i = spareMarks.findIndex((b) => b.byteLength >= bytes && b.byteLength <= bytes * 1.25);
-  return i >= 0 ? spareMarks.splice(i, 1)[0]! : new SharedArrayBuffer(bytes);
+  constructor(private readonly max: number) {}
+
+  /** A kept buffer of at least `bytes` and at most a quarter more, else a new one. */
+  take(bytes: number): SharedArrayBuffer {
+    const i = this.buffers.findIndex((b) => b.byteLength >= bytes && b.byteLength <= bytes * 1.25);
+    return i >= 0 ? this.buffers.splice(i, 1)[0]! : new SharedArrayBuffer(bytes);
+  }
+
+  keep(buffers: readonly SharedArrayBuffer[]): void {
+    this.buffers.push(...buffers);
+    this.buffers.splice(0, Math.max(0, this.buffers.length - this.max));
+  }
 }
+
+/** The fold's marks: about 13 MB at ten million events. */
+const spareMarks = new SpareBuffers(PARTS * factTypes.length);
 
 /**
  * Clears the fact memory recomputes gave back (`recycleFactMemory`) on the worker threads, each its
@@ -196,7 +209,7 @@ export async function processMapOfLogParallel(log: CompactLog, objectType: strin
   if (!log.shared) return processMapOfLog(log, objectType, fromMs, toMs, options);
   const sharedLog = log.share();
   // Each part writes its waits into shared memory this thread hands it and takes back afterwards.
-  const waits = Array.from({ length: PARTS }, (_, index) => takeSpareWaits(mapStepsOf(log, { index, count: PARTS }) * 8));
+  const waits = Array.from({ length: PARTS }, (_, index) => spareWaits.take(mapStepsOf(log, { index, count: PARTS }) * 8));
   let parts: MapPart[];
   try {
     parts = (await Promise.all(waits.map((memory, index) => send(index, { kind: 'map', log: sharedLog, objectType, fromMs, toMs, part: { index, count: PARTS }, waits: memory })))) as MapPart[];
@@ -206,22 +219,12 @@ export async function processMapOfLogParallel(log: CompactLog, objectType: strin
   }
   const map = assembleMap(parts, options);
   // The map holds none of the waits; a part that outgrew its memory wrote them into its own.
-  for (const memory of waits) spareWaits.push(memory);
-  spareWaits.splice(0, Math.max(0, spareWaits.length - PARTS));
+  spareWaits.keep(waits);
   return map;
 }
 
-/**
- * Shared memory for the parts' waits, given back by the maps before: a map of ten million events
- * writes about 50 MB of waits, and fresh memory costs a page fault per 4 KB (about 80 ms of the
- * recompute's CPU, measured), where memory written before costs nothing to write again.
- */
-const spareWaits: SharedArrayBuffer[] = [];
-
-function takeSpareWaits(bytes: number): SharedArrayBuffer {
-  const i = spareWaits.findIndex((b) => b.byteLength >= bytes && b.byteLength <= bytes * 1.25);
-  return i >= 0 ? spareWaits.splice(i, 1)[0]! : new SharedArrayBuffer(bytes);
-}
+/** The map parts' waits: about 50 MB at ten million events. */
+const spareWaits = new SpareBuffers(PARTS);
 
 /**
  * Roughly how long each KPI takes at ten million events, in milliseconds of one thread (most scan
