@@ -1,12 +1,14 @@
-import { chunks } from '../../platform/db/chunks.ts';
+import { insertRows, insertShape } from '../../platform/db/insert-rows.ts';
 import type { Executor, Tx } from '../../platform/db/store.ts';
 import type { DecisionRow } from './decisions.tables.ts';
 
 /** SQL only: recorded decisions. */
 
 export async function insertDecisions(tx: Tx, rows: readonly DecisionRow[]): Promise<void> {
-  for (const chunk of chunks(rows)) await tx.insertInto('decisions').values(chunk).execute();
+  await insertRows(tx, DECISIONS, rows);
 }
+
+const DECISIONS = insertShape('decisions', ['id', 'kind', 'subject_type', 'subject_id', 'outcome', 'policy_id', 'policy_version', 'made_by', 'applied_automatically', 'made_at', 'document', 'order_id']);
 
 export const findDecision = (db: Executor, id: string): Promise<DecisionRow | undefined> =>
   db.selectFrom('decisions').selectAll().where('id', '=', id).executeTakeFirst();

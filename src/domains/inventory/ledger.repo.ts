@@ -1,4 +1,5 @@
 import { chunks } from '../../platform/db/chunks.ts';
+import { insertRows, insertShape } from '../../platform/db/insert-rows.ts';
 import { sql } from 'kysely';
 import type { StoreKind, Tx, Executor } from '../../platform/db/store.ts';
 import type { InventoryMovementRow, InventoryPositionRow } from './inventory.tables.ts';
@@ -63,12 +64,15 @@ async function selectPositions(tx: Tx, kind: StoreKind, keys: readonly PositionK
 /** Appends movements; returns the highest sequence given, the watermark for change readers. */
 export async function insertMovements(tx: Tx, rows: readonly Insertable<InventoryMovementRow>[]): Promise<number> {
   let maxSeq = 0;
-  for (const chunk of chunks(rows)) {
-    const inserted = await tx.insertInto('inventory_movements').values(chunk).returning('seq').execute();
-    for (const r of inserted) maxSeq = Math.max(maxSeq, Number(r.seq));
-  }
+  for (const r of await insertRows<'inventory_movements', { seq: number }>(tx, MOVEMENTS, rows)) maxSeq = Math.max(maxSeq, Number(r.seq));
   return maxSeq;
 }
+
+const MOVEMENTS = insertShape(
+  'inventory_movements',
+  ['id', 'sku', 'location_code', 'type', 'd_on_hand', 'd_reserved', 'd_quarantined', 'd_damaged', 'd_in_transit', 'reason_code', 'source', 'source_sequence', 'occurred_at', 'received_at', 'reservation_id', 'reference'],
+  'returning "seq"',
+);
 
 export async function writePositions(
   tx: Tx,
@@ -76,36 +80,29 @@ export async function writePositions(
   lastMovementSeq: number,
   now: number,
 ): Promise<void> {
-  for (const chunk of chunks(positions)) {
-    await tx
-      .insertInto('inventory_positions')
-      .values(
-        chunk.map((p) => ({
-          sku: p.sku,
-          location_code: p.locationCode,
-          on_hand: p.buckets.onHand,
-          reserved: p.buckets.reserved,
-          quarantined: p.buckets.quarantined,
-          damaged: p.buckets.damaged,
-          in_transit: p.buckets.inTransit,
-          last_movement_seq: lastMovementSeq,
-          updated_at: now,
-        })),
-      )
-      .onConflict((oc) =>
-        oc.columns(['sku', 'location_code']).doUpdateSet((eb) => ({
-          on_hand: eb.ref('excluded.on_hand'),
-          reserved: eb.ref('excluded.reserved'),
-          quarantined: eb.ref('excluded.quarantined'),
-          damaged: eb.ref('excluded.damaged'),
-          in_transit: eb.ref('excluded.in_transit'),
-          last_movement_seq: eb.ref('excluded.last_movement_seq'),
-          updated_at: eb.ref('excluded.updated_at'),
-        })),
-      )
-      .execute();
-  }
+  await insertRows(
+    tx,
+    POSITIONS,
+    positions.map((p) => ({
+      sku: p.sku,
+      location_code: p.locationCode,
+      on_hand: p.buckets.onHand,
+      reserved: p.buckets.reserved,
+      quarantined: p.buckets.quarantined,
+      damaged: p.buckets.damaged,
+      in_transit: p.buckets.inTransit,
+      last_movement_seq: lastMovementSeq,
+      updated_at: now,
+    })),
+  );
 }
+
+const POSITIONS = insertShape(
+  'inventory_positions',
+  ['sku', 'location_code', 'on_hand', 'reserved', 'quarantined', 'damaged', 'in_transit', 'last_movement_seq', 'updated_at'],
+  'on conflict ("sku", "location_code") do update set "on_hand" = "excluded"."on_hand", "reserved" = "excluded"."reserved", "quarantined" = "excluded"."quarantined", ' +
+    '"damaged" = "excluded"."damaged", "in_transit" = "excluded"."in_transit", "last_movement_seq" = "excluded"."last_movement_seq", "updated_at" = "excluded"."updated_at"',
+);
 
 export const readAllPositions = (db: Executor) => db.selectFrom('inventory_positions').selectAll().execute();
 

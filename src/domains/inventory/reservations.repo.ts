@@ -1,4 +1,4 @@
-import { chunks } from '../../platform/db/chunks.ts';
+import { insertRows, insertShape } from '../../platform/db/insert-rows.ts';
 import type { Selectable } from 'kysely';
 import type { Executor, Tx } from '../../platform/db/store.ts';
 import type { ReservationRow } from './inventory.tables.ts';
@@ -16,8 +16,10 @@ export type ResolvedState = 'committed' | 'released' | 'expired';
  */
 /** Inserts fresh reservations, many rows per statement (their ids are new, so none can exist). */
 export async function insertReservations(tx: Tx, rows: readonly ReservationRecord[]): Promise<void> {
-  for (const chunk of chunks(rows)) await tx.insertInto('reservations').values(chunk).execute();
+  await insertRows(tx, RESERVATIONS, rows);
 }
+
+const RESERVATIONS = insertShape('reservations', ['id', 'order_id', 'line_number', 'sku', 'location_code', 'quantity', 'state', 'created_at', 'expires_at', 'resolved_at']);
 
 export const insertReservationIfNew = async (tx: Tx, row: ReservationRecord): Promise<boolean> => {
   const inserted = await tx

@@ -1,4 +1,5 @@
 import { chunks } from '../../platform/db/chunks.ts';
+import { insertRows, insertShape } from '../../platform/db/insert-rows.ts';
 import { PostgresAdapter, sql, type RawBuilder } from 'kysely';
 import type { Executor, StoreKind, Tx } from '../../platform/db/store.ts';
 import { creditOpenValueMinor } from './line.rules.ts';
@@ -15,10 +16,12 @@ export async function insertOrderIfNew(tx: Tx, row: OrderRow, lines: readonly Or
     .returning('id')
     .executeTakeFirst();
   if (!inserted) return false;
-  for (const chunk of chunks(lines)) await tx.insertInto('order_lines').values(chunk).execute();
+  await insertRows(tx, LINES, lines);
   await addOpenOrdersValue(tx, row.customer_code, creditOpenValueMinor(row.state, row.value_minor));
   return true;
 }
+
+const LINES = insertShape('order_lines', ['order_id', 'line_number', 'sku', 'state', 'ordered_quantity', 'allocated_quantity', 'shipped_quantity', 'invoiced_quantity', 'cancelled_quantity']);
 
 export const findOrder = (db: Executor, id: string) => db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();
 

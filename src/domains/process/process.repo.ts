@@ -1,5 +1,6 @@
 import { sql, type Insertable } from 'kysely';
 import { chunks } from '../../platform/db/chunks.ts';
+import { insertRows, insertShape } from '../../platform/db/insert-rows.ts';
 import type { Executor, StoreKind, Tx } from '../../platform/db/store.ts';
 import type { ProcessEventObjectRow, ProcessEventRow, ProcessFactRow, ProcessObjectChangeRow, ProcessObjectLinkRow, ProcessObjectRow } from './process.tables.ts';
 
@@ -26,28 +27,35 @@ export const setCursor = (tx: Tx, lastSeq: number, now: number) => tx.updateTabl
 
 /** Inserts events not logged yet; answers the sequences actually inserted (a duplicate is skipped). */
 export async function insertEvents(tx: Tx, rows: ReadonlyArray<Insertable<ProcessEventRow>>): Promise<Set<number>> {
-  const inserted = new Set<number>();
-  for (const chunk of chunks(rows, 200)) {
-    const result = await tx.insertInto('process_events').values(chunk).onConflict((oc) => oc.column('seq').doNothing()).returning('seq').execute();
-    for (const r of result) inserted.add(Number(r.seq));
-  }
-  return inserted;
+  const inserted = await insertRows<'process_events', { seq: number }>(tx, EVENTS, rows, 200);
+  return new Set(inserted.map((r) => Number(r.seq)));
 }
 
+const EVENTS = insertShape('process_events', ['seq', 'id', 'type', 'activity', 'kind', 'time', 'flags', 'integration_source', 'attributes'], 'on conflict ("seq") do nothing returning "seq"');
+const EVENT_OBJECTS = insertShape('process_event_objects', ['event_seq', 'object_id', 'object_type', 'qualifier', 'quantity'], 'on conflict do nothing');
+const OBJECTS = insertShape('process_objects', ['id', 'type', 'first_seq'], 'on conflict ("id") do nothing');
+const CHANGES = insertShape('process_object_changes', ['object_id', 'event_seq', 'name', 'value', 'time'], 'on conflict do nothing');
+const LINKS = insertShape('process_object_links', ['object_id', 'target_id', 'qualifier'], 'on conflict do nothing');
+const FACTS = insertShape(
+  'process_facts',
+  ['object_type', 'object_id', 'active_from', 'active_to', 'open', 'document'],
+  'on conflict ("object_type", "object_id") do update set "active_from" = "excluded"."active_from", "active_to" = "excluded"."active_to", "open" = "excluded"."open", "document" = "excluded"."document"',
+);
+
 export async function insertEventObjects(tx: Tx, rows: ReadonlyArray<ProcessEventObjectRow>): Promise<void> {
-  for (const chunk of chunks(rows, 400)) await tx.insertInto('process_event_objects').values(chunk).onConflict((oc) => oc.doNothing()).execute();
+  await insertRows(tx, EVENT_OBJECTS, rows, 400);
 }
 
 export async function insertObjects(tx: Tx, rows: ReadonlyArray<ProcessObjectRow>): Promise<void> {
-  for (const chunk of chunks(rows, 400)) await tx.insertInto('process_objects').values(chunk).onConflict((oc) => oc.column('id').doNothing()).execute();
+  await insertRows(tx, OBJECTS, rows, 400);
 }
 
 export async function insertChanges(tx: Tx, rows: ReadonlyArray<ProcessObjectChangeRow>): Promise<void> {
-  for (const chunk of chunks(rows, 400)) await tx.insertInto('process_object_changes').values(chunk).onConflict((oc) => oc.doNothing()).execute();
+  await insertRows(tx, CHANGES, rows, 400);
 }
 
 export async function insertLinks(tx: Tx, rows: ReadonlyArray<ProcessObjectLinkRow>): Promise<void> {
-  for (const chunk of chunks(rows, 400)) await tx.insertInto('process_object_links').values(chunk).onConflict((oc) => oc.doNothing()).execute();
+  await insertRows(tx, LINKS, rows, 400);
 }
 
 /** The stored facts of the given objects, by type. */
@@ -62,20 +70,7 @@ export async function findFacts(db: Executor, keys: ReadonlyMap<string, readonly
 }
 
 export async function upsertFacts(tx: Tx, rows: ReadonlyArray<ProcessFactRow>): Promise<void> {
-  for (const chunk of chunks(rows, 300)) {
-    await tx
-      .insertInto('process_facts')
-      .values(chunk)
-      .onConflict((oc) =>
-        oc.columns(['object_type', 'object_id']).doUpdateSet((eb) => ({
-          active_from: eb.ref('excluded.active_from'),
-          active_to: eb.ref('excluded.active_to'),
-          open: eb.ref('excluded.open'),
-          document: eb.ref('excluded.document'),
-        })),
-      )
-      .execute();
-  }
+  await insertRows(tx, FACTS, rows, 300);
 }
 
 export async function replaceFacts(tx: Tx, rows: ReadonlyArray<ProcessFactRow>): Promise<void> {

@@ -1,4 +1,4 @@
-import { chunks } from '../db/chunks.ts';
+import { insertRows, insertShape } from '../db/insert-rows.ts';
 import { sql, type Insertable, type SqlBool } from 'kysely';
 import type { Executor, Tx } from '../db/store.ts';
 import type { OutboxDeliveryRow, OutboxEventRow } from '../db/platform.tables.ts';
@@ -36,15 +36,16 @@ export const unlockDispatcher = async (conn: Executor, key: number): Promise<voi
 /** Inserts events in list order; returns each event's sequence by its id. */
 export const insertEvents = async (tx: Tx, rows: ReadonlyArray<Insertable<OutboxEventRow>>): Promise<Map<string, number>> => {
   const seqById = new Map<string, number>();
-  for (const chunk of chunks(rows)) {
-    const inserted = await tx.insertInto('outbox_events').values(chunk).returning(['seq', 'id']).execute();
-    for (const r of inserted) seqById.set(r.id, Number(r.seq));
-  }
+  const inserted = await insertRows<'outbox_events', { seq: number; id: string }>(tx, EVENTS, rows);
+  for (const r of inserted) seqById.set(r.id, Number(r.seq));
   return seqById;
 };
 
+const EVENTS = insertShape('outbox_events', ['id', 'source', 'type', 'subject', 'time', 'correlation_id', 'causation_id', 'schema_version', 'data'], 'returning "seq", "id"');
+const DELIVERIES = insertShape('outbox_deliveries', ['event_seq', 'subscriber', 'subject', 'status', 'attempts', 'next_attempt_at']);
+
 export const insertDeliveries = async (tx: Tx, rows: Array<Insertable<OutboxDeliveryRow>>): Promise<void> => {
-  for (const chunk of chunks(rows)) await tx.insertInto('outbox_deliveries').values(chunk).execute();
+  await insertRows(tx, DELIVERIES, rows);
 };
 
 const deliveryColumns = [
