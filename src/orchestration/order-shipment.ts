@@ -3,7 +3,7 @@ import type { CommitHooks } from '../platform/db/after-commit.ts';
 import type { Executor, Tx } from '../platform/db/store.ts';
 import { AppError, invariant, type ErrorDetail } from '../platform/errors.ts';
 import type { NewEvent, OutboxService } from '../platform/outbox/index.ts';
-import { shipmentConfirmationSchema, shipmentSchema, type FulfillmentService, type Shipment, type ShipmentConfirmation, type StoredFulfillmentRequest } from '../domains/fulfillment/index.ts';
+import { reportedTimeProblem, shipmentConfirmationSchema, shipmentSchema, type FulfillmentService, type Shipment, type ShipmentConfirmation, type StoredFulfillmentRequest } from '../domains/fulfillment/index.ts';
 import { AVAILABILITY_CHANGED, type CrossdockMovement, type InventoryModule, type PositionChange } from '../domains/inventory/index.ts';
 import { applyShipment, shipmentEventType, type Order, type OrdersModule, type ShippedLine } from '../domains/orders/index.ts';
 import { shortShipPolicy, type PolicyService } from '../domains/policies/index.ts';
@@ -176,8 +176,16 @@ export function createOrderShipment(deps: OrderShipmentDeps) {
     return { outcome: { result: 'created', shipment, order: applied.order }, changes: stock.changes };
   }
 
-  async function confirm(raw: unknown, scope: Scope = unscoped): Promise<ShipmentConfirmResult> {
+  /** The confirmation as its schema and the hub's clock accept it: it cannot ship in the future. */
+  function confirmationOf(raw: unknown): ShipmentConfirmation {
     const input = shipmentConfirmationSchema.parse(raw);
+    const problem = reportedTimeProblem('shippedAt', input.shippedAt, deps.clock.now());
+    if (problem) throw new AppError('time_ahead_of_clock', `the shipment cannot be confirmed: ${problem}`, [{ path: 'shippedAt', message: problem }]);
+    return input;
+  }
+
+  async function confirm(raw: unknown, scope: Scope = unscoped): Promise<ShipmentConfirmResult> {
+    const input = confirmationOf(raw);
     const request = await deps.fulfillment.getRequest(input.fulfillmentRequestId);
     if (!request) throw requestNotFound(input.fulfillmentRequestId);
     const order = await deps.orders.store.get(request.orderId);
@@ -212,7 +220,7 @@ export function createOrderShipment(deps: OrderShipmentDeps) {
     raw: unknown,
     options: { hooks: CommitHooks; scope?: Scope; acceptsLocation?: (locationCode: string) => Promise<boolean> },
   ): Promise<ShipmentConfirmResult> {
-    const input = shipmentConfirmationSchema.parse(raw);
+    const input = confirmationOf(raw);
     const request = await deps.fulfillment.getRequest(input.fulfillmentRequestId, tx);
     if (!request || (options.acceptsLocation && !(await options.acceptsLocation(request.locationCode)))) throw requestNotFound(input.fulfillmentRequestId);
     const order = await deps.orders.store.get(request.orderId, tx);

@@ -1,7 +1,8 @@
+import type { Clock } from '../platform/clock.ts';
 import type { Executor } from '../platform/db/store.ts';
 import { AppError, invariant } from '../platform/errors.ts';
 import type { NewEvent, OutboxService } from '../platform/outbox/index.ts';
-import { carrierMilestoneSchema, isDelivered, type FulfillmentService, type Shipment } from '../domains/fulfillment/index.ts';
+import { carrierMilestoneSchema, isDelivered, reportedTimeProblem, type FulfillmentService, type Shipment } from '../domains/fulfillment/index.ts';
 import { openQuantity, type Order, type OrdersModule } from '../domains/orders/index.ts';
 import { promiseDateOf, promiseDueAtMs, type PromiseDates } from './promise-date.ts';
 import { unscoped, type Scope } from './order-shipment.ts';
@@ -10,6 +11,7 @@ export type MilestoneResult = { result: 'added' | 'exists'; shipment: Shipment }
 
 export interface ShipmentMilestonesDeps {
   db: Executor;
+  clock: Clock;
   orders: OrdersModule;
   fulfillment: FulfillmentService;
   outbox: OutboxService;
@@ -31,6 +33,9 @@ export function createShipmentMilestones(deps: ShipmentMilestonesDeps) {
 
   async function addMilestone(shipmentId: string, raw: unknown, scope: Scope = unscoped): Promise<MilestoneResult> {
     const milestone = carrierMilestoneSchema.parse(raw);
+    // When it happened, not the delivery estimate, which is ahead by nature.
+    const problem = reportedTimeProblem('occurredAt', milestone.occurredAt, deps.clock.now());
+    if (problem) throw new AppError('time_ahead_of_clock', `the milestone cannot be added: ${problem}`, [{ path: 'occurredAt', message: problem }]);
     const shipment = await deps.fulfillment.shipments.get(shipmentId);
     if (!shipment) throw notFound(shipmentId);
     const order = await deps.orders.store.get(shipment.orderId);

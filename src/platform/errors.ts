@@ -32,6 +32,8 @@ export const errorStatusByCode = {
   unknown_reference: 422,
   /** A shipment confirmation ships more of a line than its fulfillment request released, or a line it did not release. */
   over_shipment: 422,
+  /** A shipment or carrier milestone dated further ahead of the hub's clock than clocks can disagree (REPORTED_TIME_SKEW_MS). */
+  time_ahead_of_clock: 422,
   /** A return asked for after the returns policy's window (counted from delivery, else shipment) closed. */
   outside_return_window: 422,
   /** A return asks for more of a line than shipped less what other RMAs hold, or for a line that never shipped. */

@@ -18,7 +18,7 @@ before(async () => {
   await seedSampleCatalog(catalog);
   await catalog.locations.create(sampleWestLocation);
   // Items of their own class, so that no channel protection (the sample EDI channel protects PPE) hides stock.
-  for (const sku of ['TOOL-A', 'TOOL-B', 'TOOL-C', 'TOOL-D', 'TOOL-E', 'TOOL-F', 'TOOL-G', 'TOOL-H', 'TOOL-I']) {
+  for (const sku of ['TOOL-A', 'TOOL-B', 'TOOL-C', 'TOOL-D', 'TOOL-E', 'TOOL-F', 'TOOL-G', 'TOOL-H', 'TOOL-I', 'TOOL-J']) {
     await catalog.items.create({ sku, description: `Tool ${sku}`, itemClass: 'TOOLS', unitCostMinor: 50, listPriceMinor: 100 });
   }
   await stock([
@@ -306,6 +306,7 @@ test('the promise-date timer raises the breach when the date is over and goods a
 
   await confirm({ fulfillmentRequestId: late.requests[0]!.id, shipmentNumber: 'PRM-1', shippedAt: shippedAt(), lines: [{ lineNumber: 1, quantity: 3 }] });
   const keptShipment = (await confirm({ fulfillmentRequestId: kept.requests[0]!.id, shipmentNumber: 'PRM-2', shippedAt: shippedAt(), lines: [{ lineNumber: 1, quantity: 1 }] })).json().shipment;
+  t.clock.set(Date.parse('2026-01-02T10:00:00Z'));
   assert.equal((await milestone(keptShipment.id, { type: 'delivered', occurredAt: '2026-01-02T10:00:00Z' })).statusCode, 201);
 
   t.clock.set(Date.parse('2026-01-03T23:59:59.998Z'));
@@ -321,4 +322,40 @@ test('the promise-date timer raises the breach when the date is over and goods a
   // Releasing again (it is harmless) does not make a second timer.
   const again = (await t.app.http.inject({ method: 'GET', url: '/v1/timers?kind=order.promise-date', headers: t.as('viewer') })).json().items;
   assert.equal(again.filter((x: { key: string }) => x.key === `order-promise:${late.id}`).length, 1);
+});
+
+test('a shipment or milestone dated ahead of the hub by more than clocks disagree is refused and changes nothing; within it, taken', async () => {
+  // Received now: the warehouse's feed is fresh at the clock the earlier tests moved on.
+  await stock([['TOOL-J', 'DC-EAST', 10]]);
+  const { id, requests } = await released('SHIP-11', [{ lineNumber: 1, sku: 'TOOL-J', quantity: 4 }]);
+  const request = requests[0]!;
+  const hour = 3_600_000;
+  // A local time written as UTC by a warehouse two hours east of the hub.
+  const ahead = new Date(t.clock.now() + 2 * hour).toISOString();
+  const refused = await confirm({ fulfillmentRequestId: request.id, shipmentNumber: 'FUT-1', shippedAt: ahead, lines: [{ lineNumber: 1, quantity: 4 }] });
+  assert.equal(refused.statusCode, 422, refused.body);
+  const error = refused.json().error;
+  assert.equal(error.code, 'time_ahead_of_clock');
+  assert.deepEqual(error.details.map((d: { path: string }) => d.path), ['shippedAt']);
+  assert.match(error.message, new RegExp(`shippedAt ${ahead} is 2 hours ahead of the hub's clock \\(${new Date(t.clock.now()).toISOString()}\\)`));
+  assert.equal((await getOrder(id)).state, 'released');
+  assert.deepEqual(await position('TOOL-J', 'DC-EAST'), { onHand: 10, reserved: 4 }, 'no stock moved');
+  assert.equal((await t.app.services.fulfillment.listForOrder(id))[0]!.state, request.state, 'the request is still open');
+
+  // A warehouse clock half an hour fast is clock skew: the shipment is taken, with the time as sent.
+  const skewed = new Date(t.clock.now() + hour / 2).toISOString();
+  const taken = await confirm({ fulfillmentRequestId: request.id, shipmentNumber: 'FUT-2', shippedAt: skewed, lines: [{ lineNumber: 1, quantity: 4 }] });
+  assert.equal(taken.statusCode, 201, taken.body);
+  const shipment = taken.json().shipment;
+  assert.equal(shipment.shippedAt, skewed);
+
+  // A carrier milestone is judged the same way by when it happened; its delivery estimate may be far ahead.
+  const tomorrow = new Date(t.clock.now() + 24 * hour).toISOString();
+  const early = await milestone(shipment.id, { type: 'delivered', occurredAt: tomorrow });
+  assert.equal(early.statusCode, 422, early.body);
+  assert.deepEqual([early.json().error.code, early.json().error.details[0].path], ['time_ahead_of_clock', 'occurredAt']);
+  const delayed = await milestone(shipment.id, { type: 'delayed', occurredAt: shippedAt(), estimatedDeliveryAt: new Date(t.clock.now() + 30 * 24 * hour).toISOString() });
+  assert.equal(delayed.statusCode, 201, delayed.body);
+  const milestones = (await t.app.http.inject({ method: 'GET', url: `/v1/shipments/${shipment.id}`, headers: t.as('viewer') })).json().milestones;
+  assert.deepEqual(milestones.map((m: { type: string }) => m.type), ['delayed']);
 });

@@ -36,7 +36,8 @@ export function registerShipmentRoutes(app: HttpApp, handlers: ShipmentRouteHand
         description:
           'Commits the request’s reservations, takes the shipped units off on hand (the hub posts the ship movement; a warehouse feed ' +
           'must not report it too), moves the order to partially_shipped or shipped and handles released units not shipped by the ' +
-          'short_ship policy (re-source, backorder or cancel). Shipping more than was released is 422 over_shipment.',
+          'short_ship policy (re-source, backorder or cancel). Shipping more than was released is 422 over_shipment; a shippedAt more ' +
+          'than an hour ahead of the hub’s clock is 422 time_ahead_of_clock.',
         headers: z
           .object({ 'idempotency-key': z.string().max(200).optional().describe('Same key and body: the stored response again, byte for byte') })
           .passthrough(),
@@ -82,9 +83,10 @@ export function registerShipmentRoutes(app: HttpApp, handlers: ShipmentRouteHand
       schema: {
         tags: ['shipments'],
         summary: 'Record a carrier milestone (departed, in_transit, delivered, delayed, exception); the same type and time again answers exists',
+        description: 'An occurredAt more than an hour ahead of the hub’s clock is 422 time_ahead_of_clock; estimatedDeliveryAt may be any time.',
         params: idParams,
         body: carrierMilestoneSchema,
-        response: { 200: milestoneAnswer, 201: milestoneAnswer, 400: errorResponseSchema, 404: errorResponseSchema },
+        response: { 200: milestoneAnswer, 201: milestoneAnswer, 400: errorResponseSchema, 404: errorResponseSchema, 422: errorResponseSchema },
       },
     },
     async (request, reply) => {
