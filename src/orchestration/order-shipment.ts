@@ -3,11 +3,12 @@ import type { CommitHooks } from '../platform/db/after-commit.ts';
 import type { Executor, Tx } from '../platform/db/store.ts';
 import { AppError, invariant, type ErrorDetail } from '../platform/errors.ts';
 import type { NewEvent, OutboxService } from '../platform/outbox/index.ts';
-import { reportedTimeProblem, shipmentConfirmationSchema, shipmentSchema, type FulfillmentService, type Shipment, type ShipmentConfirmation, type StoredFulfillmentRequest } from '../domains/fulfillment/index.ts';
+import { shipmentConfirmationSchema, shipmentSchema, type FulfillmentService, type Shipment, type ShipmentConfirmation, type StoredFulfillmentRequest } from '../domains/fulfillment/index.ts';
 import { AVAILABILITY_CHANGED, type CrossdockMovement, type InventoryModule, type PositionChange } from '../domains/inventory/index.ts';
 import { applyShipment, shipmentEventType, type Order, type OrdersModule, type ShippedLine } from '../domains/orders/index.ts';
 import { shortShipPolicy, type PolicyService } from '../domains/policies/index.ts';
 import type { IdGenerator } from '../platform/ids.ts';
+import { reportedTimeProblem } from '../domains/shared/index.ts';
 import type { OrderAllocation } from './order-allocation.ts';
 
 export type ShipmentConfirmResult = { result: 'created' | 'exists'; shipment: Shipment; order: Order };

@@ -2,8 +2,9 @@ import type { Clock } from '../platform/clock.ts';
 import type { Executor } from '../platform/db/store.ts';
 import { AppError, invariant } from '../platform/errors.ts';
 import type { NewEvent, OutboxService } from '../platform/outbox/index.ts';
-import { carrierMilestoneSchema, isDelivered, reportedTimeProblem, type FulfillmentService, type Shipment } from '../domains/fulfillment/index.ts';
+import { carrierMilestoneSchema, isDelivered, type FulfillmentService, type Shipment } from '../domains/fulfillment/index.ts';
 import { openQuantity, type Order, type OrdersModule } from '../domains/orders/index.ts';
+import { reportedTimeProblem } from '../domains/shared/index.ts';
 import { promiseDateOf, promiseDueAtMs, type PromiseDates } from './promise-date.ts';
 import { unscoped, type Scope } from './order-shipment.ts';
 

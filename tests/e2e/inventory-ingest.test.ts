@@ -118,6 +118,29 @@ test('bad events are rejected with precise codes and the raw batch is kept; inva
   assert.deepEqual(announced.map((e) => JSON.parse(e.data).sequence), [2, 3]);
 });
 
+test('an event dated ahead of the hub by more than clocks disagree is rejected and leaves a gap; sent again with its true time, it applies', async () => {
+  const future = (sequence: number, occurredAt: string, quantity: number) => ({ ...ev(sequence, { type: 'receipt', quantity }), source: 'WMS-FUTURE', occurredAt });
+  const nextYear = new Date(t.clock.now() + 365 * 24 * 60 * MINUTE).toISOString();
+  const before = await onHand('A', 'LIVE');
+  // Counted in every snapshot until next year as arriving after it, this receipt would be added to on hand by each one.
+  const res = await post([future(1, nextYear, 5), future(2, iso(), 1)]);
+  const { results, applied } = res.json().outcome;
+  assert.equal(applied, 0);
+  assert.deepEqual(
+    results.map((r: { index: number; result: string; code?: string }) => `${r.index}:${r.code ?? r.result}`),
+    ['0:time_ahead_of_clock', '1:held'],
+  );
+  assert.equal(results[0].path, 'events.0.occurredAt');
+  assert.match(results[0].message, new RegExp(`^events\\.0\\.occurredAt ${nextYear} is 365 days ahead of the hub's clock`));
+  assert.equal(await onHand('A', 'LIVE'), before);
+
+  // Corrected, the receipt applies and lets the one held behind it through; half an hour fast is only clock skew.
+  const resent = await post([future(1, iso(), 5), future(3, new Date(t.clock.now() + 30 * MINUTE).toISOString(), 2)]);
+  assert.equal(resent.json().outcome.applied, 2, resent.body);
+  assert.equal(resent.json().outcome.appliedFromHeld, 1);
+  assert.equal(await onHand('A', 'LIVE'), before + 8);
+});
+
 test('a batch that is not an event list is refused at the door; a rejected snapshot is kept as failed', async () => {
   const notBatch = await t.app.http.inject({ method: 'POST', url: '/v1/inventory/events', headers: t.as('integration'), payload: { event: [] } });
   assert.equal(notBatch.statusCode, 400);

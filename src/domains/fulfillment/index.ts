@@ -4,4 +4,3 @@ export { isDelivered, type ShipmentService } from './shipments.service.ts';
 export { registerShipmentRoutes, type ShipmentRouteHandlers } from './shipments.routes.ts';
 export { type HeldStock, type ReleaseLocation } from './release.rules.ts';
 export { cutoffInstant } from './cutoff.rules.ts';
-export { REPORTED_TIME_SKEW_MS, reportedTimeProblem } from './reported-time.rules.ts';

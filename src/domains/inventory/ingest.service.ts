@@ -131,7 +131,7 @@ export function createIngestService(deps: IngestDeps) {
     }
     const itemsFound = await items.getMany(skus, tx);
     const locations = await locationsCache.getMany(locationCodes, tx);
-    const { valid, rejected } = validateEvents(raw, itemsFound, locations);
+    const { valid, rejected } = validateEvents(raw, itemsFound, locations, now);
 
     const sources = [...new Set(valid.map((v) => v.event.source))];
     const sourceRows = await repo.lockSources(tx, kind, sources);

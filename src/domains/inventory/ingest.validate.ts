@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Item, Location } from '../catalog/index.ts';
 import { toBaseUnits } from '../catalog/index.ts';
+import { reportedTimeProblem } from '../shared/index.ts';
 import { inventoryEventSchema, type InventoryEvent } from './inventory.types.ts';
 
 /** An event that passed validation, its quantity already in base units. */
@@ -27,13 +28,15 @@ export const inventoryEventBatchSchema = z
 const pick = (raw: unknown, key: string): unknown => (typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)[key] : undefined);
 
 /**
- * Checks each event against the canonical schema and master data, in a fixed order (shape, SKU,
- * location, unit), and converts its quantity to base units. Pure: master data is passed in.
+ * Checks each event against the canonical schema, the hub's clock (`nowMs`: it cannot have happened
+ * later than now) and master data, in a fixed order (shape, time, SKU, location, unit), and converts
+ * its quantity to base units. Pure: master data and the time are passed in.
  */
 export function validateEvents(
   raw: readonly unknown[],
   items: ReadonlyMap<string, Item>,
   locations: ReadonlyMap<string, Location>,
+  nowMs: number,
 ): { valid: ValidEvent[]; rejected: EventRejection[] } {
   const valid: ValidEvent[] = [];
   const rejected: EventRejection[] = [];
@@ -50,6 +53,8 @@ export function validateEvents(
       return reject('invalid_event', `${path}: ${issue.message}`, path);
     }
     const event = parsed.data;
+    const ahead = reportedTimeProblem(`events.${index}.occurredAt`, event.occurredAt, nowMs);
+    if (ahead) return reject('time_ahead_of_clock', ahead, `events.${index}.occurredAt`);
     const item = items.get(event.sku);
     if (!item) return reject('unknown_sku', `events.${index}.sku: no item ${event.sku} in master data`, `events.${index}.sku`);
     if (!locations.has(event.locationCode)) {
