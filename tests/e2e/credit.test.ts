@@ -228,6 +228,21 @@ test('credit updates are validated and limited to finance and integration', asyn
   assert.equal((await creditUpdate('NO-SUCH', { openReceivablesMinor: 1, asOf: iso(), reference: 'X' })).statusCode, 404);
 });
 
+test('figures dated ahead of the hub are refused and recorded nowhere, so the next real update is not stale', async () => {
+  const customer = async () => (await t.app.services.catalog.customers.find('CRED-MANUAL'))!;
+  const receivablesBefore = (await customer()).openReceivablesMinor;
+  const nextYear = iso(365 * DAY);
+  const ahead = await creditUpdate('CRED-MANUAL', { openReceivablesMinor: 0, asOf: nextYear, reference: 'ERP-TYPO' });
+  assert.equal(ahead.statusCode, 422, ahead.body);
+  assert.equal(ahead.json().error.code, 'time_ahead_of_clock');
+  assert.deepEqual(ahead.json().error.details.map((d: { path: string }) => d.path), ['body.asOf']);
+  assert.match(ahead.json().error.message, new RegExp(`asOf ${nextYear} is 365 days ahead of the hub's clock`));
+  assert.equal((await customer()).openReceivablesMinor, receivablesBefore);
+  const today = await creditUpdate('CRED-MANUAL', { openReceivablesMinor: 12_345, asOf: iso(), reference: 'ERP-TODAY' });
+  assert.equal(today.json().result, 'applied', today.body);
+  assert.equal((await customer()).openReceivablesMinor, 12_345);
+});
+
 const DAY = 86_400_000;
 
 /** Ships everything released of the order, as its warehouse confirms it; invoicing follows on the outbox. */
