@@ -74,7 +74,8 @@ export function registerFinanceRoutes(app: HttpApp, flows: FinanceFlows): void {
         tags: ['credit'],
         summary: 'Report a customer’s open receivables, credit limit or ERP hold flag; credit holds are re-evaluated',
         description:
-          'Each reference takes effect once; an update whose asOf is older than the newest one applied is stale and changes nothing. ' +
+          'Each reference takes effect once; an update whose asOf is older than the newest one applied is stale and changes nothing, ' +
+          'and one whose asOf is more than an hour ahead of the hub’s clock is 422 time_ahead_of_clock. ' +
           'When the credit policy allows, orders on credit hold whose exposure is now within the limit are released, oldest first.',
         params: z.object({ code: z.string().min(1).max(64) }),
         body: creditUpdateSchema,

@@ -33,10 +33,12 @@ export function registerInvoiceAckRoutes(app: HttpApp, flow: InvoiceAck): void {
       schema: {
         tags: ['invoices'],
         summary: 'Record the ERP’s acknowledgement of an invoice; a rejection or another amount raises invoice_mismatch, agreement resolves it',
-        description: 'Once per ackId: the same id again answers duplicate. An acknowledgement older than the newest applied answers stale and changes nothing.',
+        description:
+          'Once per ackId: the same id again answers duplicate. An acknowledgement older than the newest applied answers stale and changes nothing; ' +
+          'one dated more than an hour ahead of the hub’s clock is 422 time_ahead_of_clock.',
         params: z.object({ id: idSchema }),
         body: ackBody,
-        response: { 200: ackAnswer, 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema },
+        response: { 200: ackAnswer, 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema, 422: errorResponseSchema },
       },
     },
     async (request) => {

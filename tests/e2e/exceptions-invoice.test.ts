@@ -119,6 +119,11 @@ test('an ERP amount other than ours raises invoice_mismatch with the facts; rese
   const stale = await ack(invoice.id, { ackId: 'ERP-ACK-OLD', status: 'accepted', acknowledgedAt: new Date(t.clock.now() - 3_600_000).toISOString() });
   assert.equal(stale.body.result, 'stale');
   assert.equal((await mismatchesOf(invoice.id))[0].state, 'open');
+  // One dated a day ahead of the hub would outrank every real answer until then: refused, and nothing recorded.
+  const ahead = await ack(invoice.id, { ackId: 'ERP-ACK-TYPO', status: 'accepted', acknowledgedAt: new Date(t.clock.now() + 86_400_000).toISOString() });
+  assert.equal(ahead.status, 422);
+  assert.deepEqual([ahead.body.error.code, ahead.body.error.details[0].path], ['time_ahead_of_clock', 'body.acknowledgedAt']);
+  assert.equal((await mismatchesOf(invoice.id))[0].state, 'open');
 
   t.clock.advance(60_000);
   const agreed = await ack(invoice.id, { ackId: 'ERP-ACK-2', status: 'accepted' });
