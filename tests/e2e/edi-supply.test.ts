@@ -166,6 +166,9 @@ test('a 944 naming a transfer by its number receives it at the destination, once
 });
 
 test('a 3PL 846 reconciles on hand at the location it names as a snapshot of that location’s source; resent, nothing moves', async () => {
+  // The 3PL counts at 11:00 (BIA) and the file arrives a few minutes later, after everything above.
+  assert.ok(t.clock.now() < Date.parse('2026-01-01T11:00:00Z'));
+  t.clock.set(Date.parse('2026-01-01T11:05:00Z'));
   drop('tpl', 'inv-1.x12', advice(3, 'DC-EAST', '500'));
   assert.equal((await pollTwice()).processed, 1);
   assert.deepEqual([await onHand('SKU-1'), await onHand('SKU-2')], [500, 24]);

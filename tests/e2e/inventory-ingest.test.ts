@@ -141,6 +141,27 @@ test('an event dated ahead of the hub by more than clocks disagree is rejected a
   assert.equal(await onHand('A', 'LIVE'), before + 8);
 });
 
+test('a count dated ahead of the hub by more than clocks disagree is refused and kept as failed; nothing is corrected', async () => {
+  const before = await onHand('A', 'LEGACY');
+  const tomorrow = new Date(t.clock.now() + 24 * 60 * MINUTE).toISOString();
+  const res = await t.app.http.inject({
+    method: 'POST',
+    url: '/v1/inventory/snapshots',
+    headers: t.as('integration'),
+    payload: { source: 'WMS-LEGACY', locationCode: 'LEGACY', asOf: tomorrow, counts: [{ sku: 'A', onHand: 40 }] },
+  });
+  assert.equal(res.statusCode, 422, res.body);
+  // The snapshot was kept in the inbox first: the answer is the kept message's failure, with its error.
+  const error = res.json().error;
+  assert.equal(error.code, 'unprocessable');
+  assert.equal(error.details[0].path, 'asOf');
+  assert.match(error.message, /asOf \S+ is 24 hours ahead of the hub's clock/);
+  const messageId = error.details.at(-1).message.match(/inbox\/(\S+)/)[1];
+  const kept = await t.app.services.inbox.get(messageId);
+  assert.deepEqual([kept.status, kept.error?.code], ['failed', 'time_ahead_of_clock']);
+  assert.equal(await onHand('A', 'LEGACY'), before);
+});
+
 test('a batch that is not an event list is refused at the door; a rejected snapshot is kept as failed', async () => {
   const notBatch = await t.app.http.inject({ method: 'POST', url: '/v1/inventory/events', headers: t.as('integration'), payload: { event: [] } });
   assert.equal(notBatch.statusCode, 400);
