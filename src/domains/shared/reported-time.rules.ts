@@ -2,11 +2,13 @@ import { isoTime } from '../../platform/clock.ts';
 
 /**
  * How far ahead of the hub's clock a sender may date something it reports as done (a stock movement,
- * a shipment, a carrier milestone): the clocks of two systems disagree by seconds or minutes. A time further ahead
- * has not come yet. It is a time zone written as UTC, or a mistyped year. Stored, it would put the
- * shipment after its invoice and the delivery before the departure, and skew every KPI measured
- * from it; a receipt dated next year would count as arriving after every stock count until then,
- * so each snapshot would add its units to on hand again. It is refused and the sender corrects it.
+ * a stock count, a shipment, a carrier milestone, an ERP's figures): the clocks of two systems
+ * disagree by seconds or minutes. A time further ahead has not come yet: a local time written as
+ * UTC, or a mistyped year. Stored, it would put a shipment after its invoice and a delivery before
+ * its departure and skew every KPI measured from it; a receipt dated next year would count as
+ * arriving after every stock count until then, so each count would add its units to on hand again;
+ * where the newest report wins, it would outrank every real one until its date. It is refused, and
+ * the sender corrects it.
  */
 export const REPORTED_TIME_SKEW_MS = 60 * 60_000;
 
