@@ -25,9 +25,9 @@ export const insertShape = <T extends Table>(table: T, columns: ReadonlyArray<Co
  * Multi-row inserts on the hot paths (the process log, the outbox, reservations, decisions), without
  * the query builder. Building a multi-row insert with Kysely parses and freezes every value of every
  * row and compiles a fresh SQL text each time; an order's allocation and its share of the log insert
- * some 250 rows, and building them cost a fifth of the order's time. Here a statement is a parameter
- * array and a SQL text made once per shape and row count, whose hash the statement cache (store.ts)
- * has already computed.
+ * some 250 rows, and building them cost about a tenth of the order's time. Here a statement is a
+ * parameter array and a SQL text made once per shape and row count, whose hash the statement cache
+ * (store.ts) has already computed.
  *
  * Answers the rows a `returning` tail gives, in the order the store returns them.
  *
