@@ -1,11 +1,11 @@
 import { isoTime, type Clock } from '../platform/clock.ts';
 import type { Executor } from '../platform/db/store.ts';
-import { AppError, invariant } from '../platform/errors.ts';
+import { invariant } from '../platform/errors.ts';
 import type { NewEvent, OutboxService } from '../platform/outbox/index.ts';
 import type { CatalogService, customerTiers } from '../domains/catalog/index.ts';
 import type { ExceptionService, RaiseInput } from '../domains/exceptions/index.ts';
 import { createInvoiceAckService, type ErpAck, type Invoice, type InvoiceService } from '../domains/finance/index.ts';
-import { reportedTimeProblem } from '../domains/shared/index.ts';
+import { refuseTimeAhead } from '../domains/shared/index.ts';
 
 export interface InvoiceAckDeps {
   db: Executor;
@@ -83,8 +83,7 @@ export function createInvoiceAck(deps: InvoiceAckDeps) {
     const now = deps.clock.now();
     const ack: ErpAck = { ...input, acknowledgedAt: input.acknowledgedAt ?? isoTime(now) };
     // The newest answer wins: one dated next year would outrank every real answer until then.
-    const ahead = reportedTimeProblem('acknowledgedAt', ack.acknowledgedAt, now);
-    if (ahead) throw new AppError('time_ahead_of_clock', `the acknowledgement cannot be recorded: ${ahead}`, [{ path: 'body.acknowledgedAt', message: ahead }]);
+    refuseTimeAhead('the acknowledgement cannot be recorded', 'acknowledgedAt', ack.acknowledgedAt, now, 'body.acknowledgedAt');
     // Read outside the transaction (404 for another partner's invoice); the customer's tier sets priority.
     const before = await deps.invoices.get(invoiceId, partnerCode ?? undefined);
     const tier = (await deps.catalog.customers.getMany([before.customerCode])).get(before.customerCode)?.tier;

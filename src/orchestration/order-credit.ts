@@ -24,7 +24,7 @@ import {
   type OrdersModule,
 } from '../domains/orders/index.ts';
 import { creditPolicy, holdsPolicy, type PolicyService } from '../domains/policies/index.ts';
-import { reportedTimeProblem } from '../domains/shared/index.ts';
+import { refuseTimeAhead } from '../domains/shared/index.ts';
 
 export interface OrderCreditDeps {
   db: Executor;
@@ -174,8 +174,7 @@ export function createOrderCredit(deps: OrderCreditDeps) {
     if (!(await deps.catalog.customers.find(customerCode))) throw notFound(`customer ${customerCode}`, 'params.code');
     // The newest asOf wins and an older one is stale: figures dated next year would make every real
     // update until then stale, and the customer's credit would stand still.
-    const ahead = reportedTimeProblem('asOf', update.asOf, deps.clock.now());
-    if (ahead) throw new AppError('time_ahead_of_clock', `the credit update cannot be applied: ${ahead}`, [{ path: 'body.asOf', message: ahead }]);
+    refuseTimeAhead('the credit update cannot be applied', 'asOf', update.asOf, deps.clock.now(), 'body.asOf');
     const claim = await deps.credit.claim(customerCode, update, deps.clock.now());
     if (claim.result === 'stale') return { result: 'stale', ...base, ...empty };
     // A reference seen before takes no effect again, unless its first attempt stopped half-way.

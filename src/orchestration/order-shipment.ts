@@ -8,7 +8,7 @@ import { AVAILABILITY_CHANGED, type CrossdockMovement, type InventoryModule, typ
 import { applyShipment, shipmentEventType, type Order, type OrdersModule, type ShippedLine } from '../domains/orders/index.ts';
 import { shortShipPolicy, type PolicyService } from '../domains/policies/index.ts';
 import type { IdGenerator } from '../platform/ids.ts';
-import { reportedTimeProblem } from '../domains/shared/index.ts';
+import { refuseTimeAhead } from '../domains/shared/index.ts';
 import type { OrderAllocation } from './order-allocation.ts';
 
 export type ShipmentConfirmResult = { result: 'created' | 'exists'; shipment: Shipment; order: Order };
@@ -180,8 +180,7 @@ export function createOrderShipment(deps: OrderShipmentDeps) {
   /** The confirmation as its schema and the hub's clock accept it: it cannot ship in the future. */
   function confirmationOf(raw: unknown): ShipmentConfirmation {
     const input = shipmentConfirmationSchema.parse(raw);
-    const problem = reportedTimeProblem('shippedAt', input.shippedAt, deps.clock.now());
-    if (problem) throw new AppError('time_ahead_of_clock', `the shipment cannot be confirmed: ${problem}`, [{ path: 'shippedAt', message: problem }]);
+    refuseTimeAhead('the shipment cannot be confirmed', 'shippedAt', input.shippedAt, deps.clock.now());
     return input;
   }
 

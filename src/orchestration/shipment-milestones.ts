@@ -4,7 +4,7 @@ import { AppError, invariant } from '../platform/errors.ts';
 import type { NewEvent, OutboxService } from '../platform/outbox/index.ts';
 import { carrierMilestoneSchema, isDelivered, type FulfillmentService, type Shipment } from '../domains/fulfillment/index.ts';
 import { openQuantity, type Order, type OrdersModule } from '../domains/orders/index.ts';
-import { reportedTimeProblem } from '../domains/shared/index.ts';
+import { refuseTimeAhead } from '../domains/shared/index.ts';
 import { promiseDateOf, promiseDueAtMs, type PromiseDates } from './promise-date.ts';
 import { unscoped, type Scope } from './order-shipment.ts';
 
@@ -35,8 +35,7 @@ export function createShipmentMilestones(deps: ShipmentMilestonesDeps) {
   async function addMilestone(shipmentId: string, raw: unknown, scope: Scope = unscoped): Promise<MilestoneResult> {
     const milestone = carrierMilestoneSchema.parse(raw);
     // When it happened, not the delivery estimate, which is ahead by nature.
-    const problem = reportedTimeProblem('occurredAt', milestone.occurredAt, deps.clock.now());
-    if (problem) throw new AppError('time_ahead_of_clock', `the milestone cannot be added: ${problem}`, [{ path: 'occurredAt', message: problem }]);
+    refuseTimeAhead('the milestone cannot be added', 'occurredAt', milestone.occurredAt, deps.clock.now());
     const shipment = await deps.fulfillment.shipments.get(shipmentId);
     if (!shipment) throw notFound(shipmentId);
     const order = await deps.orders.store.get(shipment.orderId);

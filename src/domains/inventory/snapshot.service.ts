@@ -6,7 +6,7 @@ import { AppError } from '../../platform/errors.ts';
 import type { OutboxService } from '../../platform/outbox/index.ts';
 import { zodDetails } from '../../platform/http/error-handler.ts';
 import { toBaseUnits, type CatalogService } from '../catalog/index.ts';
-import { reportedTimeProblem } from '../shared/index.ts';
+import { refuseTimeAhead } from '../shared/index.ts';
 import type { IngestService } from './ingest.service.ts';
 import * as ingestRepo from './ingest.repo.ts';
 import { inventorySnapshotSchema } from './inventory.types.ts';
@@ -55,8 +55,7 @@ export function createSnapshotService(deps: SnapshotDeps) {
     const snapshot = parsed.data;
     // The correction is dated asOf and every movement after asOf is taken as not yet counted: a count
     // dated next year would have each real count until then add its correction to on hand again.
-    const ahead = reportedTimeProblem('asOf', snapshot.asOf, deps.clock.now());
-    if (ahead) throw new AppError('time_ahead_of_clock', `the snapshot cannot be reconciled: ${ahead}`, [{ path: 'asOf', message: ahead }]);
+    refuseTimeAhead('the snapshot cannot be reconciled', 'asOf', snapshot.asOf, deps.clock.now());
     const location = (await deps.catalog.locations.getMany([snapshot.locationCode], tx)).get(snapshot.locationCode);
     if (!location) {
       throw new AppError('unprocessable', `no location ${snapshot.locationCode} in master data`, [{ path: 'locationCode', message: 'unknown location' }]);

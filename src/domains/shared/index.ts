@@ -1,2 +1,2 @@
 export * from './values.ts';
-export { REPORTED_TIME_SKEW_MS, reportedTimeProblem } from './reported-time.rules.ts';
+export { REPORTED_TIME_SKEW_MS, refuseTimeAhead, reportedTimeProblem } from './reported-time.rules.ts';

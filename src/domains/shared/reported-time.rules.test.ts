@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { REPORTED_TIME_SKEW_MS, reportedTimeProblem } from './reported-time.rules.ts';
+import { AppError } from '../../platform/errors.ts';
+import { REPORTED_TIME_SKEW_MS, refuseTimeAhead, reportedTimeProblem } from './reported-time.rules.ts';
 
 const now = Date.parse('2026-11-24T12:00:00Z');
 
@@ -21,4 +22,15 @@ test('a reported time further ahead is refused, saying how far ahead and of whic
   assert.match(reportedTimeProblem('occurredAt', '2026-11-24T21:00:00Z', now)!, /^occurredAt 2026-11-24T21:00:00Z is 9 hours ahead/);
   // A mistyped year.
   assert.match(reportedTimeProblem('shippedAt', '2030-01-01T00:00:00Z', now)!, /is 1,134 days ahead/);
+});
+
+test('refuseTimeAhead throws the 422 naming what was refused and the path, and passes a time within the allowance', () => {
+  refuseTimeAhead('the count cannot be taken', 'asOf', '2026-11-24T12:30:00Z', now);
+  assert.throws(
+    () => refuseTimeAhead('the count cannot be taken', 'asOf', '2026-11-24T15:00:00Z', now, 'body.asOf'),
+    (error: AppError) =>
+      error.code === 'time_ahead_of_clock' &&
+      error.message === "the count cannot be taken: asOf 2026-11-24T15:00:00Z is 3 hours ahead of the hub's clock (2026-11-24T12:00:00.000Z); it cannot have happened yet (clocks may differ by up to 60 minutes)" &&
+      error.details[0]!.path === 'body.asOf',
+  );
 });

@@ -1,4 +1,5 @@
 import { isoTime } from '../../platform/clock.ts';
+import { AppError } from '../../platform/errors.ts';
 
 /**
  * How far ahead of the hub's clock a sender may date something it reports as done (a stock movement,
@@ -31,4 +32,13 @@ export function reportedTimeProblem(field: string, reported: string, nowMs: numb
   const aheadMs = Date.parse(reported) - nowMs;
   if (!(aheadMs > REPORTED_TIME_SKEW_MS)) return null;
   return `${field} ${reported} is ${aheadText(aheadMs)} ahead of the hub's clock (${isoTime(nowMs)}); it cannot have happened yet (clocks may differ by up to ${REPORTED_TIME_SKEW_MS / MINUTE_MS} minutes)`;
+}
+
+/**
+ * Throws 422 `time_ahead_of_clock` when `reported` is too far ahead: the message says what was
+ * refused (`refused`, e.g. "the shipment cannot be confirmed") and why, the detail names `path`.
+ */
+export function refuseTimeAhead(refused: string, field: string, reported: string, nowMs: number, path: string = field): void {
+  const problem = reportedTimeProblem(field, reported, nowMs);
+  if (problem) throw new AppError('time_ahead_of_clock', `${refused}: ${problem}`, [{ path, message: problem }]);
 }
