@@ -126,3 +126,23 @@ test('a map built on memory an earlier, larger map gave back is the map built on
   computeProcessMap(traces(rows), { rank: 'p90', limit: 10 });
   assert.deepEqual(computeProcessMap(fourObjects, { rank: 'p90', limit: 10 }), small);
 });
+
+test('a map with more steps than events keeps every wait when it reuses the step memory of an earlier, larger map', () => {
+  // A map of many traces leaves its step memory (6,000 steps) for the next map on this thread.
+  const earlier: Array<[number, string, number]> = [];
+  for (let o = 0; o < 3_000; o++) earlier.push([o, 'a', 0], [o, 'b', 1]);
+  computeProcessMap(traces(earlier), { rank: 'p90', limit: 5 });
+  // Then a log whose every event steps three lines: about three steps an event, so the steps outgrow
+  // the waits' memory, made for one step an event, long before the reused step memory is full.
+  const log = new CompactLog();
+  const events = 2_000;
+  for (let e = 0; e < events; e++) {
+    log.beginEvent(e + 1, e * HOUR, log.strings.intern(e % 2 === 0 ? 'x' : 'y'), 0, 0, -1);
+    for (const line of [1, 2, 3]) log.addRelation(log.object(`order_line:${line}`, 'order_line'), log.strings.intern('line'), Number.NaN);
+  }
+  const map = processMapOfLog(log, 'order_line', 0, events * HOUR, { rank: 'total', limit: 5 });
+  const steps = 3 * (events - 1);
+  assert.equal(map.edges.reduce((n, e) => n + e.count, 0), steps);
+  // Every wait is the hour between two events.
+  for (const edge of map.edges) assert.deepEqual([edge.medianWaitHours, edge.p90WaitHours, edge.totalWaitHours], [1, 1, edge.count], `${edge.from} → ${edge.to}`);
+});

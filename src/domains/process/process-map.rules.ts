@@ -54,6 +54,8 @@ class DirectlyFollows {
   private stepWait: Float64Array;
   private stepPrev: Int32Array;
   private steps = 0;
+  /** Steps that fit in the step arrays before they grow. */
+  private stepCapacity: number;
   private lastEvent = -1;
   private events = 0;
 
@@ -90,6 +92,8 @@ class DirectlyFollows {
     this.stepPrev = reuseSteps ? reused.prev : new Int32Array(steps);
     // Waits are written before they are read, so memory handed in needs no clearing either.
     this.stepWait = waits !== undefined && waits.length >= steps ? waits : new Float64Array(steps);
+    // Reused and handed-in memory can differ in length: the steps fit in the shortest.
+    this.stepCapacity = Math.min(this.stepEdge.length, this.stepPrev.length, this.stepWait.length);
   }
 
   /**
@@ -120,7 +124,7 @@ class DirectlyFollows {
     } else {
       const edge = p * this.activities.length + a;
       this.edgeCount[edge]!++;
-      if (this.steps === this.stepEdge.length) this.growSteps();
+      if (this.steps === this.stepCapacity) this.growSteps();
       const step = this.steps++;
       this.stepEdge[step] = edge;
       this.stepWait[step] = Math.max(0, time - this.stateTime[object * 4]!);
@@ -133,16 +137,14 @@ class DirectlyFollows {
     ints[base + 5] = Math.imul(ints[base + 5]! ^ (a + 7), 16_777_619);
   }
 
+  /** Doubles the room for steps; an array already long enough (reused memory) is kept. */
   private growSteps(): void {
-    const edge = new Int32Array(this.stepEdge.length * 2);
-    edge.set(this.stepEdge);
-    this.stepEdge = edge;
-    const wait = new Float64Array(this.stepWait.length * 2);
-    wait.set(this.stepWait);
-    this.stepWait = wait;
-    const prev = new Int32Array(this.stepPrev.length * 2);
-    prev.set(this.stepPrev);
-    this.stepPrev = prev;
+    const capacity = this.stepCapacity * 2;
+    const steps = this.steps;
+    if (this.stepEdge.length < capacity) this.stepEdge = grownTo(this.stepEdge, new Int32Array(capacity), steps);
+    if (this.stepWait.length < capacity) this.stepWait = grownTo(this.stepWait, new Float64Array(capacity), steps);
+    if (this.stepPrev.length < capacity) this.stepPrev = grownTo(this.stepPrev, new Int32Array(capacity), steps);
+    this.stepCapacity = capacity;
   }
 
   /** Reorders the steps in place so that each edge's waits are one slice (an in-place bucket sort); returns the slices' bounds. */
@@ -379,6 +381,12 @@ export function assembleMap(parts: readonly MapPart[], options: MapOptions): Omi
     .filter((a) => a.count > 0)
     .sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : 1));
   return { objects: activeObjects, events, activities: activityList, edges, bottlenecks, variants };
+}
+
+/** `into` with the first `count` values of `from`. */
+function grownTo<T extends Int32Array | Float64Array>(from: T, into: T, count: number): T {
+  into.set(from.subarray(0, count));
+  return into;
 }
 
 /** The map of traces given as entries (loaded from storage, in log order). */
