@@ -160,7 +160,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     procurement: createProcurementService({ db, kind: store.kind, clock, ids, catalog: platform.catalog, outbox: platform.outbox }),
     exceptions: createExceptionService({ db, kind: store.kind, clock, ids, outbox: platform.outbox, timers: platform.timers, policies: platform.policies, metrics }),
     orders: createOrdersModule({ db, kind: store.kind, clock, ids, catalog: platform.catalog, inbox: platform.inbox, outbox: platform.outbox, policies: platform.policies }),
-    process: createProcessService({ db, kind: store.kind, clock, outbox: platform.outbox, catalog: platform.catalog }),
+    process: createProcessService({ db, kind: store.kind, clock, outbox: platform.outbox, catalog: platform.catalog, inMemory: config.process.queriesInMemory }),
   };
   // Every domain event goes into the process log; registered before anything can be appended.
   platform.outbox.follow(domains.process.follower);

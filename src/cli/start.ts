@@ -24,6 +24,9 @@ export async function startCommand(config: Config): Promise<void> {
 
   app.startWorkers();
   const address = await app.http.listen({ host: config.http.host, port: config.http.port });
+  // The process log is read into memory in the background, so that the first KPI query after a
+  // start does not wait for it (minutes at tens of millions of events).
+  void app.services.process.prepareQueries().catch((error: unknown) => app.http.log.warn({ err: error }, 'reading the process log into memory failed; the next KPI query reads it again'));
   console.log(
     [
       `Crossdock is running on ${describeStore(config)}.`,

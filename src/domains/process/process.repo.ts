@@ -23,6 +23,25 @@ export async function lockCursor(tx: Tx, kind: StoreKind): Promise<number> {
   return lockCursor(tx, kind);
 }
 
+/**
+ * The recompute count: a recompute with backfill logs events below the cursor, so a reader of the log
+ * that reads forward from where it was (the in-memory projection) must start again when it changes.
+ */
+const GENERATION = 'generation';
+
+/** The log's cursor and its recompute count, in one read. */
+export async function readPosition(db: Executor): Promise<{ seq: number; generation: number }> {
+  const rows = await db.selectFrom('process_cursor').select(['name', 'last_seq']).where('name', 'in', [CURSOR, GENERATION]).execute();
+  const of = (name: string) => Number(rows.find((r) => r.name === name)?.last_seq ?? 0);
+  return { seq: of(CURSOR), generation: of(GENERATION) };
+}
+
+/** Counts a recompute, in its transaction. */
+export async function countRecompute(tx: Tx, now: number): Promise<void> {
+  const updated = await tx.updateTable('process_cursor').set((eb) => ({ last_seq: eb('last_seq', '+', 1), updated_at: now })).where('name', '=', GENERATION).executeTakeFirst();
+  if (Number(updated.numUpdatedRows) === 0) await tx.insertInto('process_cursor').values({ name: GENERATION, last_seq: 1, updated_at: now }).execute();
+}
+
 export const setCursor = (tx: Tx, lastSeq: number, now: number) => tx.updateTable('process_cursor').set({ last_seq: lastSeq, updated_at: now }).where('name', '=', CURSOR).execute();
 
 /** Inserts events not logged yet; answers the sequences actually inserted (a duplicate is skipped). */
