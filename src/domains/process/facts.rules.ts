@@ -276,12 +276,13 @@ export class FactTable<T extends FactType = FactType> {
     const times = new Float64Array(spare?.buffer ?? (this.shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes)));
     // Rows already held are copied in below, so only memory that starts empty stays clean.
     this.clean = spare?.clean === true && this.rows === 0;
-    const ints = new Int32Array(times.buffer);
-    ints.set(this.ints);
+    const held = this.ints;
     this.times = times;
-    this.ints = ints;
-    // A shared table is faulted in by the threads that fold into it (`prefault`).
+    this.ints = new Int32Array(times.buffer);
+    // Faulted in before the rows held are copied in: prefaulting writes a byte of every page, which
+    // would corrupt a copied cell there. A shared table is faulted in by the threads that fold into it.
     if (!this.shared) this.prefault(0, 1);
+    this.ints.set(held);
   }
 
   /**
