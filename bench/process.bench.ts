@@ -21,13 +21,17 @@
  */
 import { sql } from 'kysely';
 import assert from 'node:assert/strict';
-import { FactStore, computeKpis, foldLog, kpiNames, processMapOfLog, type KpiResult } from '../src/domains/process/index.ts';
+import { FactStore, computeKpis, createProcessService, foldLog, kpiNames, processMapOfLog, type KpiResult } from '../src/domains/process/index.ts';
+import { storeLogEvents } from '../src/domains/process/process.synthetic-store.ts';
+import { systemClock } from '../src/platform/clock.ts';
 import { recycleFactMemory, type FactTable } from '../src/domains/process/facts.rules.ts';
 import { clearSpareFactMemory, computeKpisParallel, foldLogParallel, processMapOfLogParallel, startProcessWorkers, stopProcessWorkers } from '../src/domains/process/fold.parallel.ts';
 import { SYNTHETIC_T0_MS as T0, generateSyntheticLog as generate } from '../src/domains/process/process.synthetic-log.ts';
 import type { Executor } from '../src/platform/db/store.ts';
 import type { NewEvent } from '../src/platform/outbox/index.ts';
 import { cpus, loadavg } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { fmt, openBenchHub, percentile } from './support.ts';
 
 const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
@@ -237,9 +241,76 @@ async function lagBench(): Promise<void> {
   }
 }
 
+/**
+ * The hub's own queries over a stored log: `--stored-events` (1 million) generated events stored in
+ * SQLite as the follower stores them, recomputed into stored facts by the hub's recompute (its
+ * reading of the log is timed with it), then the KPI query (all 18 over the whole log) and the order
+ * map, as the API runs them: from memory (the default), the first of them reading the log in, and
+ * from the stored facts and log (`process.queriesInMemory: false`). Then 20,000 more events are
+ * stored and the next query, which reads only those, is timed.
+ */
+async function queriesBench(): Promise<void> {
+  const stored = arg('stored-events', 1_000_000);
+  const more = 20_000;
+  const { log, endMs } = generate(stored + more);
+  const hub = await openBenchHub('sqlite', { log: { level: 'silent' } });
+  const { services } = hub.app;
+  const db = hub.store.db;
+  const deps = { db, kind: hub.store.kind, clock: systemClock, outbox: services.outbox, catalog: services.catalog };
+  const fromStorage = createProcessService({ ...deps, inMemory: false });
+  const inMemory = createProcessService({ ...deps, inMemory: true });
+  try {
+    const s0 = performance.now();
+    for (let e = 0; e < stored; e += 50_000) await db.transaction().execute((tx) => storeLogEvents(tx, log, e, Math.min(stored, e + 50_000)));
+    const r0 = performance.now();
+    await fromStorage.recompute();
+    const r1 = performance.now();
+    console.log(`sqlite  stored log: ${fmt(stored)} events stored in ${fmt(r0 - s0)} ms (untimed); the hub's recompute (read the log, fold, store the facts) ${fmt(r1 - r0)} ms`);
+    const window = { from: new Date(T0).toISOString(), to: new Date(endMs + 1).toISOString() };
+    const query = async (service: typeof inMemory) => {
+      const k0 = performance.now();
+      const answer = await service.kpis(window);
+      const k1 = performance.now();
+      const map = await service.processMap({ objectType: 'order', ...window, rank: 'p90', limit: 20 });
+      const k2 = performance.now();
+      assert.equal(answer.kpis.length, kpiNames.length);
+      return { kpis: k1 - k0, map: k2 - k1, answer, edges: map.edges.length };
+    };
+    // What the projection holds: the heap and array buffers in use, after a full collection, before
+    // and after the first query.
+    setFlagsFromString('--expose-gc');
+    const collect = runInNewContext('gc') as () => void;
+    const inUse = () => {
+      collect();
+      const m = process.memoryUsage();
+      return m.heapUsed + m.arrayBuffers;
+    };
+    const memory0 = inUse();
+    const first = await query(inMemory);
+    const held = inUse() - memory0;
+    const later = [await query(inMemory), await query(inMemory), await query(inMemory)];
+    const storage = await query(fromStorage);
+    // To 12 significant digits: a mean sums its cases in the order the facts come, which differs.
+    const rounded = <T>(answer: T): T => JSON.parse(JSON.stringify(answer, (_, v: unknown) => (typeof v === 'number' ? Number(v.toPrecision(12)) : v))) as T;
+    assert.deepEqual(rounded(first.answer.kpis), rounded(storage.answer.kpis), 'the KPIs from memory and from storage');
+    const range = (xs: number[]) => `${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))}`;
+    console.log(
+      `sqlite  queries over ${fmt(stored)} stored events, from memory: all 18 KPIs ${range(later.map((q) => q.kpis))} ms, the order map ${range(later.map((q) => q.map))} ms; ` +
+        `the first query read the log into memory: ${fmt(first.kpis)} ms, holding about ${fmt(held / 1e6)} MB (${fmt(held / stored)} bytes an event)`,
+    );
+    console.log(`sqlite  the same from the stored facts and log (queriesInMemory: false): all 18 KPIs ${fmt(storage.kpis)} ms, the order map ${fmt(storage.map)} ms`);
+    await db.transaction().execute((tx) => storeLogEvents(tx, log, stored, stored + more));
+    const next = await query(inMemory);
+    console.log(`sqlite  ${fmt(more)} more events stored: the next query read them and took ${fmt(next.kpis)} ms for the KPIs, load average ${loadavg()[0]!.toFixed(2)}`);
+  } finally {
+    await hub.dispose();
+  }
+}
+
 const cursorTarget = async (db: Executor) => Number((await sql<{ seq: number }>`select max(seq) as seq from outbox_events`.execute(db)).rows[0]!.seq);
 
-// `--part=recompute` or `--part=lag` runs one half (profiling, iterating); both by default.
+// `--part=recompute`, `--part=lag` or `--part=queries` runs one part (profiling, iterating); all by default.
 const part = process.argv.find((a) => a.startsWith('--part='))?.slice(7) ?? 'all';
-if (part !== 'lag') await recomputeBench();
-if (part !== 'recompute') await lagBench();
+if (part === 'all' || part === 'recompute') await recomputeBench();
+if (part === 'all' || part === 'lag') await lagBench();
+if (part === 'all' || part === 'queries') await queriesBench();
