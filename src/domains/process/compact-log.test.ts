@@ -62,3 +62,18 @@ test('the order map steps an event naming several orders once for each, as the m
   assert.equal(edge('Exception raised', 'Shipments merged'), 1, 'order B');
   assert.equal(edge('Shipments merged', 'Shipment confirmed'), 1, 'order A');
 });
+
+test('objects are numbered once by id, whatever their id looks like, across the index’s maps', () => {
+  const log = new CompactLog();
+  const ids: Array<[string, string]> = [];
+  for (let n = 0; n < 20_000; n++) {
+    const uuid = `0190c4d2-7a1b-7000-8000-${n.toString(16).padStart(12, '0')}`;
+    ids.push([`order:${uuid}`, 'order'], [`order_line:${uuid}#${(n % 12) + 1}`, 'order_line'], [`item:SKU-${n}`, 'item'], [`x${n}`, 'other']);
+  }
+  const numbers = ids.map(([id, type]) => log.object(id, type));
+  assert.equal(new Set(numbers).size, ids.length, 'a number each');
+  assert.equal(log.objects, ids.length);
+  ids.forEach(([id, type], i) => assert.equal(log.object(id, type), numbers[i], id));
+  assert.equal(log.objects, ids.length, 'found again, not registered again');
+  assert.deepEqual([log.idOf(numbers[5]!), log.typeOf(numbers[5]!)], ids[5]);
+});
