@@ -2,6 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { createProcessService, kpiNames, type ProcessService } from '../../src/domains/process/index.ts';
+import { stopProcessWorkers } from '../../src/domains/process/fold.parallel.ts';
 import type { KpiDimension } from '../../src/domains/process/process.types.ts';
 import { storeLogEvents } from '../../src/domains/process/process.synthetic-store.ts';
 import { SYNTHETIC_T0_MS as T0, generateSyntheticLog } from '../../src/domains/process/process.synthetic-log.ts';
@@ -19,6 +20,8 @@ import { SYNTHETIC_T0_MS as T0, generateSyntheticLog } from '../../src/domains/p
 let t: TestApp;
 let stored: ProcessService;
 let memory: ProcessService;
+/** From memory, computed on the worker threads whatever the log's size. */
+let workers: ProcessService;
 const EVENTS = 20_000;
 const { log, endMs } = generateSyntheticLog(EVENTS);
 
@@ -28,8 +31,12 @@ before(async () => {
   const deps = { db: t.testStore.store.db, kind: t.testStore.store.kind, clock: t.clock, outbox: services.outbox, catalog: services.catalog };
   stored = createProcessService({ ...deps, inMemory: false });
   memory = createProcessService({ ...deps, inMemory: true });
+  workers = createProcessService({ ...deps, inMemory: true, parallelMinEvents: 1 });
 });
-after(async () => t.dispose());
+after(async () => {
+  await stopProcessWorkers();
+  await t.dispose();
+});
 
 const storeEvents = (from: number, to: number) => t.testStore.store.db.transaction().execute((tx) => storeLogEvents(tx, log, from, to));
 
@@ -71,17 +78,21 @@ test('every KPI, slice, series and map from memory equals the answer from the st
   await stored.recompute();
   const earlyStored = await answers(stored, cutMs);
   const early = await answers(memory, cutMs);
+  const earlyWorkers = await answers(workers, cutMs);
   assert.ok(early.kpis.length === 16 && early.kpis.every((a) => a.kpis.length === kpiNames.length));
   assert.ok(early.kpis[0]!.kpis.some((k) => k.count > 100), 'the window holds many cases');
   assert.deepEqual(rounded(early.kpis), rounded(earlyStored.kpis));
+  assert.deepEqual(earlyWorkers, early, 'the worker threads give the same answers as the hub’s thread');
 
   // The rest of the log is stored; memory reads only what is new (the recompute that gives the
   // stored facts to compare with comes after, since a recompute starts the projection again).
   await storeEvents(cut, log.events);
   const late = await answers(memory, endMs + 1);
+  const lateWorkers = await answers(workers, endMs + 1);
   await stored.recompute();
   const lateStored = await answers(stored, endMs + 1);
   assert.deepEqual(rounded(late.kpis), rounded(lateStored.kpis));
+  assert.deepEqual(lateWorkers, late, 'the worker threads give the same answers as the hub’s thread');
   assert.notDeepEqual(late.kpis[0], early.kpis[0], 'the later log changed the answers');
 
   // Maps: each pair is the stored log's answer and memory's.

@@ -247,6 +247,18 @@ export class FactTable<T extends FactType = FactType> {
     return row;
   }
 
+  /** Rows the table's memory holds; a shared table cannot grow past them. */
+  get capacity(): number {
+    return this.times.length / this.timeStride;
+  }
+
+  /** Copies in the rows of a table of the same type (a shared table's facts moving to larger memory). */
+  copyRowsFrom(other: FactTable<T>): void {
+    if (other.type !== this.type || other.rows > this.capacity) throw new Error(`invariant violated: ${other.rows} ${other.type} rows do not fit a ${this.type} table of ${this.capacity}`);
+    new Float64Array(this.times.buffer).set(other.times.subarray(0, other.rows * this.timeStride));
+    if (other.rows > this.rows) this.rows = other.rows;
+  }
+
   /** Aligned tables: the row of the object with this ordinal (the log may have grown since). */
   alignedRow(ordinal: number): number {
     if (ordinal >= this.rows) this.ensureRows(ordinal + 1);

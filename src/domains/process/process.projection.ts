@@ -1,5 +1,5 @@
 import { CompactLog } from './compact-log.ts';
-import { FactStore, foldLog } from './facts.rules.ts';
+import { FactStore, factTypes, foldLog } from './facts.rules.ts';
 
 /**
  * The process log and its facts, held in memory for the KPI and process-map queries.
@@ -9,13 +9,18 @@ import { FactStore, foldLog } from './facts.rules.ts';
  * its window from the database, which at a million events took ten seconds a query. It follows the
  * stored log, not this node's own ingest, so every node's projection holds what any node logged.
  *
+ * The log and the facts live in shared memory, so that the worker threads can compute a large
+ * log's KPIs and maps while the hub's own thread goes on serving requests. Shared fact tables cannot
+ * grow in place: when the log names more objects of a type than its table has room for, the facts
+ * move to larger tables.
+ *
  * `generation` is the log's recompute count when the projection was started: a recompute with
  * backfill logs events below the cursor, which a projection that only reads forward would miss, so a
  * changed generation starts a new projection.
  */
 export class ProcessProjection {
-  readonly log = new CompactLog();
-  readonly facts = new FactStore(this.log);
+  readonly log = new CompactLog({ shared: true });
+  facts = ProcessProjection.factsFor(this.log, null);
   /** The log's sequence up to which every event is in the projection. */
   seq = 0;
   /** Events of `log` folded into `facts` so far. */
@@ -26,7 +31,30 @@ export class ProcessProjection {
   /** Folds the events appended to the log since the last fold, in sequence order. */
   foldAppended(): void {
     if (this.folded === this.log.events) return;
+    if (factTypes.some((type) => countOf(this.log, type) > this.facts.tables[type].capacity)) this.facts = ProcessProjection.factsFor(this.log, this.facts);
     foldLog(this.log, this.facts, undefined, this.folded, this.log.events);
     this.folded = this.log.events;
   }
+
+  /**
+   * Shared fact tables with room for half as many again as the log's objects of each type (at least
+   * 1,024), holding
+   * the rows and the texts of `before`. Memory a recompute gave back may hold old facts: it is cleared.
+   */
+  private static factsFor(log: CompactLog, before: FactStore | null): FactStore {
+    const capacities = Object.fromEntries(factTypes.map((type) => [type, Math.max(1_024, Math.ceil(1.5 * countOf(log, type)))]));
+    const facts = new FactStore(log, capacities, { shared: true });
+    for (const type of factTypes) {
+      const table = facts.tables[type];
+      table.prefault(0, 1);
+      if (before) table.copyRowsFrom(before.tables[type] as never);
+    }
+    if (before) for (const text of before.texts.values) facts.texts.intern(text);
+    return facts;
+  }
 }
+
+const countOf = (log: CompactLog, type: string): number => {
+  const code = log.strings.find(type);
+  return code < 0 ? 0 : log.countOfType(code);
+};

@@ -6,7 +6,7 @@ import type { EventEnvelope, FeedFollower, OutboxService } from '../../platform/
 import type { CatalogService } from '../catalog/index.ts';
 import { CompactLog, kindCode } from './compact-log.ts';
 import { FactStore, factIsOpen, foldLog, isFactType, loadFacts, recycleFactMemory, storedFact, type FactTable, type FactType, type StoredFact } from './facts.rules.ts';
-import { clearSpareFactMemory, foldLogParallel } from './fold.parallel.ts';
+import { PARALLEL_MIN_EVENTS, clearSpareFactMemory, computeKpisParallel, foldLogParallel, processMapOfLogParallel } from './fold.parallel.ts';
 import { bucketsOf, computeKpis, eventKpis, kpiByName, kpiFactTypes, unsupportedDimension, type KpiInput } from './kpi.rules.ts';
 import { mapEvent, objectId, type MappingContext } from './mapping.rules.ts';
 import { ProcessProjection } from './process.projection.ts';
@@ -14,7 +14,7 @@ import { OcelDeclarations, ocelEvent, ocelObject } from './ocel.rules.ts';
 import { computeProcessMap, processMapOfLog, type TraceInput } from './process-map.rules.ts';
 import * as repo from './process.repo.ts';
 import type { ProcessEventObjectRow, ProcessFactRow, ProcessObjectChangeRow } from './process.tables.ts';
-import { kpiNames, type AttributeValue, type EventKind, type KpiAnswer, type KpiDimension, type KpiInterval, type KpiName, type LoggedEvent, type ProcessMap, type RecomputeReport } from './process.types.ts';
+import { kpiNames, type AttributeValue, type EventKind, type KpiAnswer, type KpiDimension, type KpiInterval, type KpiName, type KpiQuery, type KpiResult, type LoggedEvent, type ProcessMap, type RecomputeReport } from './process.types.ts';
 
 export interface ProcessDeps {
   db: Executor;
@@ -28,6 +28,8 @@ export interface ProcessDeps {
    * memory: about 300 bytes an event, against seconds a query at millions of events).
    */
   inMemory?: boolean;
+  /** From this many events on, queries from memory compute on the worker threads (`fold.parallel.ts`). */
+  parallelMinEvents?: number;
 }
 
 /** How many events one page of a backfill or an export reads. */
@@ -62,6 +64,7 @@ export interface TimelineEntry {
 export function createProcessService(deps: ProcessDeps) {
   const { db, kind, clock, outbox, catalog } = deps;
   const inMemory = deps.inMemory ?? true;
+  const parallelMinEvents = deps.parallelMinEvents ?? PARALLEL_MIN_EVENTS;
   /** The highest sequence known to be logged, where the next follow reads the feed from without a query. */
   let knownSeq = 0;
   /** Ingests and recomputes in this process run one at a time, in order. */
@@ -230,36 +233,57 @@ export function createProcessService(deps: ProcessDeps) {
 
   /** The projection the queries read; null until the first query, and again when a refresh fails. */
   let projection: ProcessProjection | null = null;
-  /** Refreshes run one at a time: each query waits for one that started after it was asked. */
-  let refreshChain: Promise<unknown> = Promise.resolve();
+  /** Refreshes and the queries' work run one at a time (see `withProjection`). */
+  let projectionChain: Promise<unknown> = Promise.resolve();
 
   /**
-   * The in-memory projection, brought up to the stored log's cursor: the first call reads the whole
-   * log, later ones what was logged since. A page at a time, with a turn of the event loop between
-   * pages, so a first read of millions of events does not stop the hub answering meanwhile.
+   * The projection brought up to the stored log's cursor: the first call reads the whole log, later
+   * ones what was logged since. A page at a time, with a turn of the event loop between pages, so a
+   * first read of millions of events does not stop the hub answering meanwhile.
    */
-  function projected(): Promise<ProcessProjection> {
-    const refresh = async (): Promise<ProcessProjection> => {
-      const position = await repo.readPosition(db);
-      if (projection === null || projection.generation !== position.generation) projection = new ProcessProjection(position.generation);
-      const p = projection;
-      if (position.seq <= p.seq) return p;
-      try {
-        await readLog(db, p.log, p.seq, position.seq, async () => {
-          p.foldAppended();
-          await eventLoopTurn();
-        });
-      } catch (error) {
-        // Part of a page may be in the log already; the next query starts a projection afresh.
-        projection = null;
-        throw error;
-      }
-      p.seq = position.seq;
-      return p;
-    };
-    const next = refreshChain.then(refresh, refresh);
-    refreshChain = next.catch(() => undefined);
+  async function refreshProjection(): Promise<ProcessProjection> {
+    const position = await repo.readPosition(db);
+    if (projection === null || projection.generation !== position.generation) projection = new ProcessProjection(position.generation);
+    const p = projection;
+    if (position.seq <= p.seq) return p;
+    try {
+      await readLog(db, p.log, p.seq, position.seq, async () => {
+        p.foldAppended();
+        await eventLoopTurn();
+      });
+    } catch (error) {
+      // Part of a page may be in the log already; the next query starts a projection afresh.
+      projection = null;
+      throw error;
+    }
+    p.seq = position.seq;
+    return p;
+  }
+
+  /**
+   * Runs a query's work on the projection, refreshed first. Queries run one at a time, each after
+   * the refresh it asked for: worker threads read the projection's shared memory while a query
+   * computes, so nothing may fold into it meanwhile.
+   */
+  function withProjection<T>(work: (p: ProcessProjection) => T | Promise<T>): Promise<T> {
+    const run = async () => work(await refreshProjection());
+    const next = projectionChain.then(run, run);
+    projectionChain = next.catch(() => undefined);
     return next;
+  }
+
+  /**
+   * The KPIs over the projection: every fact and every event (each KPI keeps to its window), those
+   * that have the slice asked for sliced by it. A large log's are computed on the worker threads.
+   */
+  async function projectedKpis(p: ProcessProjection, names: readonly KpiName[], query: Omit<KpiQuery, 'kpis'>): Promise<KpiResult[]> {
+    const input = { facts: p.facts, events: p.log };
+    const compute = p.log.events >= parallelMinEvents ? computeKpisParallel : async (i: KpiInput, q: KpiQuery) => computeKpis(i, q);
+    const sliced = names.filter((name) => query.by !== undefined && kpiByName.get(name)!.dimensions.includes(query.by));
+    const whole = names.filter((name) => !sliced.includes(name));
+    const results = [...(whole.length > 0 ? await compute(input, { ...query, kpis: whole, by: undefined }) : []), ...(sliced.length > 0 ? await compute(input, { ...query, kpis: sliced }) : [])];
+    const byName = new Map(results.map((r) => [r.kpi, r]));
+    return names.map((name) => byName.get(name)!);
   }
 
   function appendRows(
@@ -369,10 +393,10 @@ export function createProcessService(deps: ProcessDeps) {
     return { facts, events };
   }
 
-  /** What the KPIs read, from the projection: every fact and every event (each KPI keeps to its window). */
-  async function projectedInput(): Promise<KpiInput> {
-    const p = await projected();
-    return { facts: p.facts, events: p.log };
+  /** The KPIs from the stored facts active in the window and its integration events. */
+  async function kpisFromStorage(names: readonly KpiName[], query: Omit<KpiQuery, 'kpis'>): Promise<KpiResult[]> {
+    const input = await kpiInput(names, query.fromMs, query.toMs);
+    return names.flatMap((name) => computeKpis(input, { ...query, kpis: [name], by: kpiByName.get(name)!.dimensions.includes(query.by!) ? query.by : undefined }));
   }
 
   async function kpis(query: { kpi?: KpiName | undefined; from?: string | undefined; to?: string | undefined; by?: KpiDimension | undefined; interval?: KpiInterval | undefined }): Promise<KpiAnswer> {
@@ -386,9 +410,10 @@ export function createProcessService(deps: ProcessDeps) {
       const message = `the window holds more than ${MAX_BUCKETS} ${query.interval}s; narrow it or use a longer interval`;
       throw new AppError('validation_failed', `querystring.interval: ${message}`, [{ path: 'querystring.interval', message }]);
     }
-    const input = inMemory ? await projectedInput() : await kpiInput(names, fromMs, toMs);
     // Asked for every KPI with a slice, each KPI that has the dimension is sliced; the others are not.
-    const results = names.flatMap((name) => computeKpis(input, { kpis: [name], fromMs, toMs, instantMs, interval: query.interval, by: kpiByName.get(name)!.dimensions.includes(query.by!) ? query.by : undefined }));
+    const results = inMemory
+      ? await withProjection((p) => projectedKpis(p, names, { fromMs, toMs, instantMs, interval: query.interval, by: query.by }))
+      : await kpisFromStorage(names, { fromMs, toMs, instantMs, interval: query.interval, by: query.by });
     return {
       from: new Date(fromMs).toISOString(),
       to: new Date(instantMs).toISOString(),
@@ -401,7 +426,11 @@ export function createProcessService(deps: ProcessDeps) {
   async function processMap(query: { objectType: string; from?: string | undefined; to?: string | undefined; rank: 'p90' | 'total'; limit: number }): Promise<ProcessMap> {
     const { fromMs, toMs, instantMs } = windowOf(query);
     const window = { objectType: query.objectType, from: new Date(fromMs).toISOString(), to: new Date(instantMs).toISOString() };
-    if (inMemory) return { ...window, ...processMapOfLog((await projected()).log, query.objectType, fromMs, toMs, { rank: query.rank, limit: query.limit }) };
+    if (inMemory) {
+      const options = { rank: query.rank, limit: query.limit };
+      const map = await withProjection((p) => (p.log.events >= parallelMinEvents ? processMapOfLogParallel(p.log, query.objectType, fromMs, toMs, options) : processMapOfLog(p.log, query.objectType, fromMs, toMs, options)));
+      return { ...window, ...map };
+    }
     const rows = await repo.tracesOf(db, query.objectType, fromMs, toMs);
     const objects = new Map<string, number>();
     const activityIndex = new Map<string, number>();
@@ -546,7 +575,7 @@ export function createProcessService(deps: ProcessDeps) {
     recompute,
     /** Reads the log into memory now rather than at the first KPI or map query (a hub that starts). */
     prepareQueries: async (): Promise<void> => {
-      if (inMemory) await projected();
+      if (inMemory) await withProjection(() => undefined);
     },
     kpis,
     processMap,
