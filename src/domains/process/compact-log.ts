@@ -123,18 +123,18 @@ const ORDER_TYPE = 'order';
 const ORDER_TYPE_CODE = 0;
 
 /**
- * Object id → number over many maps: a JavaScript Map holds at most 2^24 entries (16.8 million), which
- * a log of twenty million events passes. Ids are spread over the maps by a hash of their last
+ * Id → number over many maps: a JavaScript Map holds at most 2^24 entries (16.8 million), which the
+ * objects of a log of twenty million events pass. Ids are spread over the maps by a hash of their last
  * characters (the random part of a UUID, or a line's number after it).
  */
-class ObjectIndex {
+export class IdIndex {
   private static readonly SHARDS = 64;
-  private readonly shards = Array.from({ length: ObjectIndex.SHARDS }, () => new Map<string, number>());
+  private readonly shards = Array.from({ length: IdIndex.SHARDS }, () => new Map<string, number>());
 
   private shardOf(id: string): Map<string, number> {
     let hash = 0x811c9dc5;
     for (let i = Math.max(0, id.length - 8); i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193);
-    return this.shards[(hash >>> 0) % ObjectIndex.SHARDS]!;
+    return this.shards[(hash >>> 0) % IdIndex.SHARDS]!;
   }
 
   get(id: string): number | undefined {
@@ -149,7 +149,7 @@ class ObjectIndex {
 export class CompactLog {
   readonly strings = new Interner([ORDER_TYPE]);
   /** Object id → number, for logs built from ids (the subscriber's batches, a recompute); generators number their own. */
-  private readonly objectIndex = new ObjectIndex();
+  private readonly objectIndex = new IdIndex();
   private readonly ids: IdBuffer;
   /** The interned type of each object, and its number among the objects of its type (its ordinal). */
   objectType: Int32Array;

@@ -1,4 +1,4 @@
-import { CompactLog, Interner, kindCode } from './compact-log.ts';
+import { CompactLog, IdIndex, Interner, kindCode } from './compact-log.ts';
 import { LOG_PARTS, PartCursor, partOfOrder } from './event-parts.ts';
 import { EVENT_MANUAL } from './process.types.ts';
 
@@ -118,7 +118,7 @@ export class FactTable<T extends FactType = FactType> {
   private readonly typeCode: number;
   /** Indexed tables: row → object id, and object id → row. */
   private readonly ids: string[] = [];
-  readonly index: Map<string, number> | null;
+  readonly index: IdIndex | null;
   /**
    * A row's length in 8-byte and in 4-byte units. `times` and `ints` are two views of the same
    * buffer, so an event's changes to one object stay within a cache line or two.
@@ -156,7 +156,7 @@ export class FactTable<T extends FactType = FactType> {
     this.intStride = layout.intStride;
     this.source = source;
     this.typeCode = source ? source.strings.intern(type) : -1;
-    this.index = source ? null : new Map();
+    this.index = source ? null : new IdIndex();
     const rows = Math.max(capacity, 4, source ? source.countOfType(this.typeCode) : 0);
     this.times = new Float64Array(0);
     this.ints = new Int32Array(0);
