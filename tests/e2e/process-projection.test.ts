@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { createProcessService, kpiNames, type ProcessService } from '../../src/domains/process/index.ts';
 import { stopProcessWorkers } from '../../src/domains/process/fold.parallel.ts';
+import { AppError } from '../../src/platform/errors.ts';
 import type { KpiDimension } from '../../src/domains/process/process.types.ts';
 import { storeLogEvents } from '../../src/domains/process/process.synthetic-store.ts';
 import { SYNTHETIC_T0_MS as T0, generateSyntheticLog } from '../../src/domains/process/process.synthetic-log.ts';
@@ -22,13 +23,14 @@ let stored: ProcessService;
 let memory: ProcessService;
 /** From memory, computed on the worker threads whatever the log's size. */
 let workers: ProcessService;
+let deps: Parameters<typeof createProcessService>[0];
 const EVENTS = 20_000;
 const { log, endMs } = generateSyntheticLog(EVENTS);
 
 before(async () => {
   t = await createTestApp();
   const { services } = t.app;
-  const deps = { db: t.testStore.store.db, kind: t.testStore.store.kind, clock: t.clock, outbox: services.outbox, catalog: services.catalog };
+  deps = { db: t.testStore.store.db, kind: t.testStore.store.kind, clock: t.clock, outbox: services.outbox, catalog: services.catalog };
   stored = createProcessService({ ...deps, inMemory: false });
   memory = createProcessService({ ...deps, inMemory: true });
   workers = createProcessService({ ...deps, inMemory: true, parallelMinEvents: 1 });
@@ -100,3 +102,19 @@ test('every KPI, slice, series and map from memory equals the answer from the st
   assert.ok(late.maps[0]!.edges.length > 5 && late.maps[0]!.variants.length > 1);
   assert.equal(late.maps.at(-1)!.edges.length, 0, 'a type with no objects has an empty map');
 });
+
+test('a projection too far behind the stored log is read in the background: queries answer not_ready (503) until it is in', async () => {
+  const behind = createProcessService({ ...deps, inMemory: true, readInQueryMaxEvents: 1_000 });
+  const notReady = (error: unknown) => {
+    assert.ok(error instanceof AppError && error.code === 'not_ready' && error.status === 503, String(error));
+    assert.equal(error.headers['retry-after'], '10');
+    assert.match(error.message, /being read into memory/);
+    return true;
+  };
+  const window = { ...windows[0]!, by: 'channel' as const };
+  await assert.rejects(behind.kpis(window), notReady);
+  await assert.rejects(behind.processMap({ objectType: 'order', ...window, rank: 'p90', limit: 8 }), notReady, 'the read is still under way');
+  await behind.prepareQueries();
+  assert.deepEqual(await behind.kpis(window), await memory.kpis(window), 'once read, the answers are the projection’s');
+});
+

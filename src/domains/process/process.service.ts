@@ -30,7 +30,16 @@ export interface ProcessDeps {
   inMemory?: boolean;
   /** From this many events on, queries from memory compute on the worker threads (`fold.parallel.ts`). */
   parallelMinEvents?: number;
+  /**
+   * A query finds the projection this many events or more behind the stored log (a hub that started
+   * on a large log, a recompute): it is read in the background and queries answer `not_ready` until
+   * it is in, rather than waiting minutes. Fewer, the query reads them itself.
+   */
+  readInQueryMaxEvents?: number;
 }
+
+/** About three seconds of reading at the rate measured at a million events (bench:process --part=queries). */
+const READ_IN_QUERY_MAX_EVENTS = 200_000;
 
 /** How many events one page of a backfill or an export reads. */
 const PAGE = 500;
@@ -65,6 +74,7 @@ export function createProcessService(deps: ProcessDeps) {
   const { db, kind, clock, outbox, catalog } = deps;
   const inMemory = deps.inMemory ?? true;
   const parallelMinEvents = deps.parallelMinEvents ?? PARALLEL_MIN_EVENTS;
+  const readInQueryMaxEvents = deps.readInQueryMaxEvents ?? READ_IN_QUERY_MAX_EVENTS;
   /** The highest sequence known to be logged, where the next follow reads the feed from without a query. */
   let knownSeq = 0;
   /** Ingests and recomputes in this process run one at a time, in order. */
@@ -235,38 +245,76 @@ export function createProcessService(deps: ProcessDeps) {
   let projection: ProcessProjection | null = null;
   /** Refreshes and the queries' work run one at a time (see `withProjection`). */
   let projectionChain: Promise<unknown> = Promise.resolve();
+  /** A read too long for a query, under way in the background, and the sequence it reads up to. */
+  let backgroundRead: { done: Promise<void>; upToSeq: number } | null = null;
+
+  /** The projection for the stored log's recompute count: a new one when the count changed. */
+  function projectionFor(generation: number): ProcessProjection {
+    if (projection === null || projection.generation !== generation) projection = new ProcessProjection(generation);
+    return projection;
+  }
 
   /**
-   * The projection brought up to the stored log's cursor: the first call reads the whole log, later
-   * ones what was logged since. A page at a time, with a turn of the event loop between pages, so a
-   * first read of millions of events does not stop the hub answering meanwhile.
+   * Brings the projection up to `upToSeq`, reading what the stored log gained since: all of it the
+   * first time. A page at a time, with a turn of the event loop between pages, so that a read of
+   * millions of events does not stop the hub answering meanwhile.
    */
-  async function refreshProjection(): Promise<ProcessProjection> {
-    const position = await repo.readPosition(db);
-    if (projection === null || projection.generation !== position.generation) projection = new ProcessProjection(position.generation);
-    const p = projection;
-    if (position.seq <= p.seq) return p;
+  async function readInto(p: ProcessProjection, upToSeq: number): Promise<ProcessProjection> {
+    if (upToSeq <= p.seq) return p;
     try {
-      await readLog(db, p.log, p.seq, position.seq, async () => {
+      await readLog(db, p.log, p.seq, upToSeq, async () => {
         p.foldAppended();
         await eventLoopTurn();
       });
     } catch (error) {
       // Part of a page may be in the log already; the next query starts a projection afresh.
-      projection = null;
+      if (projection === p) projection = null;
       throw error;
     }
-    p.seq = position.seq;
+    p.seq = upToSeq;
     return p;
   }
 
   /**
+   * Starts reading the stored log into the projection in the background, unless a read is under way;
+   * resolves when it is in, or rejects with why it failed (the next query starts again).
+   */
+  function readInBackground(p: ProcessProjection, upToSeq: number): Promise<void> {
+    if (backgroundRead === null) {
+      const done = projectionChain.then(() => readInto(p, upToSeq)).then(() => undefined);
+      const settled = done.catch(() => undefined);
+      projectionChain = settled;
+      backgroundRead = { done, upToSeq };
+      void settled.then(() => {
+        backgroundRead = null;
+      });
+    }
+    return backgroundRead.done;
+  }
+
+  const notReady = (): AppError => {
+    const read = projection?.log.events ?? 0;
+    const message = `the process log is being read into memory (${read.toLocaleString('en-US')} events so far, up to sequence ${backgroundRead?.upToSeq ?? 0}); ask again shortly`;
+    return new AppError('not_ready', message, [{ path: 'process', message: 'reading the log', eventsRead: read }], { 'retry-after': '10' });
+  };
+
+  /**
    * Runs a query's work on the projection, refreshed first. Queries run one at a time, each after
    * the refresh it asked for: worker threads read the projection's shared memory while a query
-   * computes, so nothing may fold into it meanwhile.
+   * computes, so nothing may fold into it meanwhile. A projection too far behind is read in the
+   * background, and the query answers `not_ready` (503) until it is in.
    */
   function withProjection<T>(work: (p: ProcessProjection) => T | Promise<T>): Promise<T> {
-    const run = async () => work(await refreshProjection());
+    if (backgroundRead !== null) return Promise.reject(notReady());
+    const run = async () => {
+      const position = await repo.readPosition(db);
+      const p = projectionFor(position.generation);
+      if (position.seq - p.seq >= readInQueryMaxEvents) {
+        readInBackground(p, position.seq).catch(() => undefined);
+        throw notReady();
+      }
+      return work(await readInto(p, position.seq));
+    };
     const next = projectionChain.then(run, run);
     projectionChain = next.catch(() => undefined);
     return next;
@@ -573,9 +621,14 @@ export function createProcessService(deps: ProcessDeps) {
      */
     catchUp: async () => (await serialised(() => catchUp(eventLoopTurn))).cursor,
     recompute,
-    /** Reads the log into memory now rather than at the first KPI or map query (a hub that starts). */
+    /**
+     * Reads the log into memory now, in the background, rather than at the first KPI or map query (a
+     * hub that starts); resolves once it is in. Queries meanwhile answer `not_ready`.
+     */
     prepareQueries: async (): Promise<void> => {
-      if (inMemory) await withProjection(() => undefined);
+      if (!inMemory) return;
+      const position = await repo.readPosition(db);
+      await readInBackground(projectionFor(position.generation), position.seq);
     },
     kpis,
     processMap,
