@@ -72,7 +72,7 @@ export function registerProcessRoutes(app: HttpApp, process: ProcessService, dep
           'facility, stage, root cause, owner, queue, source or supplier, where the KPI has that dimension (400 names the ones it has); `interval` adds a ' +
           'series of UTC days or hours. Figures are kept current as events arrive.',
         querystring: kpiQuerySchema,
-        response: { 200: kpiAnswerSchema, ...errors, 503: errorResponseSchema.describe('The log is being read into memory after a start (not_ready, with Retry-After)') },
+        response: { 200: kpiAnswerSchema, ...errors, 503: errorResponseSchema.describe('The process log is being read into memory after a start (not_ready, with Retry-After)') },
       },
     },
     async (request) => process.kpis(request.query),
@@ -91,7 +91,7 @@ export function registerProcessRoutes(app: HttpApp, process: ProcessService, dep
           'activity directly followed another and the median, p90, mean and total wait between them; bottlenecks are the edges ranked by p90 or total wait; ' +
           'variants are the most common traces with their counts.',
         querystring: processMapQuerySchema,
-        response: { 200: processMapSchema, ...errors, 503: errorResponseSchema.describe('The log is being read into memory after a start (not_ready, with Retry-After)') },
+        response: { 200: processMapSchema, ...errors, 503: errorResponseSchema.describe('The process log is being read into memory after a start (not_ready, with Retry-After)') },
       },
     },
     async (request) => process.processMap(request.query),

@@ -241,21 +241,15 @@ export function createProcessService(deps: ProcessDeps) {
     }
   }
 
-  /** The projection the queries read; null until the first query, and again when a refresh fails. */
+  /** The projection the queries read: null until a first read is in, and again when a read fails. */
   let projection: ProcessProjection | null = null;
-  /** Refreshes and the queries' work run one at a time (see `withProjection`). */
+  /** Queries run one at a time (see `withProjection`). */
   let projectionChain: Promise<unknown> = Promise.resolve();
-  /** A read too long for a query, under way in the background, and the sequence it reads up to. */
-  let backgroundRead: { done: Promise<void>; upToSeq: number } | null = null;
-
-  /** The projection for the stored log's recompute count: a new one when the count changed. */
-  function projectionFor(generation: number): ProcessProjection {
-    if (projection === null || projection.generation !== generation) projection = new ProcessProjection(generation);
-    return projection;
-  }
+  /** A projection being read in the background (a start, a recompute), and the sequence it reads up to. */
+  let building: { p: ProcessProjection; upToSeq: number; done: Promise<void> } | null = null;
 
   /**
-   * Brings the projection up to `upToSeq`, reading what the stored log gained since: all of it the
+   * Brings a projection up to `upToSeq`, reading what the stored log gained since: all of it the
    * first time. A page at a time, with a turn of the event loop between pages, so that a read of
    * millions of events does not stop the hub answering meanwhile.
    */
@@ -267,7 +261,7 @@ export function createProcessService(deps: ProcessDeps) {
         await eventLoopTurn();
       });
     } catch (error) {
-      // Part of a page may be in the log already; the next query starts a projection afresh.
+      // Part of a page may be in the log already; the next query reads a projection afresh.
       if (projection === p) projection = null;
       throw error;
     }
@@ -276,42 +270,52 @@ export function createProcessService(deps: ProcessDeps) {
   }
 
   /**
-   * Starts reading the stored log into the projection in the background, unless a read is under way;
-   * resolves when it is in, or rejects with why it failed (the next query starts again).
+   * Reads a new projection of the log in the background, unless one is being read; it replaces the
+   * projection the queries read once it is in. Resolves then, or rejects with why the read failed.
    */
-  function readInBackground(p: ProcessProjection, upToSeq: number): Promise<void> {
-    if (backgroundRead === null) {
-      const done = projectionChain.then(() => readInto(p, upToSeq)).then(() => undefined);
-      const settled = done.catch(() => undefined);
-      projectionChain = settled;
-      backgroundRead = { done, upToSeq };
-      void settled.then(() => {
-        backgroundRead = null;
+  function build(generation: number, upToSeq: number): Promise<void> {
+    if (building === null) {
+      const p = new ProcessProjection(generation);
+      const done = readInto(p, upToSeq).then(() => {
+        projection = p;
       });
+      const current = { p, upToSeq, done };
+      building = current;
+      void done
+        .catch(() => undefined)
+        .then(() => {
+          if (building === current) building = null;
+        });
     }
-    return backgroundRead.done;
+    return building.done;
   }
 
   const notReady = (): AppError => {
-    const read = projection?.log.events ?? 0;
-    const message = `the process log is being read into memory (${read.toLocaleString('en-US')} events so far, up to sequence ${backgroundRead?.upToSeq ?? 0}); ask again shortly`;
+    const read = building?.p.log.events ?? 0;
+    const message = `the process log is being read into memory (${read.toLocaleString('en-US')} events so far, up to sequence ${building?.upToSeq ?? 0}); ask again shortly`;
     return new AppError('not_ready', message, [{ path: 'process', message: 'reading the log', eventsRead: read }], { 'retry-after': '10' });
   };
 
   /**
-   * Runs a query's work on the projection, refreshed first. Queries run one at a time, each after
-   * the refresh it asked for: worker threads read the projection's shared memory while a query
-   * computes, so nothing may fold into it meanwhile. A projection too far behind is read in the
-   * background, and the query answers `not_ready` (503) until it is in.
+   * Runs a query's work on the projection, refreshed first with what the stored log gained. Queries
+   * run one at a time, each after its refresh: worker threads read the projection's shared memory
+   * while a query computes, so nothing may fold into it meanwhile.
+   *
+   * A new projection is needed at first and after a recompute (its count in `process_cursor`
+   * changed). A small log is read in the query. A log of `readInQueryMaxEvents` or more is read in
+   * the background: until it is in, queries answer from the projection they had (after a recompute
+   * without backfill its answers are the same; with one, it lacks the history the backfill added),
+   * or, with none, `not_ready` (503).
    */
   function withProjection<T>(work: (p: ProcessProjection) => T | Promise<T>): Promise<T> {
-    if (backgroundRead !== null) return Promise.reject(notReady());
     const run = async () => {
       const position = await repo.readPosition(db);
-      const p = projectionFor(position.generation);
-      if (position.seq - p.seq >= readInQueryMaxEvents) {
-        readInBackground(p, position.seq).catch(() => undefined);
-        throw notReady();
+      let p = projection;
+      if (p === null || p.generation !== position.generation) {
+        if (building !== null || position.seq >= readInQueryMaxEvents) {
+          build(position.generation, position.seq).catch(() => undefined);
+          if (p === null) throw notReady();
+        } else projection = p = new ProcessProjection(position.generation);
       }
       return work(await readInto(p, position.seq));
     };
@@ -628,7 +632,7 @@ export function createProcessService(deps: ProcessDeps) {
     prepareQueries: async (): Promise<void> => {
       if (!inMemory) return;
       const position = await repo.readPosition(db);
-      await readInBackground(projectionFor(position.generation), position.seq);
+      if (projection?.generation !== position.generation) await build(position.generation, position.seq);
     },
     kpis,
     processMap,
