@@ -9,7 +9,8 @@ import { FactStore, factIsOpen, foldLog, isFactType, loadFacts, recycleFactMemor
 import { PARALLEL_MIN_EVENTS, clearSpareFactMemory, computeKpisParallel, foldLogParallel, processMapOfLogParallel } from './fold.parallel.ts';
 import { bucketsOf, computeKpis, eventKpis, kpiByName, kpiFactTypes, unsupportedDimension, type KpiInput } from './kpi.rules.ts';
 import { mapEvent, objectId, type MappingContext } from './mapping.rules.ts';
-import { ProcessProjection } from './process.projection.ts';
+import type { ProcessProjection } from './process.projection.ts';
+import { createProjectionReader } from './projection-reader.ts';
 import { OcelDeclarations, ocelEvent, ocelObject } from './ocel.rules.ts';
 import { computeProcessMap, processMapOfLog, type TraceInput } from './process-map.rules.ts';
 import * as repo from './process.repo.ts';
@@ -241,88 +242,12 @@ export function createProcessService(deps: ProcessDeps) {
     }
   }
 
-  /** The projection the queries read: null until a first read is in, and again when a read fails. */
-  let projection: ProcessProjection | null = null;
-  /** Queries run one at a time (see `withProjection`). */
-  let projectionChain: Promise<unknown> = Promise.resolve();
-  /** A projection being read in the background (a start, a recompute), and the sequence it reads up to. */
-  let building: { p: ProcessProjection; upToSeq: number; done: Promise<void> } | null = null;
-
-  /**
-   * Brings a projection up to `upToSeq`, reading what the stored log gained since: all of it the
-   * first time. A page at a time, with a turn of the event loop between pages, so that a read of
-   * millions of events does not stop the hub answering meanwhile.
-   */
-  async function readInto(p: ProcessProjection, upToSeq: number): Promise<ProcessProjection> {
-    if (upToSeq <= p.seq) return p;
-    try {
-      await readLog(db, p.log, p.seq, upToSeq, async () => {
-        p.foldAppended();
-        await eventLoopTurn();
-      });
-    } catch (error) {
-      // Part of a page may be in the log already; the next query reads a projection afresh.
-      if (projection === p) projection = null;
-      throw error;
-    }
-    p.seq = upToSeq;
-    return p;
-  }
-
-  /**
-   * Reads a new projection of the log in the background, unless one is being read; it replaces the
-   * projection the queries read once it is in. Resolves then, or rejects with why the read failed.
-   */
-  function build(generation: number, upToSeq: number): Promise<void> {
-    if (building === null) {
-      const p = new ProcessProjection(generation);
-      const done = readInto(p, upToSeq).then(() => {
-        projection = p;
-      });
-      const current = { p, upToSeq, done };
-      building = current;
-      void done
-        .catch(() => undefined)
-        .then(() => {
-          if (building === current) building = null;
-        });
-    }
-    return building.done;
-  }
-
-  const notReady = (): AppError => {
-    const read = building?.p.log.events ?? 0;
-    const message = `the process log is being read into memory (${read.toLocaleString('en-US')} events so far, up to sequence ${building?.upToSeq ?? 0}); ask again shortly`;
-    return new AppError('not_ready', message, [{ path: 'process', message: 'reading the log', eventsRead: read }], { 'retry-after': '10' });
-  };
-
-  /**
-   * Runs a query's work on the projection, refreshed first with what the stored log gained. Queries
-   * run one at a time, each after its refresh: worker threads read the projection's shared memory
-   * while a query computes, so nothing may fold into it meanwhile.
-   *
-   * A new projection is needed at first and after a recompute (its count in `process_cursor`
-   * changed). A small log is read in the query. A log of `readInQueryMaxEvents` or more is read in
-   * the background: until it is in, queries answer from the projection they had (after a recompute
-   * without backfill its answers are the same; with one, it lacks the history the backfill added),
-   * or, with none, `not_ready` (503).
-   */
-  function withProjection<T>(work: (p: ProcessProjection) => T | Promise<T>): Promise<T> {
-    const run = async () => {
-      const position = await repo.readPosition(db);
-      let p = projection;
-      if (p === null || p.generation !== position.generation) {
-        if (building !== null || position.seq >= readInQueryMaxEvents) {
-          build(position.generation, position.seq).catch(() => undefined);
-          if (p === null) throw notReady();
-        } else projection = p = new ProcessProjection(position.generation);
-      }
-      return work(await readInto(p, position.seq));
-    };
-    const next = projectionChain.then(run, run);
-    projectionChain = next.catch(() => undefined);
-    return next;
-  }
+  const queries = createProjectionReader({
+    readPosition: () => repo.readPosition(db),
+    readLog: (log, afterSeq, upToSeq, afterPage) => readLog(db, log, afterSeq, upToSeq, afterPage),
+    readInQueryMaxEvents,
+  });
+  const withProjection = queries.withProjection;
 
   /**
    * The KPIs over the projection: every fact and every event (each KPI keeps to its window), those
@@ -630,9 +555,7 @@ export function createProcessService(deps: ProcessDeps) {
      * hub that starts); resolves once it is in. Queries meanwhile answer `not_ready`.
      */
     prepareQueries: async (): Promise<void> => {
-      if (!inMemory) return;
-      const position = await repo.readPosition(db);
-      if (projection?.generation !== position.generation) await build(position.generation, position.seq);
+      if (inMemory) await queries.prepare();
     },
     kpis,
     processMap,
