@@ -125,3 +125,25 @@ test('a log too long to read in a query is read in the background: not_ready (50
   assert.deepEqual(await behind.kpis(window), answer, 'and from the new one once it is in');
 });
 
+test('queries asked while the log grows each answer, one at a time, and end where a fresh read of the log ends', async () => {
+  // More events after the stored log: another generated log, its sequences placed after the first's.
+  const more = generateSyntheticLog(4_000).log;
+  const seqAfter = log.seq[log.events - 1]!;
+  const window = { from: iso(T0), to: iso(endMs + 30 * 86_400_000) };
+  const asked: Array<Promise<unknown>> = [];
+  const chunk = Math.ceil(more.events / 4);
+  for (let from = 0; from < more.events; from += chunk) {
+    // Queries on the worker threads and on the hub's, then more of the log stored while they run.
+    asked.push(workers.kpis({ ...window, by: 'facility' }), workers.processMap({ objectType: 'order', ...window, rank: 'p90', limit: 8 }), memory.kpis({ ...window, interval: 'day' }));
+    await t.testStore.store.db.transaction().execute((tx) => storeLogEvents(tx, more, from, Math.min(more.events, from + chunk), seqAfter));
+  }
+  const settled = await Promise.allSettled(asked);
+  assert.deepEqual(settled.filter((r) => r.status === 'rejected'), [], 'every query answered');
+
+  const fresh = createProcessService({ ...deps, inMemory: true });
+  const query = { ...window, by: 'facility' as const };
+  assert.deepEqual(await workers.kpis(query), await fresh.kpis(query), 'the projection read piece by piece is the one read at once');
+  assert.deepEqual(await memory.kpis(query), await fresh.kpis(query));
+  assert.deepEqual(await workers.processMap({ objectType: 'order_line', ...window, rank: 'total', limit: 8 }), await fresh.processMap({ objectType: 'order_line', ...window, rank: 'total', limit: 8 }));
+});
+

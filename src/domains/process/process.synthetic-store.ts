@@ -8,9 +8,9 @@ import { eventKinds } from './process.types.ts';
  * the log's tables, with the follower's own writes, and moves the log's cursor past them: a stored
  * log for tests and benchmarks of what reads it (recompute, queries). Objects first named before
  * `from` must have been stored by an earlier call. A relation or change repeated within an event is
- * stored once, as the follower stores it.
+ * stored once, as the follower stores it. `seqAfter` places the events after a log already stored.
  */
-export async function storeLogEvents(tx: Tx, log: CompactLog, from: number, to: number): Promise<void> {
+export async function storeLogEvents(tx: Tx, log: CompactLog, from: number, to: number, seqAfter = 0): Promise<void> {
   const text = (code: number) => log.strings.values[code]!;
   const events: Parameters<typeof repo.insertEvents>[1][number][] = [];
   const relations: Parameters<typeof repo.insertEventObjects>[1][number][] = [];
@@ -27,7 +27,7 @@ export async function storeLogEvents(tx: Tx, log: CompactLog, from: number, to: 
     await repo.insertChanges(tx, changes.splice(0));
   };
   for (let e = from; e < to; e++) {
-    const seq = log.seq[e]!;
+    const seq = seqAfter + log.seq[e]!;
     const time = log.time[e]!;
     const source = log.source[e]!;
     events.push({ seq, id: `event-${seq}`, type: 'crossdock.generated', activity: text(log.activity[e]!), kind: eventKinds[log.kind[e]!]!, time, flags: log.flags[e]!, integration_source: source < 0 ? null : text(source), attributes: '{}' });
@@ -51,5 +51,5 @@ export async function storeLogEvents(tx: Tx, log: CompactLog, from: number, to: 
     }
   }
   await flush();
-  if (to > from) await repo.setCursor(tx, log.seq[to - 1]!, 0);
+  if (to > from) await repo.setCursor(tx, seqAfter + log.seq[to - 1]!, 0);
 }
