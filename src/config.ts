@@ -107,9 +107,9 @@ export const configSchema = z
       .object({
         /**
          * KPI and process-map queries compute over the process log and its facts held in memory,
-         * read from the database at the first query and kept current from the stored log (about 300
-         * bytes an event). Off: each query loads what its window needs from the database, which takes
-         * seconds a query at a million events.
+         * read from the database in the background at start and kept current from the stored log
+         * (about 300 bytes an event). Off: each query loads what its window needs from the database,
+         * which takes seconds a query at a million events.
          */
         queriesInMemory: z.boolean().default(true),
       })

@@ -1,5 +1,5 @@
 import { CompactLog } from './compact-log.ts';
-import { FactStore, factTypes, foldLog } from './facts.rules.ts';
+import { FactStore, factTypes, foldLog, type FactTable } from './facts.rules.ts';
 
 /**
  * The process log and its facts, held in memory for the KPI and process-map queries.
@@ -38,16 +38,16 @@ export class ProcessProjection {
 
   /**
    * Shared fact tables with room for half as many again as the log's objects of each type (at least
-   * 1,024), holding
-   * the rows and the texts of `before`. Memory a recompute gave back may hold old facts: it is cleared.
+   * 1,024), holding the rows and the texts of `before`. Memory a recompute gave back may hold old
+   * facts, so it is cleared first.
    */
   private static factsFor(log: CompactLog, before: FactStore | null): FactStore {
     const capacities = Object.fromEntries(factTypes.map((type) => [type, Math.max(1_024, Math.ceil(1.5 * countOf(log, type)))]));
     const facts = new FactStore(log, capacities, { shared: true });
     for (const type of factTypes) {
-      const table = facts.tables[type];
+      const table: FactTable = facts.tables[type];
       table.prefault(0, 1);
-      if (before) table.copyRowsFrom(before.tables[type] as never);
+      if (before) table.copyRowsFrom(before.tables[type]);
     }
     if (before) for (const text of before.texts.values) facts.texts.intern(text);
     return facts;

@@ -32,9 +32,9 @@ export interface ProcessDeps {
   /** From this many events on, queries from memory compute on the worker threads (`fold.parallel.ts`). */
   parallelMinEvents?: number;
   /**
-   * A query finds the projection this many events or more behind the stored log (a hub that started
-   * on a large log, a recompute): it is read in the background and queries answer `not_ready` until
-   * it is in, rather than waiting minutes. Fewer, the query reads them itself.
+   * A new projection (at first, after a recompute) of a log this long or longer is read in the
+   * background rather than in a query, which meanwhile answers from the projection there was, or
+   * `not_ready` when there is none yet (`projection-reader.ts`).
    */
   readInQueryMaxEvents?: number;
 }
@@ -242,12 +242,12 @@ export function createProcessService(deps: ProcessDeps) {
     }
   }
 
-  const queries = createProjectionReader({
+  const reader = createProjectionReader({
     readPosition: () => repo.readPosition(db),
     readLog: (log, afterSeq, upToSeq, afterPage) => readLog(db, log, afterSeq, upToSeq, afterPage),
     readInQueryMaxEvents,
   });
-  const withProjection = queries.withProjection;
+  const withProjection = reader.withProjection;
 
   /**
    * The KPIs over the projection: every fact and every event (each KPI keeps to its window), those
@@ -555,7 +555,7 @@ export function createProcessService(deps: ProcessDeps) {
      * hub that starts); resolves once it is in. Queries meanwhile answer `not_ready`.
      */
     prepareQueries: async (): Promise<void> => {
-      if (inMemory) await queries.prepare();
+      if (inMemory) await reader.prepare();
     },
     kpis,
     processMap,
