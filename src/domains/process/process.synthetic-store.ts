@@ -6,9 +6,10 @@ import { eventKinds } from './process.types.ts';
 /**
  * Stores events `[from, to)` of a log in columns (a generated one: `process.synthetic-log.ts`) in
  * the log's tables, with the follower's own writes, and moves the log's cursor past them: a stored
- * log for tests and benchmarks of what reads it (recompute, queries). Objects first named before
- * `from` must have been stored by an earlier call. A relation or change repeated within an event is
- * stored once, as the follower stores it. `seqAfter` places the events after a log already stored.
+ * log for tests and benchmarks of what reads it (recompute, queries). An object's first sequence is
+ * that of the first event stored that names it, so a log stored in pieces is stored in order. A
+ * relation or change repeated within an event is stored once, as the follower stores it. `seqAfter`
+ * places the events after a log already stored.
  */
 export async function storeLogEvents(tx: Tx, log: CompactLog, from: number, to: number, seqAfter = 0): Promise<void> {
   const text = (code: number) => log.strings.values[code]!;
@@ -25,6 +26,7 @@ export async function storeLogEvents(tx: Tx, log: CompactLog, from: number, to: 
     await repo.insertObjects(tx, [...objects.values()]);
     await repo.insertEventObjects(tx, relations.splice(0));
     await repo.insertChanges(tx, changes.splice(0));
+    objects.clear();
   };
   for (let e = from; e < to; e++) {
     const seq = seqAfter + log.seq[e]!;
@@ -45,10 +47,7 @@ export async function storeLogEvents(tx: Tx, log: CompactLog, from: number, to: 
       const value = log.chgText[c]! >= 0 ? text(log.chgText[c]!) : isTimeAttribute(name) ? new Date(number).toISOString() : number;
       changes.push({ object_id: log.idOf(o), event_seq: seq, name, value: JSON.stringify(value), time });
     }
-    if (events.length === PAGE) {
-      await flush();
-      objects.clear();
-    }
+    if (events.length === PAGE) await flush();
   }
   await flush();
   if (to > from) await repo.setCursor(tx, seqAfter + log.seq[to - 1]!, 0);
