@@ -1,4 +1,4 @@
-import Fastify from 'fastify';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.ts';
 import type { Clock } from './platform/clock.ts';
@@ -38,7 +38,7 @@ import { registerShopifyInboxHandlers } from './connectors/shopify/index.ts';
 import { createFileConnector, registerFileRoutes, type FileConnector } from './connectors/files/index.ts';
 import { createEdiConnector, registerEdiAvailabilityRoutes, type EdiConnector } from './connectors/edi/index.ts';
 import { createIntegrationConsole, registerConsoleRoutes } from './connectors/console/index.ts';
-import { createProcessService, registerProcessRoutes, type ProcessService } from './domains/process/index.ts';
+import { createProcessService, registerProcessRoutes, type ProcessService, type SnapshotOutcome } from './domains/process/index.ts';
 
 export interface AppDeps {
   store: Store;
@@ -93,6 +93,20 @@ export interface App {
 }
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Where the process log's snapshot goes: as configured, else beside the SQLite file; none when off. */
+function logSnapshotPath(config: Config, store: Store): string | undefined {
+  if (!config.process.logSnapshots) return undefined;
+  return config.process.logSnapshotPath ?? (store.sqlitePath === undefined ? undefined : `${store.sqlitePath}.process-log`);
+}
+
+/** A snapshot read back or written is news; one refused or failed is a warning (the log is read from the database instead). */
+function reportSnapshot(log: FastifyBaseLogger, outcome: SnapshotOutcome): void {
+  if (outcome.action === 'restored') log.info(outcome, `process log read back from its snapshot: ${outcome.events} events up to sequence ${outcome.seq} in ${outcome.elapsedMs} ms`);
+  else if (outcome.action === 'saved') log.info(outcome, `process log snapshot written: ${outcome.events} events up to sequence ${outcome.seq}, ${outcome.bytes} bytes in ${outcome.elapsedMs} ms`);
+  else if (outcome.action === 'refused') log.warn(outcome, `process log snapshot not used: ${outcome.reason}`);
+  else log.warn({ path: outcome.path, err: outcome.error }, 'process log snapshot could not be read or written');
+}
 
 /**
  * Builds the whole hub around an open, migrated store. `main` and the tests both use it; it opens no
@@ -160,7 +174,16 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     procurement: createProcurementService({ db, kind: store.kind, clock, ids, catalog: platform.catalog, outbox: platform.outbox }),
     exceptions: createExceptionService({ db, kind: store.kind, clock, ids, outbox: platform.outbox, timers: platform.timers, policies: platform.policies, metrics }),
     orders: createOrdersModule({ db, kind: store.kind, clock, ids, catalog: platform.catalog, inbox: platform.inbox, outbox: platform.outbox, policies: platform.policies }),
-    process: createProcessService({ db, kind: store.kind, clock, outbox: platform.outbox, catalog: platform.catalog, inMemory: config.process.queriesInMemory }),
+    process: createProcessService({
+      db,
+      kind: store.kind,
+      clock,
+      outbox: platform.outbox,
+      catalog: platform.catalog,
+      inMemory: config.process.queriesInMemory,
+      logSnapshotPath: logSnapshotPath(config, store),
+      onSnapshot: (outcome) => reportSnapshot(http.log, outcome),
+    }),
   };
   // Every domain event goes into the process log; registered before anything can be appended.
   platform.outbox.follow(domains.process.follower);

@@ -112,6 +112,15 @@ export const configSchema = z
          * which takes seconds a query at a million events.
          */
         queriesInMemory: z.boolean().default(true),
+        /**
+         * The log held in memory is saved to a file once it holds 200,000 events, and again each time
+         * it grew by a quarter, so that a start or a recompute reads back the file (seconds) and from
+         * the database only what was logged since (minutes at millions of events). The file is a cache:
+         * it is used only while the stored log still begins with it. Off: never saved.
+         */
+        logSnapshots: z.boolean().default(true),
+        /** Where the snapshot is kept. Default: beside the SQLite file (`<store.sqlitePath>.process-log`); none for PostgreSQL. */
+        logSnapshotPath: z.string().min(1).optional(),
       })
       .strict()
       .prefault({}),
@@ -184,6 +193,8 @@ export const configEnvVars: ReadonlyArray<{ env: string; path: string; kind: Env
   { env: 'CROSSDOCK_INBOX_POLL_INTERVAL_MS', path: 'inbox.pollIntervalMs', kind: 'int' },
   { env: 'CROSSDOCK_TIMERS_POLL_INTERVAL_MS', path: 'timers.pollIntervalMs', kind: 'int' },
   { env: 'CROSSDOCK_PROCESS_QUERIES_IN_MEMORY', path: 'process.queriesInMemory', kind: 'bool' },
+  { env: 'CROSSDOCK_PROCESS_LOG_SNAPSHOTS', path: 'process.logSnapshots', kind: 'bool' },
+  { env: 'CROSSDOCK_PROCESS_LOG_SNAPSHOT_PATH', path: 'process.logSnapshotPath', kind: 'string' },
   { env: 'CROSSDOCK_LOG_LEVEL', path: 'log.level', kind: 'string' },
   { env: 'CROSSDOCK_EDI_SELF', path: 'edi.self', kind: 'string' },
 ];

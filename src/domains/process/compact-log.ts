@@ -1,4 +1,4 @@
-import { column, grow } from './columns.ts';
+import { column, grow, type Column } from './columns.ts';
 import { EventParts, type SharedEventParts } from './event-parts.ts';
 import { eventKinds, type EventKind, type LoggedEvent } from './process.types.ts';
 
@@ -113,6 +113,17 @@ export interface SharedLog {
   chgText: Int32Array;
   parts: SharedEventParts;
   activities: number[];
+}
+
+/** A log's counts, dictionary and columns, each column holding just what the log has (`CompactLog.image`). */
+export interface LogImage {
+  strings: string[];
+  /** Objects of each interned type (0 for a string no object has as its type). */
+  typeCount: number[];
+  activities: number[];
+  counts: { objects: number; idUsed: number; events: number; relations: number; changes: number };
+  /** Each column by name; `ofType:<code>` are the objects of a type by ordinal. */
+  columns: Array<{ name: string; values: Column }>;
 }
 
 /**
@@ -327,8 +338,123 @@ export class CompactLog {
     return this.ids.count;
   }
 
+  /**
+   * The log as a snapshot file keeps it (log-snapshot.ts): its counts, its dictionary and views of
+   * what each column holds. Views of memory that appends do not change, except `objectOrder` (an
+   * object first named beside an order later gets it then), which is copied: a snapshot is written
+   * while the log goes on growing.
+   */
+  image(): LogImage {
+    const { ids, events, relations, changes } = this;
+    const objects = ids.count;
+    const columns: LogImage['columns'] = [
+      { name: 'idBytes', values: ids.bytes.subarray(0, ids.used) },
+      { name: 'idStart', values: ids.start.subarray(0, objects + 1) },
+      { name: 'objectType', values: this.objectType.subarray(0, objects) },
+      { name: 'objectOrdinal', values: this.objectOrdinal.subarray(0, objects) },
+      { name: 'objectOrder', values: this.objectOrder.slice(0, objects) },
+      { name: 'seq', values: this.seq.subarray(0, events) },
+      { name: 'time', values: this.time.subarray(0, events) },
+      { name: 'activity', values: this.activity.subarray(0, events) },
+      { name: 'kind', values: this.kind.subarray(0, events) },
+      { name: 'flags', values: this.flags.subarray(0, events) },
+      { name: 'source', values: this.source.subarray(0, events) },
+      { name: 'eventOrder', values: this.eventOrder.subarray(0, events) },
+      { name: 'relStart', values: this.relStart.subarray(0, events + 1) },
+      { name: 'relObject', values: this.relObject.subarray(0, relations) },
+      { name: 'relType', values: this.relType.subarray(0, relations) },
+      { name: 'relOrdinal', values: this.relOrdinal.subarray(0, relations) },
+      { name: 'relQualifier', values: this.relQualifier.subarray(0, relations) },
+      { name: 'relQuantity', values: this.relQuantity.subarray(0, relations) },
+      { name: 'chgStart', values: this.chgStart.subarray(0, events + 1) },
+      { name: 'chgObject', values: this.chgObject.subarray(0, changes) },
+      { name: 'chgName', values: this.chgName.subarray(0, changes) },
+      { name: 'chgNumber', values: this.chgNumber.subarray(0, changes) },
+      { name: 'chgText', values: this.chgText.subarray(0, changes) },
+    ];
+    const typeCount = this.strings.values.map((_, code) => this.typeCount[code] ?? 0);
+    typeCount.forEach((count, code) => {
+      if (count > 0) columns.push({ name: `ofType:${code}`, values: this.ofType[code]!.subarray(0, count) });
+    });
+    return { strings: this.strings.values.slice(), typeCount, activities: this.activities.slice(), counts: { objects, idUsed: ids.used, events, relations, changes }, columns };
+  }
+
+  /**
+   * A shared log made of a snapshot's columns, which it adopts (each may be longer than its count, to
+   * leave room to grow). Its ids are not indexed yet: `indexIds` does that, in slices if it likes,
+   * and the log takes no event until all are.
+   */
+  static fromImage(image: LogImage): CompactLog {
+    const log = new CompactLog({ shared: true });
+    for (const value of image.strings) log.strings.intern(value);
+    if (log.strings.values.length !== image.strings.length || image.strings[ORDER_TYPE_CODE] !== ORDER_TYPE) throw new Error('invariant violated: a log image whose dictionary repeats a value or lacks the order type');
+    const column = <T extends Column>(name: string, Class: { new (n: number): T }): T => {
+      const found = image.columns.find((c) => c.name === name)?.values;
+      if (!(found instanceof Class) || !(found.buffer instanceof SharedArrayBuffer)) throw new Error(`invariant violated: a log image without its ${name} column in shared memory`);
+      return found as T;
+    };
+    const { objects, idUsed, events, relations, changes } = image.counts;
+    log.ids.bytes = column('idBytes', Uint8Array);
+    log.ids.start = column('idStart', Int32Array);
+    log.ids.used = idUsed;
+    log.ids.count = objects;
+    log.objectType = column('objectType', Int32Array);
+    log.objectOrdinal = column('objectOrdinal', Int32Array);
+    log.objectOrder = column('objectOrder', Int32Array);
+    image.typeCount.forEach((count, code) => {
+      if (count === 0) return;
+      log.typeCount[code] = count;
+      log.ofType[code] = column(`ofType:${code}`, Int32Array);
+    });
+    log.events = events;
+    log.seq = column('seq', Float64Array);
+    log.time = column('time', Float64Array);
+    log.activity = column('activity', Int32Array);
+    log.kind = column('kind', Uint8Array);
+    log.flags = column('flags', Uint8Array);
+    log.source = column('source', Int32Array);
+    log.eventOrder = column('eventOrder', Int32Array);
+    log.relations = relations;
+    log.relStart = column('relStart', Int32Array);
+    log.relObject = column('relObject', Int32Array);
+    log.relType = column('relType', Int32Array);
+    log.relOrdinal = column('relOrdinal', Int32Array);
+    log.relQualifier = column('relQualifier', Int32Array);
+    log.relQuantity = column('relQuantity', Float64Array);
+    log.changes = changes;
+    log.chgStart = column('chgStart', Int32Array);
+    log.chgObject = column('chgObject', Int32Array);
+    log.chgName = column('chgName', Int32Array);
+    log.chgNumber = column('chgNumber', Float64Array);
+    log.chgText = column('chgText', Int32Array);
+    for (const activity of image.activities) {
+      if (activity >= log.activitySeen.length) log.activitySeen = grow(log.activitySeen, activity + 1);
+      log.activitySeen[activity] = 1;
+    }
+    log.activities = image.activities.slice();
+    log.indexedIds = 0;
+    return log;
+  }
+
+  /**
+   * Objects whose ids are indexed (`object(id)` finds them): all of them, except in a log made from
+   * an image, until `indexIds` has passed over them.
+   */
+  private indexedIds = -1;
+
+  /** Indexes the ids of a log made from an image, up to object `upTo`; answers how many are indexed. */
+  indexIds(upTo: number): number {
+    const to = Math.min(upTo, this.ids.count);
+    for (let index = this.indexedIds; index < to; index++) this.objectIndex.set(this.ids.get(index), index);
+    this.indexedIds = Math.max(this.indexedIds, to);
+    if (this.indexedIds === this.ids.count) this.indexedIds = -1;
+    return this.indexedIds < 0 ? this.ids.count : this.indexedIds;
+  }
+
+
   /** The object's number, registering it on first sight. */
   object(id: string, type: string): number {
+    if (this.indexedIds >= 0) throw new Error('invariant violated: a log made from an image takes objects only once its ids are indexed');
     let index = this.objectIndex.get(id);
     if (index === undefined) {
       index = this.newObject(id, this.strings.intern(type));

@@ -19,21 +19,38 @@ import { FactStore, factTypes, foldLog, type FactTable } from './facts.rules.ts'
  * changed generation starts a new projection.
  */
 export class ProcessProjection {
-  readonly log = new CompactLog({ shared: true });
-  facts = ProcessProjection.factsFor(this.log, null);
-  /** The log's sequence up to which every event is in the projection. */
-  seq = 0;
+  facts: FactStore;
   /** Events of `log` folded into `facts` so far. */
   private folded = 0;
 
-  constructor(readonly generation: number) {}
+  /**
+   * `log`: a log read back from a snapshot (log-snapshot.ts) reaching `seq`, not folded yet; by
+   * default an empty one.
+   */
+  constructor(
+    readonly generation: number,
+    readonly log = new CompactLog({ shared: true }),
+    /** The log's sequence up to which every event is in the projection. */
+    public seq = 0,
+  ) {
+    this.facts = ProcessProjection.factsFor(log, null);
+  }
 
-  /** Folds the events appended to the log since the last fold, in sequence order. */
-  foldAppended(): void {
+  /** How many events of the log are not folded yet (a log read back from a snapshot, at first). */
+  get unfolded(): number {
+    return this.log.events - this.folded;
+  }
+
+  /**
+   * Folds the events appended to the log since the last fold, in sequence order: at most `maxEvents`
+   * of them, so that a long log can be folded a slice at a time between other work.
+   */
+  foldAppended(maxEvents = Number.POSITIVE_INFINITY): void {
     if (this.folded === this.log.events) return;
     if (factTypes.some((type) => countOf(this.log, type) > this.facts.tables[type].capacity)) this.facts = ProcessProjection.factsFor(this.log, this.facts);
-    foldLog(this.log, this.facts, undefined, this.folded, this.log.events);
-    this.folded = this.log.events;
+    const to = Math.min(this.log.events, this.folded + maxEvents);
+    foldLog(this.log, this.facts, undefined, this.folded, to);
+    this.folded = to;
   }
 
   /**

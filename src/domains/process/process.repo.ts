@@ -281,3 +281,11 @@ export const eventsOfObjects = (db: Executor, objectIds: readonly string[], afte
     .orderBy('e.seq')
     .limit(limit)
     .execute();
+
+/** The ids of the stored events with these sequences (those stored), for checking a log snapshot. */
+export const eventIdsAt = (db: Executor, seqs: readonly number[]) =>
+  seqs.length === 0 ? Promise.resolve([]) : db.selectFrom('process_events').select(['seq', 'id']).where('seq', 'in', seqs).execute();
+
+/** How many events are stored up to a sequence (a backfill adds some below the cursor). */
+export const countEventsUpTo = async (db: Executor, seq: number): Promise<number> =>
+  Number((await db.selectFrom('process_events').select(sql<number>`count(*)`.as('n')).where('seq', '<=', seq).executeTakeFirstOrThrow()).n);

@@ -9,6 +9,33 @@ export interface ProjectionReaderDeps {
   readLog(log: CompactLog, afterSeq: number, upToSeq: number, afterPage: () => Promise<void>): Promise<void>;
   /** A new projection of a log this long or longer is read in the background, not in a query. */
   readInQueryMaxEvents: number;
+  /**
+   * A log saved earlier (log-snapshot.ts) that the stored log still begins with, reaching a sequence
+   * no later than `upToSeq`, its ids indexed; null when there is none to trust. Without it, a new
+   * projection reads the whole stored log.
+   */
+  restoreLog?(upToSeq: number): Promise<{ log: CompactLog; seq: number } | null>;
+  /**
+   * Saves a projection's log, reaching `seq`, for `restoreLog`. Called on the queries' chain, so the
+   * log does not change before the call takes what it holds (its first step, before any wait);
+   * the writing then goes on in the background.
+   */
+  saveLog?(log: CompactLog, seq: number): Promise<void>;
+}
+
+/**
+ * A projection's log is saved once it holds this many events (smaller ones read quickly enough), and
+ * again each time it grew by a quarter since.
+ */
+const SAVE_GROWTH = 1.25;
+/** Events folded between turns of the event loop when a projection starts from a saved log. */
+const FOLD_SLICE = 100_000;
+
+/** A projection being read in the background: null until it has a log to read into. */
+interface Building {
+  p: ProcessProjection | null;
+  upToSeq: number;
+  done: Promise<void>;
 }
 
 const eventLoopTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -23,7 +50,26 @@ export function createProjectionReader(deps: ProjectionReaderDeps) {
   /** Queries run one at a time (see `withProjection`). */
   let chain: Promise<unknown> = Promise.resolve();
   /** A projection being read in the background (a start, a recompute), and the sequence it reads up to. */
-  let building: { p: ProcessProjection; upToSeq: number; done: Promise<void> } | null = null;
+  let building: Building | null = null;
+  /** A save of the log under way, and the events the saved log holds (see `saveIfGrown`). */
+  let saving: Promise<void> | null = null;
+  let savedEvents = 0;
+
+  /** Saves the projection's log when it is large and grew by a quarter since it was last saved or restored. */
+  function saveIfGrown(p: ProcessProjection): void {
+    if (deps.saveLog === undefined || saving !== null || p.log.events < deps.readInQueryMaxEvents || p.log.events < savedEvents * SAVE_GROWTH) return;
+    const events = p.log.events;
+    const current = deps
+      .saveLog(p.log, p.seq)
+      .then(() => {
+        savedEvents = events;
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        if (saving === current) saving = null;
+      });
+    saving = current;
+  }
 
   /**
    * Brings a projection up to `upToSeq`, reading what the stored log gained since: all of it the
@@ -52,11 +98,22 @@ export function createProjectionReader(deps: ProjectionReaderDeps) {
    */
   function build(generation: number, upToSeq: number): Promise<void> {
     if (building === null) {
-      const p = new ProcessProjection(generation);
-      const done = readInto(p, upToSeq).then(() => {
+      const current: Building = { p: null, upToSeq, done: Promise.resolve() };
+      current.done = (async () => {
+        // A saved log the stored one still begins with: only what was logged since is read.
+        const restored = (await deps.restoreLog?.(upToSeq)) ?? null;
+        const p = restored ? new ProcessProjection(generation, restored.log, restored.seq) : new ProcessProjection(generation);
+        savedEvents = restored ? restored.log.events : 0;
+        current.p = p;
+        while (p.unfolded > 0) {
+          p.foldAppended(FOLD_SLICE);
+          await eventLoopTurn();
+        }
+        await readInto(p, upToSeq);
         projection = p;
-      });
-      const current = { p, upToSeq, done };
+        saveIfGrown(p);
+      })();
+      const done = current.done;
       building = current;
       void done
         .catch(() => undefined)
@@ -68,7 +125,7 @@ export function createProjectionReader(deps: ProjectionReaderDeps) {
   }
 
   const notReady = (): AppError => {
-    const read = building?.p.log.events ?? 0;
+    const read = building?.p?.log.events ?? 0;
     const message = `the process log is being read into memory (${read.toLocaleString('en-US')} events so far, up to sequence ${building?.upToSeq ?? 0}); ask again shortly`;
     return new AppError('not_ready', message, [{ path: 'process', message: 'reading the log', eventsRead: read }], { 'retry-after': '10' });
   };
@@ -94,7 +151,9 @@ export function createProjectionReader(deps: ProjectionReaderDeps) {
           if (p === null) throw notReady();
         } else projection = p = new ProcessProjection(position.generation);
       }
-      return work(await readInto(p, position.seq));
+      const current = await readInto(p, position.seq);
+      saveIfGrown(current);
+      return work(current);
     };
     const next = chain.then(run, run);
     chain = next.catch(() => undefined);

@@ -16,6 +16,8 @@ export type Tx = Transaction<Database>;
 export interface Store {
   readonly kind: StoreKind;
   readonly db: Kysely<Database>;
+  /** The SQLite database's file (none in memory or on PostgreSQL): files derived from it go beside it. */
+  readonly sqlitePath?: string;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -94,6 +96,7 @@ export function openStore(options: StoreOptions): Store {
     return {
       kind: 'sqlite',
       db,
+      ...(path !== ':memory:' ? { sqlitePath: path } : {}),
       ping: async () => {
         await sql`select 1`.execute(db);
       },
