@@ -59,13 +59,13 @@ export function createProjectionReader(deps: ProjectionReaderDeps) {
   function saveIfGrown(p: ProcessProjection): void {
     if (deps.saveLog === undefined || saving !== null || p.log.events < deps.readInQueryMaxEvents || p.log.events < savedEvents * SAVE_GROWTH) return;
     const events = p.log.events;
+    // A save that failed (a full disk) is tried again only once the log grew by a quarter more, not at
+    // every query; the saver reports the failure.
     const current = deps
       .saveLog(p.log, p.seq)
-      .then(() => {
-        savedEvents = events;
-      })
       .catch(() => undefined)
       .finally(() => {
+        savedEvents = events;
         if (saving === current) saving = null;
       });
     saving = current;
