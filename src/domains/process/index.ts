@@ -4,7 +4,8 @@
  * process map of any object type, and the log's export as OCEL 2.0 JSON. Other code imports from here only.
  */
 export * from './process.types.ts';
-export { createProcessService, type ProcessDeps, type ProcessService, type SnapshotOutcome, type TimelineEntry } from './process.service.ts';
+export { createProcessService, type ProcessDeps, type ProcessService, type TimelineEntry } from './process.service.ts';
+export type { SnapshotOutcome } from './snapshot-keeper.ts';
 export { registerProcessRoutes } from './process.routes.ts';
 export { eventMappings, mapEvent, type MappingContext, type SourceEnvelope } from './mapping.rules.ts';
 export { CompactLog, kindCode } from './compact-log.ts';

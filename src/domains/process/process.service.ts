@@ -11,7 +11,7 @@ import { bucketsOf, computeKpis, eventKpis, kpiByName, kpiFactTypes, unsupported
 import { mapEvent, objectId, type MappingContext } from './mapping.rules.ts';
 import type { ProcessProjection } from './process.projection.ts';
 import { createProjectionReader } from './projection-reader.ts';
-import { SnapshotProblem, readLogSnapshot, sampleSeqs, writeLogSnapshot, type LogSnapshot } from './log-snapshot.ts';
+import { createSnapshotKeeper, type SnapshotOutcome } from './snapshot-keeper.ts';
 import { OcelDeclarations, ocelEvent, ocelObject } from './ocel.rules.ts';
 import { computeProcessMap, processMapOfLog, type TraceInput } from './process-map.rules.ts';
 import * as repo from './process.repo.ts';
@@ -47,13 +47,6 @@ export interface ProcessDeps {
   onSnapshot?: (outcome: SnapshotOutcome) => void;
 }
 
-/** What became of a log snapshot: read back and used, refused (and why), written, or failed. */
-export type SnapshotOutcome =
-  | { action: 'restored'; path: string; events: number; seq: number; elapsedMs: number }
-  | { action: 'refused'; path: string; reason: string }
-  | { action: 'saved'; path: string; events: number; seq: number; bytes: number; elapsedMs: number }
-  | { action: 'failed'; path: string; error: unknown };
-
 /** About three seconds of reading at the rate measured at a million events (bench:process --part=queries). */
 const READ_IN_QUERY_MAX_EVENTS = 200_000;
 
@@ -67,8 +60,6 @@ const PAGE = 500;
  */
 const FOLLOW_PAGE = 100;
 const eventLoopTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-/** Ids indexed between turns of the event loop when a saved log is read back. */
-const INDEX_SLICE = 200_000;
 /** Events per page when a recompute reads the whole log. */
 const RECOMPUTE_PAGE = 5_000;
 const DAY_MS = 86_400_000;
@@ -259,69 +250,15 @@ export function createProcessService(deps: ProcessDeps) {
     }
   }
 
-  const snapshotPath = deps.logSnapshotPath;
-  const reportSnapshot = (outcome: SnapshotOutcome) => deps.onSnapshot?.(outcome);
-
-  /**
-   * The saved log, if the stored log still begins with it: the events it names by id are stored
-   * under the same sequences, exactly as many events are stored up to its sequence (a backfill adds
-   * some below the cursor; a snapshot of another database names other ids), and it reaches no
-   * further than `upToSeq`. Its ids are indexed a slice at a time, between turns of the event loop.
-   */
-  async function restoreLog(upToSeq: number): Promise<{ log: CompactLog; seq: number } | null> {
-    if (snapshotPath === undefined) return null;
-    const started = performance.now();
-    const refuse = (reason: string) => {
-      reportSnapshot({ action: 'refused', path: snapshotPath, reason });
-      return null;
-    };
-    let snapshot: LogSnapshot | null;
-    try {
-      snapshot = await readLogSnapshot(snapshotPath);
-    } catch (error) {
-      if (error instanceof SnapshotProblem) return refuse(error.message);
-      reportSnapshot({ action: 'failed', path: snapshotPath, error });
-      return null;
-    }
-    if (snapshot === null) return null;
-    if (snapshot.seq > upToSeq) return refuse(`it reaches sequence ${snapshot.seq}, past the stored log's ${upToSeq}`);
-    const stored = new Map((await repo.eventIdsAt(db, snapshot.samples.map((e) => e.seq))).map((e) => [Number(e.seq), e.id]));
-    const differs = snapshot.samples.find((e) => stored.get(e.seq) !== e.id);
-    if (differs) return refuse(`the stored event ${differs.seq} is ${stored.get(differs.seq) ?? 'missing'}, not ${differs.id}: a snapshot of another database`);
-    const count = await repo.countEventsUpTo(db, snapshot.seq);
-    if (count !== snapshot.log.events) return refuse(`${count} events are stored up to sequence ${snapshot.seq}, ${snapshot.log.events} saved: events were logged below it since (a backfill)`);
-    for (let indexed = 0; indexed < snapshot.log.objects; ) {
-      indexed = snapshot.log.indexIds(indexed + INDEX_SLICE);
-      await eventLoopTurn();
-    }
-    reportSnapshot({ action: 'restored', path: snapshotPath, events: snapshot.log.events, seq: snapshot.seq, elapsedMs: Math.round(performance.now() - started) });
-    return { log: snapshot.log, seq: snapshot.seq };
-  }
-
-  /** Saves the log as it is now (taken before the first wait), with its sample events' ids. */
-  async function saveLog(log: CompactLog, seq: number): Promise<void> {
-    if (snapshotPath === undefined) return;
-    const started = performance.now();
-    const image = log.image();
-    const events = log.events;
-    const seqs = sampleSeqs(log);
-    try {
-      const ids = new Map((await repo.eventIdsAt(db, seqs)).map((e) => [Number(e.seq), e.id]));
-      const samples = seqs.map((s) => ({ seq: s, id: ids.get(s) ?? '' }));
-      const bytes = await writeLogSnapshot(snapshotPath, image, seq, samples);
-      reportSnapshot({ action: 'saved', path: snapshotPath, events, seq, bytes, elapsedMs: Math.round(performance.now() - started) });
-    } catch (error) {
-      reportSnapshot({ action: 'failed', path: snapshotPath, error });
-      throw error;
-    }
-  }
+  const snapshots = createSnapshotKeeper({ db, path: deps.logSnapshotPath, onSnapshot: deps.onSnapshot });
+  const restoreLog = snapshots.restore;
 
   const reader = createProjectionReader({
     readPosition: () => repo.readPosition(db),
     readLog: (log, afterSeq, upToSeq, afterPage) => readLog(db, log, afterSeq, upToSeq, afterPage),
     readInQueryMaxEvents,
     restoreLog,
-    saveLog,
+    saveLog: snapshots.save,
   });
   const withProjection = reader.withProjection;
 

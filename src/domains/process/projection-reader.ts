@@ -24,8 +24,8 @@ export interface ProjectionReaderDeps {
 }
 
 /**
- * A projection's log is saved once it holds this many events (smaller ones read quickly enough), and
- * again each time it grew by a quarter since.
+ * A projection's log is saved once it holds `readInQueryMaxEvents` events (a smaller one is read in a
+ * query, quickly), and again each time it grew by this factor since it was saved or read back.
  */
 const SAVE_GROWTH = 1.25;
 /** Events folded between turns of the event loop when a projection starts from a saved log. */
