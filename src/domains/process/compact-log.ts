@@ -115,6 +115,38 @@ export interface SharedLog {
   activities: number[];
 }
 
+/** How many values a column of the log holds: one per object, per event (one more for a range's end), per relation, per change. */
+type ColumnExtent = 'objects' | 'events' | 'eventsAndEnd' | 'relations' | 'changes';
+
+/**
+ * The log's typed-array columns and how far each is filled: what a snapshot keeps, besides the ids and
+ * the objects by type. One list, so that writing a snapshot and reading it back cannot disagree.
+ */
+const LOG_COLUMNS = [
+  ['objectType', 'objects'],
+  ['objectOrdinal', 'objects'],
+  ['objectOrder', 'objects'],
+  ['seq', 'events'],
+  ['time', 'events'],
+  ['activity', 'events'],
+  ['kind', 'events'],
+  ['flags', 'events'],
+  ['source', 'events'],
+  ['eventOrder', 'events'],
+  ['relStart', 'eventsAndEnd'],
+  ['relObject', 'relations'],
+  ['relType', 'relations'],
+  ['relOrdinal', 'relations'],
+  ['relQualifier', 'relations'],
+  ['relQuantity', 'relations'],
+  ['chgStart', 'eventsAndEnd'],
+  ['chgObject', 'changes'],
+  ['chgName', 'changes'],
+  ['chgNumber', 'changes'],
+  ['chgText', 'changes'],
+] as const satisfies ReadonlyArray<readonly [string, ColumnExtent]>;
+type LogColumn = (typeof LOG_COLUMNS)[number][0];
+
 /** A log's counts, dictionary and columns, each column holding just what the log has (`CompactLog.image`). */
 export interface LogImage {
   strings: string[];
@@ -347,30 +379,11 @@ export class CompactLog {
   image(): LogImage {
     const { ids, events, relations, changes } = this;
     const objects = ids.count;
+    const extent: Record<ColumnExtent, number> = { objects, events, eventsAndEnd: events + 1, relations, changes };
     const columns: LogImage['columns'] = [
       { name: 'idBytes', values: ids.bytes.subarray(0, ids.used) },
       { name: 'idStart', values: ids.start.subarray(0, objects + 1) },
-      { name: 'objectType', values: this.objectType.subarray(0, objects) },
-      { name: 'objectOrdinal', values: this.objectOrdinal.subarray(0, objects) },
-      { name: 'objectOrder', values: this.objectOrder.slice(0, objects) },
-      { name: 'seq', values: this.seq.subarray(0, events) },
-      { name: 'time', values: this.time.subarray(0, events) },
-      { name: 'activity', values: this.activity.subarray(0, events) },
-      { name: 'kind', values: this.kind.subarray(0, events) },
-      { name: 'flags', values: this.flags.subarray(0, events) },
-      { name: 'source', values: this.source.subarray(0, events) },
-      { name: 'eventOrder', values: this.eventOrder.subarray(0, events) },
-      { name: 'relStart', values: this.relStart.subarray(0, events + 1) },
-      { name: 'relObject', values: this.relObject.subarray(0, relations) },
-      { name: 'relType', values: this.relType.subarray(0, relations) },
-      { name: 'relOrdinal', values: this.relOrdinal.subarray(0, relations) },
-      { name: 'relQualifier', values: this.relQualifier.subarray(0, relations) },
-      { name: 'relQuantity', values: this.relQuantity.subarray(0, relations) },
-      { name: 'chgStart', values: this.chgStart.subarray(0, events + 1) },
-      { name: 'chgObject', values: this.chgObject.subarray(0, changes) },
-      { name: 'chgName', values: this.chgName.subarray(0, changes) },
-      { name: 'chgNumber', values: this.chgNumber.subarray(0, changes) },
-      { name: 'chgText', values: this.chgText.subarray(0, changes) },
+      ...LOG_COLUMNS.map(([name, of]) => ({ name, values: name === 'objectOrder' ? this[name].slice(0, objects) : this[name].subarray(0, extent[of]) })),
     ];
     const typeCount = this.strings.values.map((_, code) => this.typeCount[code] ?? 0);
     typeCount.forEach((count, code) => {
@@ -388,7 +401,7 @@ export class CompactLog {
     const log = new CompactLog({ shared: true });
     for (const value of image.strings) log.strings.intern(value);
     if (log.strings.values.length !== image.strings.length || image.strings[ORDER_TYPE_CODE] !== ORDER_TYPE) throw new Error('invariant violated: a log image whose dictionary repeats a value or lacks the order type');
-    const column = <T extends Column>(name: string, Class: { new (n: number): T }): T => {
+    const column = <T extends Column>(name: string, Class: new (n: number) => T): T => {
       const found = image.columns.find((c) => c.name === name)?.values;
       if (!(found instanceof Class) || !(found.buffer instanceof SharedArrayBuffer)) throw new Error(`invariant violated: a log image without its ${name} column in shared memory`);
       return found as T;
@@ -398,35 +411,15 @@ export class CompactLog {
     log.ids.start = column('idStart', Int32Array);
     log.ids.used = idUsed;
     log.ids.count = objects;
-    log.objectType = column('objectType', Int32Array);
-    log.objectOrdinal = column('objectOrdinal', Int32Array);
-    log.objectOrder = column('objectOrder', Int32Array);
+    for (const [name] of LOG_COLUMNS) (log as unknown as Record<LogColumn, Column>)[name] = column(name, log[name].constructor as new (n: number) => Column);
     image.typeCount.forEach((count, code) => {
       if (count === 0) return;
       log.typeCount[code] = count;
       log.ofType[code] = column(`ofType:${code}`, Int32Array);
     });
     log.events = events;
-    log.seq = column('seq', Float64Array);
-    log.time = column('time', Float64Array);
-    log.activity = column('activity', Int32Array);
-    log.kind = column('kind', Uint8Array);
-    log.flags = column('flags', Uint8Array);
-    log.source = column('source', Int32Array);
-    log.eventOrder = column('eventOrder', Int32Array);
     log.relations = relations;
-    log.relStart = column('relStart', Int32Array);
-    log.relObject = column('relObject', Int32Array);
-    log.relType = column('relType', Int32Array);
-    log.relOrdinal = column('relOrdinal', Int32Array);
-    log.relQualifier = column('relQualifier', Int32Array);
-    log.relQuantity = column('relQuantity', Float64Array);
     log.changes = changes;
-    log.chgStart = column('chgStart', Int32Array);
-    log.chgObject = column('chgObject', Int32Array);
-    log.chgName = column('chgName', Int32Array);
-    log.chgNumber = column('chgNumber', Float64Array);
-    log.chgText = column('chgText', Int32Array);
     for (const activity of image.activities) {
       if (activity >= log.activitySeen.length) log.activitySeen = grow(log.activitySeen, activity + 1);
       log.activitySeen[activity] = 1;
