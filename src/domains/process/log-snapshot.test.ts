@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CompactLog, type LogImage } from './compact-log.ts';
@@ -103,4 +103,19 @@ test('a snapshot is written beside its file and renamed over it, so a reader nev
   await writing;
   assert.ok(meanwhile && [100, 3_000].includes(meanwhile.log.events));
   assert.equal((await readLogSnapshot(path))!.log.events, 3_000);
+});
+
+test('files of writes that never finished are removed before the first write, unless recent (another hub may be writing)', async () => {
+  const path = join(dir, 'leftovers.snapshot');
+  const stopped = `${path}.4242.7.writing`;
+  const writing = `${path}.4343.1.writing`;
+  writeFileSync(stopped, 'half a snapshot');
+  writeFileSync(writing, 'a snapshot being written');
+  const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
+  utimesSync(stopped, twoHoursAgo, twoHoursAgo);
+  const log = copyEvents(new CompactLog({ shared: true }), 0, 100);
+  await writeLogSnapshot(path, log.image(), log.seq[99]!, []);
+  assert.equal(existsSync(stopped), false);
+  assert.equal(existsSync(writing), true);
+  assert.equal((await readLogSnapshot(path))!.log.events, 100);
 });

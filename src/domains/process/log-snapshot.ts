@@ -1,4 +1,5 @@
-import { open, rename, rm } from 'node:fs/promises';
+import { open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import type { Column } from './columns.ts';
 import { CompactLog, type LogImage } from './compact-log.ts';
 
@@ -48,8 +49,9 @@ const endianness = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 'LE' :
 const typeOf = (values: Column): 'f64' | 'i32' | 'u8' => (values instanceof Float64Array ? 'f64' : values instanceof Int32Array ? 'i32' : 'u8');
 const classes = { f64: Float64Array, i32: Int32Array, u8: Uint8Array } as const;
 const padded = (bytes: number) => Math.ceil(bytes / 8) * 8;
-/** Writes begun by this process, to name each one's file. */
+/** Writes begun by this process, to name each one's file; the paths whose leftovers it removed. */
 let writes = 0;
+const cleaned = new Set<string>();
 const bytesOf = (values: Column) => Buffer.from(values.buffer, values.byteOffset, values.byteLength);
 
 /**
@@ -85,6 +87,10 @@ export async function writeLogSnapshot(path: string, image: LogImage, seq: numbe
   start.write(MARK, 0, 'latin1');
   start.writeUInt32LE(headerBytes.length, 8);
   headerBytes.copy(start, 16);
+  if (!cleaned.has(path)) {
+    cleaned.add(path);
+    await removeLeftovers(path);
+  }
   // Named for this write alone: two hubs (or two writes of one) sharing a path must not share it.
   const temporary = `${path}.${process.pid}.${++writes}.writing`;
   const file = await open(temporary, 'w');
@@ -110,6 +116,26 @@ export async function writeLogSnapshot(path: string, image: LogImage, seq: numbe
   await file.close();
   await rename(temporary, path);
   return written;
+}
+
+/** A file being written is older than this only if its writer stopped (a write takes seconds). */
+const LEFTOVER_AGE_MS = 60 * 60_000;
+
+/**
+ * Removes the files of writes that never finished (a hub stopped while writing: gigabytes each at
+ * millions of events), once per process and path, before its first write there. Only old ones: another hub sharing
+ * the path may be writing its own.
+ */
+async function removeLeftovers(path: string): Promise<void> {
+  const prefix = `${basename(path)}.`;
+  const names = await readdir(dirname(path)).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.writing')) continue;
+    const file = join(dirname(path), name);
+    const modified = await stat(file).then((s) => s.mtimeMs).catch(() => null);
+    // The file system's clock, not the hub's: the age is the file's, as the disk keeps it.
+    if (modified !== null && Date.now() - modified > LEFTOVER_AGE_MS) await rm(file, { force: true });
+  }
 }
 
 /** Why a snapshot file cannot be read (it is then read from the database instead). */
