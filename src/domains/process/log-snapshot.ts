@@ -49,6 +49,8 @@ const endianness = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 'LE' :
 const typeOf = (values: Column): 'f64' | 'i32' | 'u8' => (values instanceof Float64Array ? 'f64' : values instanceof Int32Array ? 'i32' : 'u8');
 const classes = { f64: Float64Array, i32: Int32Array, u8: Uint8Array } as const;
 const padded = (bytes: number) => Math.ceil(bytes / 8) * 8;
+/** The most one read or write moves: a single call cannot move 2 GB, which a column of a large log can hold. */
+const CHUNK_BYTES = 256 * 1024 * 1024;
 /** Writes begun by this process, to name each one's file; the paths whose leftovers it removed. */
 let writes = 0;
 const cleaned = new Set<string>();
@@ -102,7 +104,8 @@ export async function writeLogSnapshot(path: string, image: LogImage, seq: numbe
     };
     await write(start);
     for (const { values } of image.columns) {
-      await write(bytesOf(values));
+      const bytes = bytesOf(values);
+      for (let done = 0; done < bytes.length; done += CHUNK_BYTES) await write(bytes.subarray(done, Math.min(bytes.length, done + CHUNK_BYTES)));
       const gap = padded(values.byteLength) - values.byteLength;
       if (gap > 0) await write(Buffer.alloc(gap));
     }
@@ -181,7 +184,8 @@ export async function readLogSnapshot(path: string): Promise<LogSnapshot | null>
       const memory = new SharedArrayBuffer((Math.ceil(c.length * 1.25) + 16) * Class.BYTES_PER_ELEMENT);
       const values: Column = c.type === 'f64' ? new Float64Array(memory) : c.type === 'i32' ? new Int32Array(memory) : new Uint8Array(memory);
       for (let done = 0; done < bytes; ) {
-        const { bytesRead } = await file.read(Buffer.from(values.buffer, done, bytes - done), 0, bytes - done, position + done);
+        const length = Math.min(CHUNK_BYTES, bytes - done);
+        const { bytesRead } = await file.read(Buffer.from(values.buffer, done, length), 0, length, position + done);
         if (bytesRead === 0) throw new SnapshotProblem(`${path} ends inside its ${c.name} column`);
         done += bytesRead;
       }
