@@ -21,7 +21,7 @@
  */
 import { sql } from 'kysely';
 import assert from 'node:assert/strict';
-import { FactStore, computeKpis, createProcessService, foldLog, kpiNames, processMapOfLog, type KpiResult, type SnapshotOutcome } from '../src/domains/process/index.ts';
+import { FactStore, computeKpis, createProcessService, foldLog, kpiNames, processMapOfLog, type KpiResult, type ProcessService, type SnapshotOutcome } from '../src/domains/process/index.ts';
 import { storeLogEvents } from '../src/domains/process/process.synthetic-store.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { recycleFactMemory, type FactTable } from '../src/domains/process/facts.rules.ts';
@@ -266,7 +266,9 @@ async function queriesBench(): Promise<void> {
     while (!outcomes.some((o) => o.action === action)) await new Promise((resolve) => setTimeout(resolve, 50));
     return outcomes.splice(outcomes.findIndex((o) => o.action === action), 1)[0]!;
   };
-  const inMemory = createProcessService({ ...deps, inMemory: true, logSnapshotPath, onSnapshot });
+  // `let`, and let go once done with: at ten million events each service's log is gigabytes, and
+  // the generated log, two of them and a recompute's fold do not fit in a 4 GB heap together.
+  let inMemory: ProcessService | null = createProcessService({ ...deps, inMemory: true, logSnapshotPath, onSnapshot });
   try {
     const s0 = performance.now();
     for (let e = 0; e < stored; e += 50_000) await db.transaction().execute((tx) => storeLogEvents(tx, log, e, Math.min(stored, e + 50_000)));
@@ -275,7 +277,7 @@ async function queriesBench(): Promise<void> {
     const r1 = performance.now();
     console.log(`sqlite  stored log: ${fmt(stored)} events stored in ${fmt(r0 - s0)} ms (untimed); the hub's recompute (read the log, fold, store the facts) ${fmt(r1 - r0)} ms`);
     const window = { from: new Date(T0).toISOString(), to: new Date(endMs + 1).toISOString() };
-    const query = async (service: typeof inMemory) => {
+    const query = async (service: ProcessService) => {
       const k0 = performance.now();
       const answer = await service.kpis(window);
       const k1 = performance.now();
@@ -318,15 +320,17 @@ async function queriesBench(): Promise<void> {
     if (storage) console.log(`sqlite  the same from the stored facts and log (queriesInMemory: false): all 18 KPIs ${fmt(storage.kpis)} ms, the order map ${fmt(storage.map)} ms`);
     await db.transaction().execute((tx) => storeLogEvents(tx, log, stored, stored + more));
     const next = await query(inMemory);
+    inMemory = null;
     console.log(`sqlite  ${fmt(more)} more events stored: the next query read them and took ${fmt(next.kpis)} ms for the KPIs, load average ${loadavg()[0]!.toFixed(2)}`);
 
     // A hub that starts again: the snapshot read back, folded, and the events stored since read.
-    const restarted = createProcessService({ ...deps, inMemory: true, logSnapshotPath, onSnapshot });
+    let restarted: ProcessService | null = createProcessService({ ...deps, inMemory: true, logSnapshotPath, onSnapshot });
     const b0 = performance.now();
     await restarted.prepareQueries();
     const restartMs = performance.now() - b0;
     const restored = await outcome('restored');
     const afterRestart = await query(restarted);
+    restarted = null;
     assert.deepEqual(afterRestart.answer, next.answer, 'the KPIs of a hub started from the snapshot and of the one that read the log');
     if (restored.action === 'restored')
       console.log(

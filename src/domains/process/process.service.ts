@@ -343,10 +343,12 @@ export function createProcessService(deps: ProcessDeps) {
         if (cursor > upTo) await readLog(tx, log, upTo, cursor);
         // On two worker threads for a large log (fold.parallel.ts); the same facts as one thread's.
         const store = await foldLogParallel(log);
-        // Rows are every object of the type in the log; those no event changed have no facts.
-        const rows: ProcessFactRow[] = [];
-        for (const table of Object.values(store.tables) as FactTable[]) for (let row = 0; row < table.rows; row++) if (!Number.isNaN(table.get(row, 0))) rows.push(factRow(store, table, row));
-        await repo.replaceFacts(tx, rows);
+        // Rows are every object of the type in the log; those no event changed have no facts. Made
+        // as they are stored, not all at once.
+        const rows = function* () {
+          for (const table of Object.values(store.tables) as FactTable[]) for (let row = 0; row < table.rows; row++) if (!Number.isNaN(table.get(row, 0))) yield factRow(store, table, row);
+        };
+        await repo.replaceFacts(tx, rows());
         await repo.countRecompute(tx, clock.now());
         // The facts are stored; their memory serves the next recompute (no page faults for it).
         recycleFactMemory(store);
