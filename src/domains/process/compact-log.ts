@@ -1,5 +1,6 @@
 import { column, grow, type Column } from './columns.ts';
 import { EventParts, type SharedEventParts } from './event-parts.ts';
+import { IdBuffer, IdTable } from './object-ids.ts';
 import { eventKinds, type EventKind, type LoggedEvent } from './process.types.ts';
 
 /**
@@ -44,36 +45,6 @@ export const kindCode: Readonly<Record<EventKind, number>> = Object.fromEntries(
 
 /** Times in attribute values are ISO strings on the wire and milliseconds in the columns. */
 export const isTimeAttribute = (name: string): boolean => name.endsWith('At');
-
-/**
- * Object ids in one byte buffer (ids are ASCII: types, UUIDs, codes), decoded only when asked for.
- * Millions of ids as separate strings would make every garbage collection walk millions of objects.
- */
-class IdBuffer {
-  bytes: Uint8Array;
-  start: Int32Array;
-  used = 0;
-  count = 0;
-
-  constructor(shared: boolean) {
-    this.bytes = column(Uint8Array, 1 << 16, shared);
-    this.start = column(Int32Array, 1 << 12, shared);
-  }
-
-  push(id: string): void {
-    if (this.count + 1 >= this.start.length) this.start = grow(this.start, (this.count + 2) * 2);
-    if (this.used + id.length * 3 > this.bytes.length) this.bytes = grow(this.bytes, (this.used + id.length * 3) * 2);
-    this.used += encoder.encodeInto(id, this.bytes.subarray(this.used)).written;
-    this.count++;
-    this.start[this.count] = this.used;
-  }
-
-  get(index: number): string {
-    return decoder.decode(this.bytes.subarray(this.start[index]!, this.start[index + 1]!));
-  }
-}
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 /**
  * A log's columns as worker threads receive them: views of shared memory (nothing is copied), the
@@ -192,7 +163,7 @@ export class IdIndex {
 export class CompactLog {
   readonly strings = new Interner([ORDER_TYPE]);
   /** Object id → number, for logs built from ids (the subscriber's batches, a recompute); generators number their own. */
-  private readonly objectIndex = new IdIndex();
+  private readonly objectIndex: IdTable;
   private readonly ids: IdBuffer;
   /** The interned type of each object, and its number among the objects of its type (its ordinal). */
   objectType: Int32Array;
@@ -260,6 +231,7 @@ export class CompactLog {
     const shared = options.shared ?? false;
     this.shared = shared;
     this.ids = new IdBuffer(shared);
+    this.objectIndex = new IdTable(this.ids);
     this.objectType = column(Int32Array, 16, shared);
     this.objectOrdinal = column(Int32Array, 16, shared);
     this.seq = column(Float64Array, 16, shared);
@@ -438,7 +410,8 @@ export class CompactLog {
   /** Indexes the ids of a log made from an image, up to object `upTo`; answers how many are indexed. */
   indexIds(upTo: number): number {
     const to = Math.min(upTo, this.ids.count);
-    for (let index = this.indexedIds; index < to; index++) this.objectIndex.set(this.ids.get(index), index);
+    this.objectIndex.reserve(this.ids.count);
+    for (let index = this.indexedIds; index < to; index++) this.objectIndex.add(index);
     this.indexedIds = Math.max(this.indexedIds, to);
     if (this.indexedIds === this.ids.count) this.indexedIds = -1;
     return this.indexedIds < 0 ? this.ids.count : this.indexedIds;
@@ -448,10 +421,10 @@ export class CompactLog {
   /** The object's number, registering it on first sight. */
   object(id: string, type: string): number {
     if (this.indexedIds >= 0) throw new Error('invariant violated: a log made from an image takes objects only once its ids are indexed');
-    let index = this.objectIndex.get(id);
-    if (index === undefined) {
+    let index = this.objectIndex.find(id);
+    if (index < 0) {
       index = this.newObject(id, this.strings.intern(type));
-      this.objectIndex.set(id, index);
+      this.objectIndex.add(index);
     }
     return index;
   }

@@ -213,7 +213,7 @@ export function generateSyntheticLog(total: number, options: { shared?: boolean 
         begin(time, last ? A.shipped : A.partShipped, last ? K.order_shipped : K.none);
         log.addRelation(orderObj[o]!, Q.order, Number.NaN);
         if (random() < 0.03) {
-          const exception = (exceptionObj[o] = log.newObject(`exception:${o}`, T.exception));
+          const exception = (exceptionObj[o] = log.newObject(`exception:${o}-${step}`, T.exception));
           const x = o % 4;
           begin(time, A.raised, K.exception_raised);
           log.addRelation(exception, Q.exception, Number.NaN);
