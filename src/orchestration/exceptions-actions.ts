@@ -4,6 +4,7 @@ import { AppError, invariant } from '../platform/errors.ts';
 import type { InboxService } from '../platform/inbox/index.ts';
 import type { OutboxService } from '../platform/outbox/index.ts';
 import type { TimerService } from '../platform/timers/index.ts';
+import type { CatalogService } from '../domains/catalog/index.ts';
 import type { ActionContext, ActionResult, CrossdockException, ExceptionService } from '../domains/exceptions/index.ts';
 import type { FulfillmentService } from '../domains/fulfillment/index.ts';
 import type { OrdersModule } from '../domains/orders/index.ts';
@@ -16,6 +17,7 @@ import { createPromiseChange } from './order-promise-change.ts';
 export interface ExceptionActionDeps {
   db: Executor;
   clock: Clock;
+  catalog: CatalogService;
   orders: OrdersModule;
   fulfillment: FulfillmentService;
   outbox: OutboxService;

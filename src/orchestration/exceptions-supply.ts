@@ -7,11 +7,13 @@ import type { ExceptionService, RaiseInput } from '../domains/exceptions/index.t
 import type { ProcurementService, PurchaseOrder } from '../domains/procurement/index.ts';
 import type { ReturnAuthorization } from '../domains/returns/index.ts';
 import type { ExceptionRaising } from './exceptions-raising.ts';
+import type { CatalogService } from '../domains/catalog/index.ts';
 import { promiseDueAtMs } from './promise-date.ts';
 
 export interface ExceptionSupplyDeps {
   db: Executor;
   clock: Clock;
+  catalog: CatalogService;
   outbox: OutboxService;
   timers: TimerService;
   procurement: ProcurementService;
@@ -164,10 +166,16 @@ export function supplierDelayRaise(po: PurchaseOrder, todayIso: string, causatio
 export function createExceptionSupply(deps: ExceptionSupplyDeps) {
   const { exceptions, raising } = deps;
 
-  /** Every date a purchase order is expected on gets a timer at the end of that day (UTC). */
+  /** The end of the purchase order's expected date at the location receiving it (UTC when unknown). */
+  async function expectedDueAtMs(po: PurchaseOrder): Promise<number> {
+    const location = (await deps.catalog.locations.getMany([po.locationCode])).get(po.locationCode);
+    return promiseDueAtMs(po.expectedDate, location?.timezone);
+  }
+
+  /** Every date a purchase order is expected on gets a timer at the end of that day at its location. */
   async function watchExpectedDate(po: PurchaseOrder): Promise<void> {
     if (!owedStates.has(po.state)) return;
-    await deps.timers.schedule(deps.db, { kind: PO_DUE_TIMER, key: poDueTimerKey(po.id, po.expectedDate), dueAt: promiseDueAtMs(po.expectedDate), payload: { purchaseOrderId: po.id, expectedDate: po.expectedDate } });
+    await deps.timers.schedule(deps.db, { kind: PO_DUE_TIMER, key: poDueTimerKey(po.id, po.expectedDate), dueAt: await expectedDueAtMs(po), payload: { purchaseOrderId: po.id, expectedDate: po.expectedDate } });
   }
 
   async function onPurchaseOrderEvent(event: { id: string; type: string }, po: PurchaseOrder): Promise<void> {
@@ -180,7 +188,7 @@ export function createExceptionSupply(deps: ExceptionSupplyDeps) {
     // A live delay learns the supplier's new date (an 855 or an 856 that slipped or caught up).
     const live = await exceptions.findLive('supplier_delay', { type: 'purchase_order', id: po.id });
     if (live && owedStates.has(po.state)) {
-      if (promiseDueAtMs(po.expectedDate) >= deps.clock.now() && live.facts['expectedDate'] !== po.expectedDate) {
+      if ((await expectedDueAtMs(po)) >= deps.clock.now() && live.facts['expectedDate'] !== po.expectedDate) {
         await raising.apply([{ kind: 'resolve', type: 'supplier_delay', subject: { type: 'purchase_order', id: po.id }, reason: `the supplier now expects ${po.poNumber} on ${po.expectedDate}, not yet past` }]);
       } else {
         await raising.apply([{ kind: 'raise', input: supplierDelayRaise(po, new Date(deps.clock.now()).toISOString(), event.id) }]);

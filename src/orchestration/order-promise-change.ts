@@ -5,7 +5,8 @@ import type { OutboxService } from '../platform/outbox/index.ts';
 import type { TimerService } from '../platform/timers/index.ts';
 import type { FulfillmentService, Shipment } from '../domains/fulfillment/index.ts';
 import type { Order, OrdersModule } from '../domains/orders/index.ts';
-import { PROMISE_DATE_TIMER, promiseDateOf, promiseDueAtMs, promiseTimerKey, undeliveredLines } from './promise-date.ts';
+import type { CatalogService } from '../domains/catalog/index.ts';
+import { PROMISE_DATE_TIMER, promiseDateOf, promiseDueAtMs, promiseTimerKey, shipToTimeZone, undeliveredLines } from './promise-date.ts';
 
 /**
  * Why an order's promise can no longer change, or null when it can. A promise is about delivery, not
@@ -23,6 +24,7 @@ export function promiseChangeRefusal(order: Order, shipments: readonly Shipment[
 export interface PromiseChangeDeps {
   db: Executor;
   clock: Clock;
+  catalog: CatalogService;
   orders: OrdersModule;
   fulfillment: FulfillmentService;
   outbox: OutboxService;
@@ -47,13 +49,15 @@ export function createPromiseChange(deps: PromiseChangeDeps) {
       if (current.promiseDate === promiseDate) return { result: 'unchanged' as const, order: current, from, to: promiseDate };
       const refusal = promiseChangeRefusal(current, await deps.fulfillment.shipments.listForOrder(orderId, tx));
       if (refusal) throw new AppError('invalid_state', refusal.message, [{ path: 'body.params.promiseDate', message: refusal.code }]);
-      if (promiseDueAtMs(promiseDate) < now) {
+      // The new date is over, like the old one, at the end of that day at the ship-to.
+      const dueAtMs = promiseDueAtMs(promiseDate, await shipToTimeZone(deps.catalog, current, tx));
+      if (dueAtMs < now) {
         throw new AppError('validation_failed', `body.params.promiseDate: ${promiseDate} has already passed`, [{ path: 'body.params.promiseDate', message: 'must be today or later' }]);
       }
       const next: Order = { ...current, promiseDate, updatedAt: isoTime(now), version: current.version + 1 };
       invariant(await deps.orders.store.save(tx, current, next), `order ${orderId} changed under its row lock`);
       for (const key of [promiseTimerKey(orderId), ...(from === null ? [] : [`${promiseTimerKey(orderId)}:${from}`])]) await deps.timers.cancel(tx, key);
-      await deps.timers.schedule(tx, { kind: PROMISE_DATE_TIMER, key: `${promiseTimerKey(orderId)}:${promiseDate}`, dueAt: promiseDueAtMs(promiseDate), payload: { orderId } });
+      await deps.timers.schedule(tx, { kind: PROMISE_DATE_TIMER, key: `${promiseTimerKey(orderId)}:${promiseDate}`, dueAt: dueAtMs, payload: { orderId } });
       await deps.outbox.append(tx, {
         source: '/crossdock/orchestration',
         type: 'crossdock.order.promise_date_changed',

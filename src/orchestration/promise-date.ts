@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { isoTime, type Clock } from '../platform/clock.ts';
-import type { Tx } from '../platform/db/store.ts';
+import type { Executor, Tx } from '../platform/db/store.ts';
 import type { NewEvent, OutboxService } from '../platform/outbox/index.ts';
 import type { TimerHandler, TimerService } from '../platform/timers/index.ts';
-import { isDelivered, type FulfillmentService, type Shipment } from '../domains/fulfillment/index.ts';
+import type { CatalogService } from '../domains/catalog/index.ts';
+import { endOfLocalDayMs, isDelivered, type FulfillmentService, type Shipment } from '../domains/fulfillment/index.ts';
 import { openQuantity, type Order, type OrdersModule } from '../domains/orders/index.ts';
 
 /** The timer that checks, when an order's promise date is over, whether it was kept. */
@@ -15,11 +16,19 @@ const timerPayloadSchema = z.object({ orderId: z.string() });
 export const promiseDateOf = (order: Order): string | undefined => order.promiseDate ?? order.requestedDeliveryDate;
 
 /**
- * A promise date is kept when the goods arrive by the end of that day. The hub takes the end of the
- * day in UTC (23:59:59.999Z) as the moment it is missed, because the ship-to's own time zone is not
- * in master data yet; for customers west of Greenwich that is a few hours early in their evening.
+ * A promise date is kept when the goods arrive by the end of that day where they arrive: in the
+ * ship-to's time zone when master data gives it one. Without one (an ad hoc address, or a ship-to
+ * with no `timezone`) the hub takes the end of the day in UTC (23:59:59.999Z), which for customers
+ * west of Greenwich is a few hours early in their evening.
  */
-export const promiseDueAtMs = (date: string): number => Date.parse(`${date}T23:59:59.999Z`);
+export const promiseDueAtMs = (date: string, timeZone?: string): number => (timeZone === undefined ? Date.parse(`${date}T23:59:59.999Z`) : endOfLocalDayMs(date, timeZone));
+
+/** The time zone of the order's ship-to in master data, if it has one. */
+export async function shipToTimeZone(catalog: CatalogService, order: Order, executor: Executor): Promise<string | undefined> {
+  if (order.shipToCode === undefined) return undefined;
+  const customer = (await catalog.customers.getMany([order.customerCode], executor)).get(order.customerCode);
+  return customer?.shipTos.find((s) => s.code === order.shipToCode)?.timezone;
+}
 
 export interface UndeliveredLine {
   lineNumber: number;
@@ -41,6 +50,7 @@ export function undeliveredLines(order: Order, shipments: readonly Shipment[]): 
 
 export interface PromiseDatesDeps {
   clock: Clock;
+  catalog: CatalogService;
   orders: OrdersModule;
   fulfillment: FulfillmentService;
   outbox: OutboxService;
@@ -58,7 +68,12 @@ export function createPromiseDates(deps: PromiseDatesDeps) {
   async function scheduleIn(tx: Tx, order: Order): Promise<void> {
     const promiseDate = promiseDateOf(order);
     if (promiseDate === undefined) return;
-    await deps.timers.schedule(tx, { kind: PROMISE_DATE_TIMER, key: promiseTimerKey(order.id), dueAt: promiseDueAtMs(promiseDate), payload: { orderId: order.id } });
+    await deps.timers.schedule(tx, { kind: PROMISE_DATE_TIMER, key: promiseTimerKey(order.id), dueAt: await dueAtMs(tx, order, promiseDate), payload: { orderId: order.id } });
+  }
+
+  /** When `promiseDate` is missed at the order's ship-to. */
+  async function dueAtMs(executor: Executor, order: Order, promiseDate: string): Promise<number> {
+    return promiseDueAtMs(promiseDate, await shipToTimeZone(deps.catalog, order, executor));
   }
 
   /**
@@ -89,7 +104,7 @@ export function createPromiseDates(deps: PromiseDatesDeps) {
     if (event) await deps.outbox.appendMany(tx, [event]);
   };
 
-  return { scheduleIn, breachIn, handleTimer };
+  return { scheduleIn, breachIn, handleTimer, dueAtMs };
 }
 
 export type PromiseDates = ReturnType<typeof createPromiseDates>;

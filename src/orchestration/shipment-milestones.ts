@@ -5,7 +5,7 @@ import type { NewEvent, OutboxService } from '../platform/outbox/index.ts';
 import { carrierMilestoneSchema, isDelivered, type FulfillmentService, type Shipment } from '../domains/fulfillment/index.ts';
 import { openQuantity, type Order, type OrdersModule } from '../domains/orders/index.ts';
 import { refuseTimeAhead } from '../domains/shared/index.ts';
-import { promiseDateOf, promiseDueAtMs, type PromiseDates } from './promise-date.ts';
+import { promiseDateOf, type PromiseDates } from './promise-date.ts';
 import { unscoped, type Scope } from './order-shipment.ts';
 
 export type MilestoneResult = { result: 'added' | 'exists'; shipment: Shipment };
@@ -61,7 +61,11 @@ export function createShipmentMilestones(deps: ShipmentMilestonesDeps) {
         },
       ];
       const promiseDate = promiseDateOf(current);
-      const late = milestone.type === 'delayed' && milestone.estimatedDeliveryAt !== undefined && promiseDate !== undefined && Date.parse(milestone.estimatedDeliveryAt) > promiseDueAtMs(promiseDate);
+      const late =
+        milestone.type === 'delayed' &&
+        milestone.estimatedDeliveryAt !== undefined &&
+        promiseDate !== undefined &&
+        Date.parse(milestone.estimatedDeliveryAt) > (await deps.promiseDates.dueAtMs(tx, current, promiseDate));
       if (late) {
         const breach = await deps.promiseDates.breachIn(tx, current, shipments, 'delayed');
         if (breach) events.push(breach);

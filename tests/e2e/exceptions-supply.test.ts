@@ -2,7 +2,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { submitSampleOrder } from '../helpers/orders.ts';
-import { seedSampleCatalog } from '../fixtures/catalog.ts';
+import { sampleLocation, seedSampleCatalog } from '../fixtures/catalog.ts';
+import { endOfLocalDayMs } from '../../src/domains/fulfillment/index.ts';
 import type { Role } from '../../src/platform/auth/roles.ts';
 
 /**
@@ -213,14 +214,17 @@ test('return inspection: a receipt into quarantine raises it; dispositions for e
   assert.match(done.resolution.reason, /every received unit/);
 });
 
-test('supplier delay: a purchase order past its expected date raises it on the clock, never early; a new date not yet past clears it; a late one raises it again; receipt clears it', async () => {
+test('supplier delay: a purchase order past its expected date (at the receiving location) raises it on the clock, never early; a new date not yet past clears it; a late one raises it again; receipt clears it', async () => {
   const expected = today(3);
   const created = await call('POST', '/v1/purchase-orders', 'procurement', { supplierCode: 'SUP-GLOVECO', locationCode: 'DC-EAST', expectedDate: expected, lines: [{ lineNumber: 1, sku: 'SUP-C', quantity: 10 }] });
   assert.equal(created.status, 201, JSON.stringify(created.body));
   const po = created.body.purchaseOrder;
   assert.equal((await call('POST', `/v1/purchase-orders/${po.id}/send`, 'procurement')).status, 200);
   await settle();
-  const dueAt = Date.parse(`${expected}T23:59:59.999Z`);
+  // The end of the expected date in DC-EAST's zone (America/New_York), not in UTC.
+  assert.equal(sampleLocation.timezone, 'America/New_York');
+  const dueAt = endOfLocalDayMs(expected, sampleLocation.timezone);
+  assert.ok([4, 5].includes((dueAt - Date.parse(`${expected}T23:59:59.999Z`)) / 3_600_000), 'EDT or EST: four or five hours after midnight UTC');
   t.clock.set(dueAt - 1);
   await t.app.services.timers.fireDue();
   await settle();
@@ -241,7 +245,7 @@ test('supplier delay: a purchase order past its expected date raises it on the c
   assert.deepEqual([cleared.state, cleared.resolution.by], ['resolved', 'condition']);
   assert.match(cleared.resolution.reason, new RegExp(`now expects .* on ${later}`));
 
-  t.clock.set(Date.parse(`${later}T23:59:59.999Z`));
+  t.clock.set(endOfLocalDayMs(later, sampleLocation.timezone));
   await t.app.services.timers.fireDue();
   await settle();
   const again = await about('purchase_order', po.id, 'supplier_delay');

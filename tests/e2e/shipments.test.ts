@@ -324,6 +324,30 @@ test('the promise-date timer raises the breach when the date is over and goods a
   assert.equal(again.filter((x: { key: string }) => x.key === `order-promise:${late.id}`).length, 1);
 });
 
+test('a promise date ends at midnight where the ship-to is, when master data gives its time zone', async () => {
+  const customers = t.app.services.catalog.customers;
+  const { version: _version, createdAt: _createdAt, updatedAt: _updatedAt, ...customer } = (await customers.find('CUST-ACME'))!;
+  const westShipTo = { code: 'ST-WEST', name: 'Acme store 9', address: { line1: '9 Ocean Ave', city: 'Los Angeles', region: 'CA', postalCode: '90001', country: 'US' }, timezone: 'America/Los_Angeles' };
+  await customers.update('CUST-ACME', { ...customer, shipTos: [...customer.shipTos, westShipTo] });
+  // Received now: the warehouse's feed is fresh at the clock the earlier tests moved on.
+  await stock([['TOOL-H', 'DC-EAST', 5]]);
+  // 8 March 2026 is the day clocks go forward in Los Angeles: it ends at 07:00 UTC on the 9th (PDT).
+  const { id, requests } = await released('SHIP-TZ-1', [{ lineNumber: 1, sku: 'TOOL-H', quantity: 1 }], { shipToCode: 'ST-WEST', requestedDeliveryDate: '2026-03-08' });
+  const timers = (await t.app.http.inject({ method: 'GET', url: '/v1/timers?kind=order.promise-date', headers: t.as('viewer') })).json().items;
+  assert.equal(timers.find((x: { key: string }) => x.key === `order-promise:${id}`).dueAt, '2026-03-09T06:59:59.999Z');
+
+  const shipment = (await confirm({ fulfillmentRequestId: requests[0]!.id, shipmentNumber: 'TZ-1', shippedAt: shippedAt(), lines: [{ lineNumber: 1, quantity: 1 }] })).json().shipment;
+  // 22:00 in Los Angeles on the promised day: past midnight in UTC, still in time for the customer.
+  assert.equal((await milestone(shipment.id, { type: 'delayed', occurredAt: shippedAt(), estimatedDeliveryAt: '2026-03-09T05:00:00Z' })).statusCode, 201);
+  assert.equal((await eventTypes(id)).includes('crossdock.order.promise_date_breached'), false, 'in time at the ship-to');
+  assert.equal((await milestone(shipment.id, { type: 'delayed', occurredAt: new Date(t.clock.now() + 1000).toISOString(), estimatedDeliveryAt: '2026-03-09T07:00:00Z' })).statusCode, 201);
+  assert.deepEqual(
+    (await orderEvents(id)).filter((e) => e.type === 'crossdock.order.promise_date_breached').map((e) => e.data.promiseDate),
+    ['2026-03-08'],
+    'midnight in Los Angeles is too late',
+  );
+});
+
 test('a shipment or milestone dated ahead of the hub by more than clocks disagree is refused and changes nothing; within it, taken', async () => {
   // Received now: the warehouse's feed is fresh at the clock the earlier tests moved on.
   await stock([['TOOL-J', 'DC-EAST', 10]]);

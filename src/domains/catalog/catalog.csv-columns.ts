@@ -63,6 +63,7 @@ export const csvColumnsByKind: Record<CatalogKind, readonly CsvColumn[]> = {
     c.text('shipTos.#.address.postalCode'),
     c.text('shipTos.#.address.country'),
     c.text('shipTos.#.locationPreference'),
+    c.text('shipTos.#.timezone'),
   ],
   supplier: [
     c.text('code'),

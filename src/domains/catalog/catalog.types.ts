@@ -137,6 +137,8 @@ export const shipToSchema = z
     address: addressSchema,
     /** The location this ship-to prefers to be served from, when sourcing has a choice. */
     locationPreference: keySchema.optional(),
+    /** Where the ship-to is: a promise date is kept until the end of that day there (IANA name). */
+    timezone: timeZoneSchema.optional(),
   })
   .strict();
 

@@ -33,6 +33,15 @@ export function zonedToUtc(year: number, month: number, day: number, hour: numbe
 }
 
 /**
+ * The last millisecond of a calendar date (`YYYY-MM-DD`) in a zone: the instant before the next
+ * day's local midnight, so a day with a clock change is 23 or 25 hours long.
+ */
+export function endOfLocalDayMs(date: string, timeZone: string): number {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  return zonedToUtc(year, month, day + 1, 0, 0, timeZone) - 1;
+}
+
+/**
  * The cutoff a release made now can still meet: today's when it has not passed, else the next
  * day's, `daysLater` days further on (used when a day's capacity is spent).
  */
