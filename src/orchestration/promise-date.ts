@@ -4,7 +4,8 @@ import type { Executor, Tx } from '../platform/db/store.ts';
 import type { NewEvent, OutboxService } from '../platform/outbox/index.ts';
 import type { TimerHandler, TimerService } from '../platform/timers/index.ts';
 import type { CatalogService } from '../domains/catalog/index.ts';
-import { endOfLocalDayMs, isDelivered, type FulfillmentService, type Shipment } from '../domains/fulfillment/index.ts';
+import { isDelivered, type FulfillmentService, type Shipment } from '../domains/fulfillment/index.ts';
+import { endOfLocalDayMs } from '../platform/zoned-time.ts';
 import { openQuantity, type Order, type OrdersModule } from '../domains/orders/index.ts';
 
 /** The timer that checks, when an order's promise date is over, whether it was kept. */

@@ -217,3 +217,17 @@ test('our 846 tells a customer partner its ATP per cross-referenced item, once p
   assert.equal((await t.app.http.inject({ method: 'POST', url: '/v1/edi/partners/GLOVECO/availability', headers: t.as('integration'), payload: {} })).json().error.details[0].code, 'document_not_enabled');
   assert.equal((await t.app.http.inject({ method: 'POST', url: '/v1/edi/partners/RETAILX/availability', headers: t.as('viewer'), payload: {} })).statusCode, 403);
 });
+
+test("an 846's BIA time is the 3PL's wall clock in its x12.timezone: a count at 12:50 in Berlin is 11:50 UTC, not the future", async () => {
+  const partners = t.app.services.catalog.tradingPartners;
+  const { version: _version, createdAt: _createdAt, updatedAt: _updatedAt, ...tpl } = (await partners.find('TPL'))!;
+  await partners.update('TPL', { ...tpl, x12: { ...tpl.x12, timezone: 'Europe/Berlin' } });
+  t.clock.set(Date.parse('2026-01-01T11:05:00Z'));
+  // Read as UTC, 12:50 would be an hour and three quarters ahead of the hub, and refused.
+  const berlin = interchange('TPL', 95, 'IB', '846', ['BIA*00*DD*INV-10*20260101*1250', 'N1*WH*East DC*92*DC-EAST', 'LIN**VN*SKU-1', 'QTY*17*480*EA', 'CTT*1']);
+  drop('tpl', 'inv-berlin.x12', berlin);
+  assert.equal((await pollTwice()).processed, 1);
+  assert.equal(list('tpl', 'error').filter((name) => name.startsWith('inv-berlin')).length, 0, 'not refused');
+  assert.equal(await onHand('SKU-1'), 480);
+  await partners.update('TPL', tpl);
+});

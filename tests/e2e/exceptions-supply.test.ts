@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { submitSampleOrder } from '../helpers/orders.ts';
 import { sampleLocation, seedSampleCatalog } from '../fixtures/catalog.ts';
-import { endOfLocalDayMs } from '../../src/domains/fulfillment/index.ts';
+import { endOfLocalDayMs } from '../../src/platform/zoned-time.ts';
 import type { Role } from '../../src/platform/auth/roles.ts';
 
 /**

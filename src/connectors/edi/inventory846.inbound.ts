@@ -18,7 +18,7 @@ export const inventory846: InboundSet = { document: '846', name: 'inventory advi
 
 async function* takeInventory(deps: EdiInboundDeps, partner: TradingPartner, label: string, set: X12TransactionSet): AsyncGenerator<FileParseItem> {
   const at = `${label}, set ${set.controlNumber}`;
-  const mapped = mapInventory846(set.segments);
+  const mapped = mapInventory846(set.segments, partner.x12.timezone);
   if (!mapped.ok) {
     for (const p of mapped.problems) yield problem({ ...(p.segmentPosition === null ? {} : { line: p.segmentPosition }), code: p.code, message: `${at}: ${p.message}` });
     return;

@@ -41,6 +41,8 @@ test('an N1 in the LIN loop counts at its own location; REF*WS names the report 
 });
 
 test('report times', () => {
-  assert.equal(reportTime('20260301', '083015'), '2026-03-01T08:30:15.000Z');
-  assert.equal(reportTime('2026031', ''), undefined);
+  assert.deepEqual(reportTime('20260301', '083015'), { ok: true, iso: '2026-03-01T08:30:15.000Z' }, 'UTC without a partner zone');
+  assert.deepEqual(reportTime('20260301', '0830', 'America/Chicago'), { ok: true, iso: '2026-03-01T14:30:00.000Z' }, "the partner's wall clock");
+  assert.equal(reportTime('2026031', '').ok, false);
+  assert.equal(reportTime('20260301', '8:30').ok, false);
 });

@@ -1,6 +1,7 @@
 import { component, element, type X12Segment } from '../x12/index.ts';
 import { itemIdsOf, LIN_PAIRS, type ItemIds } from './asn856.items.ts';
-import { isoDate, type EdiProblem } from './po850.mapper.ts';
+import type { EdiProblem } from './po850.mapper.ts';
+import { x12Instant, type X12InstantResult } from './x12-times.ts';
 
 /**
  * The 846 inventory inquiry/advice read into counts per item and location: pure, given the set's
@@ -8,7 +9,8 @@ import { isoDate, type EdiProblem } from './po850.mapper.ts';
  * (N104); else the report's N1 with N101 WH, SN, ST or RL (N104); else the report's REF*WS (REF02).
  * Each must be our location code. The count is QTY01 17 (quantity on hand); an item without one
  * counts its QTY01 33 (quantity available for sale) as on hand; other quantities are not counts.
- * BIA04/BIA05 date the report (taken as UTC).
+ * BIA04/BIA05 date the report: a wall-clock time in the partner's `x12.timezone`, else UTC (BIA has
+ * no time code; x12-times.ts).
  */
 
 export interface InventoryCount {
@@ -35,23 +37,19 @@ const LOCATION_PARTIES = new Set(['WH', 'SN', 'ST', 'RL']);
 const ON_HAND = '17';
 const AVAILABLE_FOR_SALE = '33';
 
-/** BIA04 CCYYMMDD and BIA05 HHMM[SS] as an ISO timestamp. */
-export function reportTime(date: string, time: string): string | undefined {
-  const day = isoDate(date);
-  if (day === undefined) return undefined;
-  const t = /^(\d{2})(\d{2})(\d{2})?/.exec(time);
-  return `${day}T${t ? `${t[1]}:${t[2]}:${t[3] ?? '00'}` : '00:00:00'}.000Z`;
-}
+/** BIA04 CCYYMMDD and BIA05 HHMM[SS], the partner's wall-clock time, as an instant. */
+export const reportTime = (date: string, time: string, partnerTimeZone?: string): X12InstantResult => x12Instant(date, time, '', partnerTimeZone);
 
 /** A quantity with its unit: QTY02 and QTY03-01. */
 const quantityOf = (qty: X12Segment) => ({ text: element(qty, 2), unit: component(qty, 3, 1) || 'EA' });
 
-export function mapInventory846(segments: readonly X12Segment[]): Inventory846Result {
+export function mapInventory846(segments: readonly X12Segment[], partnerTimeZone?: string): Inventory846Result {
   const bia = segments.find((s) => s.id === 'BIA');
   if (!bia) return { ok: false, problems: [{ segmentPosition: null, code: 'report_missing', message: 'the 846 has no BIA' }] };
   const problems: EdiProblem[] = [];
-  const asOf = reportTime(element(bia, 4), element(bia, 5));
-  if (asOf === undefined) problems.push({ segmentPosition: bia.setPosition, code: 'date_invalid', message: `BIA04 "${element(bia, 4)}" is not a date` });
+  const reported = reportTime(element(bia, 4), element(bia, 5), partnerTimeZone);
+  if (!reported.ok) problems.push({ segmentPosition: bia.setPosition, code: 'date_invalid', message: `BIA04/BIA05: ${reported.message}` });
+  const asOf = reported.ok ? reported.iso : undefined;
 
   const firstLin = segments.findIndex((s) => s.id === 'LIN');
   const header = firstLin < 0 ? segments : segments.slice(0, firstLin);

@@ -46,6 +46,25 @@ test('without N9 LI the LX names the line; G62 gives the time; a mapped unit cou
   assert.deepEqual([mapped.confirmation.shipmentNumber, mapped.confirmation.shippedAt, mapped.confirmation.lines], [depositorOrderNumber(requestId), '2026-01-06T14:15:00.000Z', [{ lineNumber: 2, quantity: 4 }]]);
 });
 
+test("the ship time is the partner's wall clock: G6205's time code, else its zone from master data, else UTC", () => {
+  const seg = (s: string) => s.split('*');
+  const advice = (g62: string) =>
+    [['W06', 'F', depositorOrderNumber(requestId), '20260106'], seg(g62), seg('LX*1'), seg('W12*CC*4*4**EA**VN*SKU-1')].map((elements, i) => ({ id: elements[0]!, elements, setPosition: i + 2, filePosition: 0, byteOffset: 0 }));
+  const shippedAt = (g62: string, timezone?: string) => {
+    const mapped = mapShipAdvice945(advice(g62) as never, { unitMappings: [], x12: { timezone } });
+    return mapped.ok ? mapped.confirmation.shippedAt : mapped.problems.map((p) => `${p.code}: ${p.message}`).join('; ');
+  };
+  // A 3PL in Frankfurt writes 18:00 in January: 17:00 UTC, not an hour in the future.
+  assert.equal(shippedAt('G62*11*20260106*8*1800', 'Europe/Berlin'), '2026-01-06T17:00:00.000Z');
+  assert.equal(shippedAt('G62*11*20260106*8*1800*LT', 'Europe/Berlin'), '2026-01-06T17:00:00.000Z', 'LT: local time, the partner zone');
+  assert.equal(shippedAt('G62*11*20260106*8*1800*UT', 'Europe/Berlin'), '2026-01-06T18:00:00.000Z', 'a time code wins over the partner zone');
+  assert.equal(shippedAt('G62*11*20260706*8*1800*CT'), '2026-07-06T23:00:00.000Z', 'Central time in July is CDT');
+  assert.equal(shippedAt('G62*11*20260706*8*1800*CS'), '2026-07-07T00:00:00.000Z', 'CS is Central standard time, whatever the date');
+  assert.equal(shippedAt('G62*11*20260106*8*1800'), '2026-01-06T18:00:00.000Z', 'no code, no zone: UTC');
+  assert.equal(shippedAt('G62*11*20260106*8*1800*XX'), 'invalid_date: the ship date: time code "XX" is not one this hub reads (AD, AS, AT, CD, CS, CT, ED, ES, ET, GM, HD, HS, HT, LT, MD, MS, MT, ND, NS, NT, PD, PS, PT, TD, TS, TT, UT)');
+  assert.equal(shippedAt('G62*11*20260231*8*1800'), 'invalid_date: the ship date: "20260231 1800" is not a date and time that exists');
+});
+
 test('what cannot be a confirmation of ours is reported, by segment', () => {
   const seg = (s: string, i: number) => ({ id: s.split('*')[0]!, elements: s.split('*'), setPosition: i + 2, filePosition: 0, byteOffset: 0 });
   const body = ['W06*F*NOT-OURS*20260106', 'W12*CC*4*4**CA**VN*SKU-1', 'W12*CC*1*1**EA**VN*SKU-2', 'W03*5'].map(seg);

@@ -3,13 +3,15 @@ import type { ShipmentConfirmation } from '../../domains/fulfillment/index.ts';
 import { element, type X12Segment, type X12SegmentInput } from '../x12/index.ts';
 import type { EdiProblem } from './po850.mapper.ts';
 import { depositorOrderNumber, requestIdOf } from './warehouse940.mapper.ts';
+import { x12Instant } from './x12-times.ts';
 
 /**
  * The 945 warehouse shipping advice, pure: a 3PL's answer to our 940 becomes the shipment
  * confirmation the API takes (`POST /v1/shipments`). W0602 is the depositor order number we sent in
  * W0502, so it names the fulfillment request; W0604 is the 3PL's shipment number (the dedupe key per
  * location; without one, the depositor order number stands in, so a request is confirmed once);
- * W0603, or a G62 shipped date and time, the ship date; W27 the carrier (SCAC, routing as service);
+ * W0603, or a G62 shipped date and time (G6205 a time code), the ship date, a wall-clock time of the
+ * partner's (x12-times.ts); W27 the carrier (SCAC, routing as service);
  * a header N9 `2I` (tracking), `CN` (carrier reference) or `BM` (bill of lading) the tracking number.
  * Each W12 is a line: N9 `LI` in its loop, else its LX, names our line number; W1203 the units
  * shipped, in W1205 units that must be, or map through the partner's unit mappings to, `EA`.
@@ -26,10 +28,7 @@ export interface ShipAdviceResult {
 
 const TRACKING_QUALIFIERS = ['2I', 'CN', 'BM'];
 
-const dateOf = (ccyymmdd: string) => `${ccyymmdd.slice(0, 4)}-${ccyymmdd.slice(4, 6)}-${ccyymmdd.slice(6, 8)}`;
-const timeOf = (hhmm: string) => (/^\d{4}/.test(hhmm) ? `${hhmm.slice(0, 2)}:${hhmm.slice(2, 4)}:00` : '00:00:00');
-
-export function mapShipAdvice945(segments: readonly X12Segment[], partner: Pick<TradingPartner, 'unitMappings'>): ShipAdviceResult | { ok: false; problems: EdiProblem[] } {
+export function mapShipAdvice945(segments: readonly X12Segment[], partner: Pick<TradingPartner, 'unitMappings'> & { x12?: Pick<TradingPartner['x12'], 'timezone'> }): ShipAdviceResult | { ok: false; problems: EdiProblem[] } {
   const problems: EdiProblem[] = [];
   const fail = (segment: X12Segment | undefined, code: string, message: string) => problems.push({ segmentPosition: segment?.setPosition ?? null, code, message });
   const w06 = segments.find((s) => s.id === 'W06');
@@ -39,9 +38,10 @@ export function mapShipAdvice945(segments: readonly X12Segment[], partner: Pick<
 
   const shipped = segments.find((s) => s.id === 'G62' && (element(s, 1) === '11' || element(s, 3) === '8'));
   const date = shipped && element(shipped, 2) !== '' ? element(shipped, 2) : element(w06, 3);
-  const time = shipped ? element(shipped, 4) : '';
-  const shippedAt = `${dateOf(date)}T${timeOf(time)}.000Z`;
-  if (!/^\d{8}$/.test(date) || Number.isNaN(Date.parse(shippedAt))) fail(w06, 'invalid_date', `the ship date "${date}" is not a date`);
+  // The partner's wall-clock time: G6205's time code, else its zone from master data, else UTC.
+  const when = x12Instant(date, shipped ? element(shipped, 4) : '', shipped ? element(shipped, 5) : '', partner.x12?.timezone);
+  if (!when.ok) fail(shipped && element(shipped, 2) !== '' ? shipped : w06, 'invalid_date', `the ship date: ${when.message}`);
+  const shippedAt = when.ok ? when.iso : '';
 
   const lines: ShipmentConfirmation['lines'] = [];
   const linePositions: number[] = [];

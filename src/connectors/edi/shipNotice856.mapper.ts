@@ -61,7 +61,8 @@ export function shipNoticeSegments(notice: ShipNotice): X12SegmentInput[] {
     segments.push(notice.serviceCode === undefined ? ['TD5', '', '2', notice.carrierScac] : ['TD5', '', '2', notice.carrierScac, '', notice.serviceCode]);
   }
   if (notice.trackingNumber !== undefined) segments.push(['REF', 'CN', notice.trackingNumber]);
-  segments.push(['DTM', '011', date, time]);
+  // DTM04 `UT`: our times are UTC, and a partner reading its own zone into a bare time would shift it.
+  segments.push(['DTM', '011', date, time, 'UT']);
   segments.push(['HL', '2', '1', 'O', notice.lines.length > 0 ? '1' : '0'], ['PRF', notice.poNumber]);
   notice.lines.forEach((line, i) => {
     const ids = line.partnerItem === undefined ? ['VN', line.sku] : ['BP', line.partnerItem, 'VN', line.sku];

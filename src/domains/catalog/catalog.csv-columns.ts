@@ -85,6 +85,7 @@ export const csvColumnsByKind: Record<CatalogKind, readonly CsvColumn[]> = {
     c.list('x12.documents'),
     c.text('x12.acknowledgement'),
     c.text('x12.usageIndicator'),
+    c.text('x12.timezone'),
     c.text('itemCrossReferences.#.partnerItem'),
     c.text('itemCrossReferences.#.gtin'),
     c.text('itemCrossReferences.#.sku'),

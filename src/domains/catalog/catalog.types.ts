@@ -245,6 +245,11 @@ export const x12ProfileSchema = z
     acknowledgement: z.enum(acknowledgementPolicies).default('997'),
     /** ISA15: production or test data. */
     usageIndicator: z.enum(['P', 'T']).default('P'),
+    /**
+     * Where the partner's clock is (IANA name): the times in its documents that carry no time code
+     * are wall-clock times there. Without it, UTC.
+     */
+    timezone: timeZoneSchema.optional(),
   })
   .strict();
 

@@ -1,45 +1,9 @@
-/**
- * Warehouse cutoffs are local wall-clock times ("15:30" in America/Chicago). These pure functions turn
- * them into instants with the platform's Intl time-zone data, daylight saving included.
- */
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-/** The wall-clock fields of an instant in a time zone. */
-export function localParts(ms: number, timeZone: string): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
-  const parts = Object.fromEntries(formatter(timeZone).formatToParts(ms).map((p) => [p.type, p.value]));
-  return { year: +parts['year']!, month: +parts['month']!, day: +parts['day']!, hour: +parts['hour']!, minute: +parts['minute']!, second: +parts['second']! };
-}
-
-/** Offset of the zone from UTC at an instant, in ms (positive east of Greenwich). */
-function offsetMs(ms: number, timeZone: string): number {
-  const p = localParts(ms, timeZone);
-  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(ms / 1000) * 1000;
-}
-
-/** The instant a local wall-clock time happens in a zone (the later one when a clock change repeats it). */
-export function zonedToUtc(year: number, month: number, day: number, hour: number, minute: number, timeZone: string): number {
-  const guess = Date.UTC(year, month - 1, day, hour, minute);
-  const first = guess - offsetMs(guess, timeZone);
-  return guess - offsetMs(first, timeZone);
-}
+import { localParts, zonedToUtc } from '../../platform/zoned-time.ts';
 
 /**
- * The last millisecond of a calendar date (`YYYY-MM-DD`) in a zone: the instant before the next
- * day's local midnight, so a day with a clock change is 23 or 25 hours long.
+ * Warehouse cutoffs are local wall-clock times ("15:30" in America/Chicago), turned into instants in
+ * the location's zone (platform/zoned-time.ts).
  */
-export function endOfLocalDayMs(date: string, timeZone: string): number {
-  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
-  return zonedToUtc(year, month, day + 1, 0, 0, timeZone) - 1;
-}
 
 /**
  * The cutoff a release made now can still meet: today's when it has not passed, else the next

@@ -3,4 +3,4 @@ export { createFulfillmentService, type FulfillmentService, type StoredFulfillme
 export { isDelivered, type ShipmentService } from './shipments.service.ts';
 export { registerShipmentRoutes, type ShipmentRouteHandlers } from './shipments.routes.ts';
 export { type HeldStock, type ReleaseLocation } from './release.rules.ts';
-export { cutoffInstant, endOfLocalDayMs } from './cutoff.rules.ts';
+export { cutoffInstant } from './cutoff.rules.ts';

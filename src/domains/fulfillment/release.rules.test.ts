@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cutoffInstant, zonedToUtc } from './cutoff.rules.ts';
+import { zonedToUtc } from '../../platform/zoned-time.ts';
+import { cutoffInstant } from './cutoff.rules.ts';
 import { planRelease, type ReleaseLocation } from './release.rules.ts';
 
 test('cutoffs are local wall-clock times, daylight saving included', () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { endOfLocalDayMs } from './cutoff.rules.ts';
+import { endOfLocalDayMs } from './zoned-time.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
