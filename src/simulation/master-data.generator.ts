@@ -82,9 +82,13 @@ const CLASSES: ReadonlyArray<{ cls: string; nouns: string[]; unitCost: [number, 
 const VARIANTS = ['small', 'medium', 'large', 'x-large', 'black', 'blue', 'clear', 'white', 'heavy duty', 'economy', '1/4 in', '3/8 in', '1/2 in', '10 ft', '25 ft'];
 const BRANDS = ['Apex', 'Brightline', 'Cardinal', 'Dura', 'Everpro', 'Fairmont', 'Granite', 'Harbor', 'Ironclad', 'Juniper'];
 const CITIES = [
-  ['Newark', 'NJ', '071'], ['Philadelphia', 'PA', '191'], ['Boston', 'MA', '021'], ['Atlanta', 'GA', '303'], ['Chicago', 'IL', '606'],
-  ['Dallas', 'TX', '752'], ['Denver', 'CO', '802'], ['Phoenix', 'AZ', '850'], ['Seattle', 'WA', '981'], ['Los Angeles', 'CA', '900'],
+  ['Newark', 'NJ', '071', 'America/New_York'], ['Philadelphia', 'PA', '191', 'America/New_York'], ['Boston', 'MA', '021', 'America/New_York'],
+  ['Atlanta', 'GA', '303', 'America/New_York'], ['Chicago', 'IL', '606', 'America/Chicago'], ['Dallas', 'TX', '752', 'America/Chicago'],
+  ['Denver', 'CO', '802', 'America/Denver'], ['Phoenix', 'AZ', '850', 'America/Phoenix'], ['Seattle', 'WA', '981', 'America/Los_Angeles'],
+  ['Los Angeles', 'CA', '900', 'America/Los_Angeles'],
 ] as const;
+/** The time zone of the city `address(r, i)` puts a ship-to in: promise dates end at midnight there. */
+const timezoneOf = (i: number) => CITIES[i % CITIES.length]![3];
 const STREETS = ['Main St', 'Commerce Way', 'Industrial Blvd', 'Market St', 'Harbor Rd', 'Oak Ave', 'Logistics Pkwy', 'Depot St'];
 const RETAILERS = ['Northwind Retail', 'Bluebird Stores', 'Summit Supply Co', 'Lakeside Mart', 'Pioneer Hardware', 'Crescent Markets'];
 const TIERS = [
@@ -185,7 +189,7 @@ export function generateMasterData(r: SimRandom, options: MasterDataOptions): Ma
       itemCrossReferences: [...buyerItemBySku].map(([sku, partnerItem]) => ({ partnerItem, sku })),
       unitMappings: [{ partnerUnit: 'CS', unit: 'CA' }],
     });
-    const stores = Array.from({ length: r.int(3, 8) }, (_, s) => ({ code: `ST-${String(s + 1).padStart(3, '0')}`, name: `${RETAILERS[p % RETAILERS.length]} store ${s + 1}`, address: address(r, p + s) }));
+    const stores = Array.from({ length: r.int(3, 8) }, (_, s) => ({ code: `ST-${String(s + 1).padStart(3, '0')}`, name: `${RETAILERS[p % RETAILERS.length]} store ${s + 1}`, address: address(r, p + s), timezone: timezoneOf(p + s) }));
     const customerCode = `CUST-${code}`;
     customers.push({ code: customerCode, name: `${RETAILERS[p % RETAILERS.length]} Inc.`, tier: 'strategic', channels: ['EDI'], creditLimitMinor: 100_000_000, currency: 'USD', paymentTermsDays: 45, serviceLevel: 'standard', acceptsSplits: true, acceptsSubstitutions: false, acceptsBackorders: true, tradingPartnerCode: code, shipTos: stores });
     ediPartners.push({ code, customerCode, interchangeId, version, buyerItemBySku });
@@ -199,7 +203,7 @@ export function generateMasterData(r: SimRandom, options: MasterDataOptions): Ma
     const tierIndex = r.weighted(TIERS.map((t) => t.share));
     const t = TIERS[tierIndex]!;
     const code = `CUST-${String(1000 + c)}`;
-    const shipTos = Array.from({ length: r.int(1, 3) }, (_, s) => ({ code: `ST-${s + 1}`, name: `Site ${s + 1}`, address: address(r, c + s), ...(r.chance(0.3) && { locationPreference: r.pick(WAREHOUSES).code }) }));
+    const shipTos = Array.from({ length: r.int(1, 3) }, (_, s) => ({ code: `ST-${s + 1}`, name: `Site ${s + 1}`, address: address(r, c + s), timezone: timezoneOf(c + s), ...(r.chance(0.3) && { locationPreference: r.pick(WAREHOUSES).code }) }));
     const creditLimitMinor = r.int(t.limit[0], t.limit[1]);
     customers.push({ code, name: `${r.pick(BRANDS)} ${r.pick(['Facilities', 'Contracting', 'Property Services', 'Manufacturing', 'Hospitality', 'Schools'])} ${c + 1}`, tier: t.tier, channels: ['SALES'], creditLimitMinor, currency: 'USD', paymentTermsDays: r.pick([15, 30, 45]), serviceLevel: r.pick(['standard', 'standard', 'expedited']), acceptsSplits: r.chance(0.8), acceptsSubstitutions: r.chance(0.4), acceptsBackorders: r.chance(0.85), openReceivablesMinor: Math.floor(creditLimitMinor * r.next() * 0.5), shipTos });
     simCustomers.push({ code, channel: 'SALES', tier: t.tier, shipToCodes: shipTos.map((s) => s.code), creditLimitMinor, weight: t.weight });
