@@ -33,6 +33,12 @@ export function zonedToUtc(year: number, month: number, day: number, hour: numbe
   return guess - offsetMs(first, timeZone);
 }
 
+/** The calendar date (`YYYY-MM-DD`) an instant falls on in a zone. */
+export function localDate(ms: number, timeZone: string): string {
+  const p = localParts(ms, timeZone);
+  return `${String(p.year).padStart(4, '0')}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+}
+
 /**
  * The last millisecond of a calendar date (`YYYY-MM-DD`) in a zone: the instant before the next
  * day's local midnight, so a day with a clock change is 23 or 25 hours long.

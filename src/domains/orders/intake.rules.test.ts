@@ -30,6 +30,8 @@ const md: IntakeMasterData = {
   itemsBySku: new Map([['A', item('A')], ['B', item('B', { listPriceMinor: 250 })], ['OLD', item('OLD', { status: 'discontinued' })]]),
   skuByGtin: new Map(),
 };
+/** Noon on 22 November 2026, UTC. */
+const NOW_MS = Date.parse('2026-11-22T12:00:00Z');
 const intake = (fields: Record<string, unknown> = {}, lines: unknown[] = [{ lineNumber: 1, sku: 'A', quantity: 2, unit: 'CA' }]) =>
   orderIntakeSchema.parse({ channel: 'EDI', partnerCode: 'ACME-EDI', externalOrderNumber: 'PO-1', customerCode: 'ACME', shipToCode: 'DC1', lines, ...fields });
 
@@ -41,7 +43,7 @@ test('lines resolve by SKU, partner item and partner GTIN, with units converted 
       { lineNumber: 3, gtin: '00012345678905', quantity: 1, unit: 'BX' },
     ]),
     md,
-    '2026-11-22',
+    NOW_MS,
     0.02,
   );
   assert.ok(result.ok);
@@ -66,7 +68,7 @@ const problemCases: Array<{ name: string; fields?: Record<string, unknown>; line
 ];
 for (const c of problemCases) {
   test(`intake refuses: ${c.name}`, () => {
-    const result = resolveIntake(intake(c.fields ?? {}, c.lines), { ...md, customer: c.fields?.['customerCode'] === 'NOPE' ? undefined : customer }, '2026-11-22', 0.02);
+    const result = resolveIntake(intake(c.fields ?? {}, c.lines), { ...md, customer: c.fields?.['customerCode'] === 'NOPE' ? undefined : customer }, NOW_MS, 0.02);
     assert.equal(result.ok, false);
     const problem = !result.ok ? result.problems[0]! : undefined;
     assert.equal(problem?.code, c.code);
@@ -76,7 +78,7 @@ for (const c of problemCases) {
 }
 
 test('a price off the list by more than the tolerance is reported per line, per base unit', () => {
-  const result = resolveIntake(intake({}, [{ lineNumber: 1, sku: 'A', quantity: 1, unit: 'CA', unitPriceMinor: 1_200 }, { lineNumber: 2, sku: 'B', quantity: 1, unitPriceMinor: 200 }]), md, '2026-11-22', 0.02);
+  const result = resolveIntake(intake({}, [{ lineNumber: 1, sku: 'A', quantity: 1, unit: 'CA', unitPriceMinor: 1_200 }, { lineNumber: 2, sku: 'B', quantity: 1, unitPriceMinor: 200 }]), md, NOW_MS, 0.02);
   assert.ok(result.ok);
   assert.deepEqual(result.variances, [{ lineNumber: 2, expectedUnitPriceMinor: 200, unitPriceMinor: 250, varianceRatio: 0.2 }]);
 });
@@ -88,4 +90,19 @@ test('credit: receivables + open orders + this order against the limit, or the E
   assert.equal(checkCredit(customer, 30_000, 50_001, 0.05).hold, false, 'within tolerance');
   const erp = checkCredit({ ...customer, erpCreditHold: true }, 0, 1, 0);
   assert.equal(erp.hold && erp.reasonCode, 'erp_credit_hold');
+});
+
+test("a requested delivery date is in the past by the calendar at the ship-to, when it has a time zone", () => {
+  // 17:30 on 22 November in Los Angeles is already the 23rd in UTC.
+  const evening = Date.parse('2026-11-23T01:30:00Z');
+  const west = { ...customer, shipTos: [...customer.shipTos, { code: 'LA1', name: 'LA 1', address: { line1: '1 Ave', city: 'Los Angeles', region: 'CA', postalCode: '90001', country: 'US' }, timezone: 'America/Los_Angeles' }] };
+  const sameDay = resolveIntake(intake({ shipToCode: 'LA1', requestedDeliveryDate: '2026-11-22' }), { ...md, customer: west }, evening, 0.02);
+  assert.ok(sameDay.ok, JSON.stringify(sameDay));
+  const yesterday = resolveIntake(intake({ shipToCode: 'LA1', requestedDeliveryDate: '2026-11-21' }), { ...md, customer: west }, evening, 0.02);
+  assert.ok(!yesterday.ok);
+  assert.equal(yesterday.problems[0]!.message, 'requestedDeliveryDate: 2026-11-21 is before today (2026-11-22, at the ship-to, America/Los_Angeles)');
+  // A ship-to without a zone counts days in UTC.
+  const utc = resolveIntake(intake({ requestedDeliveryDate: '2026-11-22' }), { ...md, customer: west }, evening, 0.02);
+  assert.ok(!utc.ok);
+  assert.equal(utc.problems[0]!.message, 'requestedDeliveryDate: 2026-11-22 is before today (2026-11-23, UTC)');
 });

@@ -1,4 +1,5 @@
 import { normalizeGtin, toBaseUnits, type Customer, type Item, type TradingPartner } from '../catalog/index.ts';
+import { localDate } from '../../platform/zoned-time.ts';
 import type { OrderIntake } from './orders.types.ts';
 
 /**
@@ -46,7 +47,7 @@ export type IntakeResult =
   | { ok: true; lines: ResolvedLine[]; variances: PriceVariance[]; valueMinor: number }
   | { ok: false; problems: IntakeProblem[] };
 
-export function resolveIntake(intake: OrderIntake, md: IntakeMasterData, today: string, varianceToleranceRatio: number): IntakeResult {
+export function resolveIntake(intake: OrderIntake, md: IntakeMasterData, nowMs: number, varianceToleranceRatio: number): IntakeResult {
   const problems: IntakeProblem[] = [];
   const customer = md.customer;
   if (!customer) return { ok: false, problems: [{ path: 'customerCode', code: 'unknown_customer', message: `customerCode: no customer ${intake.customerCode} in master data` }] };
@@ -65,8 +66,13 @@ export function resolveIntake(intake: OrderIntake, md: IntakeMasterData, today: 
   if (intake.currency !== customer.currency) {
     problems.push({ path: 'currency', code: 'currency_mismatch', message: `currency: customer ${customer.code} is billed in ${customer.currency}, not ${intake.currency}` });
   }
+  // Today where the goods go: an evening order in Los Angeles for that same day is already the next
+  // day in UTC (promise dates end at midnight at the ship-to too, promise-date.ts).
+  const timeZone = customer.shipTos.find((s) => s.code === intake.shipToCode)?.timezone;
+  const today = timeZone === undefined ? new Date(nowMs).toISOString().slice(0, 10) : localDate(nowMs, timeZone);
   if (intake.requestedDeliveryDate !== undefined && intake.requestedDeliveryDate < today) {
-    problems.push({ path: 'requestedDeliveryDate', code: 'date_in_past', message: `requestedDeliveryDate: ${intake.requestedDeliveryDate} is before today (${today})` });
+    const where = timeZone === undefined ? 'UTC' : `at the ship-to, ${timeZone}`;
+    problems.push({ path: 'requestedDeliveryDate', code: 'date_in_past', message: `requestedDeliveryDate: ${intake.requestedDeliveryDate} is before today (${today}, ${where})` });
   }
 
   const partnerSkuByItem = new Map((md.partner?.itemCrossReferences ?? []).filter((r) => r.partnerItem !== undefined).map((r) => [r.partnerItem!, r.sku]));

@@ -67,7 +67,7 @@ export function createIntakeService(deps: IntakeDeps) {
     const skus = [...intake.lines.flatMap((l) => (l.sku === undefined ? [] : [l.sku])), ...skuByGtin.values(), ...xrefSkus];
     const itemsBySku = await catalog.items.getMany(skus, tx);
 
-    const resolved = resolveIntake(intake, { customer, partner, itemsBySku, skuByGtin }, isoTime(now).slice(0, 10), rules.priceVarianceToleranceRatio);
+    const resolved = resolveIntake(intake, { customer, partner, itemsBySku, skuByGtin }, now, rules.priceVarianceToleranceRatio);
     if (!resolved.ok) {
       throw new AppError('unprocessable', `order ${intake.externalOrderNumber} is not valid: ${resolved.problems[0]!.message}`, resolved.problems.map((p) => ({ ...p })));
     }
