@@ -42,7 +42,7 @@ const FIXED_OFFSETS_MINUTES: Readonly<Record<string, number>> = {
 };
 
 /** Time codes this hub reads, for error messages. */
-export const knownTimeCodes = ['LT', ...Object.keys(REGION_ZONES), ...Object.keys(FIXED_OFFSETS_MINUTES)].sort();
+const knownTimeCodes = ['LT', ...Object.keys(REGION_ZONES), ...Object.keys(FIXED_OFFSETS_MINUTES)].sort();
 
 export type X12InstantResult = { ok: true; iso: string } | { ok: false; message: string };
 
