@@ -102,11 +102,11 @@ export async function replaceFacts(tx: Tx, rows: Iterable<ProcessFactRow>): Prom
   for (const row of rows) {
     chunk.push(row);
     if (chunk.length === 300) {
-      await tx.insertInto('process_facts').values(chunk).execute();
+      await insertRows(tx, FACTS, chunk, 300);
       chunk = [];
     }
   }
-  if (chunk.length > 0) await tx.insertInto('process_facts').values(chunk).execute();
+  await insertRows(tx, FACTS, chunk, 300);
 }
 
 /** The facts that can count in a window: active in it, or still open. */

@@ -251,13 +251,12 @@ export function createProcessService(deps: ProcessDeps) {
   }
 
   const snapshots = createSnapshotKeeper({ db, path: deps.logSnapshotPath, onSnapshot: deps.onSnapshot });
-  const restoreLog = snapshots.restore;
 
   const reader = createProjectionReader({
     readPosition: () => repo.readPosition(db),
     readLog: (log, afterSeq, upToSeq, afterPage) => readLog(db, log, afterSeq, upToSeq, afterPage),
     readInQueryMaxEvents,
-    restoreLog,
+    restoreLog: snapshots.restore,
     saveLog: snapshots.save,
   });
   const withProjection = reader.withProjection;
@@ -335,7 +334,7 @@ export function createProcessService(deps: ProcessDeps) {
       const upTo = await repo.readCursor(db);
       // The saved log, if the stored one begins with it (a backfill that added events below its
       // sequence makes it refused), and then only what was logged since.
-      const restored = await restoreLog(upTo);
+      const restored = await snapshots.restore(upTo);
       const log = restored?.log ?? new CompactLog({ shared: true });
       await readLog(db, log, restored?.seq ?? 0, upTo);
       const lastSeq = await db.transaction().execute(async (tx) => {
