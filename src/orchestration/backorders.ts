@@ -46,10 +46,12 @@ export function createBackorderAllocation(deps: BackorderDeps) {
     const rows = await waitingLines(db, { skus, limit });
     const orders = new Map<string, Order>();
     for (const row of rows) if (!orders.has(row.order_id)) orders.set(row.order_id, JSON.parse(row.document) as Order);
+    if (orders.size === 0) return [];
     const skuSet = skus === undefined ? undefined : new Set(skus);
-    const lines = [...orders.values()].flatMap((o) => waitingLinesOf(o, skuSet));
+    const [customers, policy] = await Promise.all([catalog.customers.getMany([...new Set([...orders.values()].map((o) => o.customerCode))]), policies.activeOf(sourcingPolicyKind)]);
+    // The customer's ship-to gives the zone the promise date ends in.
+    const lines = [...orders.values()].flatMap((o) => waitingLinesOf(o, skuSet, customers.get(o.customerCode)));
     if (lines.length === 0) return [];
-    const [customers, policy] = await Promise.all([catalog.customers.getMany([...new Set(lines.map((l) => l.customerCode))]), policies.activeOf(sourcingPolicyKind)]);
     return rankBackorders(lines, (code) => customers.get(code)?.tier ?? 'standard', clock.now(), policy.document);
   }
 

@@ -2,7 +2,7 @@ import type { customerTiers } from '../domains/catalog/index.ts';
 
 type CustomerTier = (typeof customerTiers)[number];
 import type { ExceptionType, ObjectRef, RaiseInput } from '../domains/exceptions/index.ts';
-import { openQuantity, type Hold, type Order, type OrderLine } from '../domains/orders/index.ts';
+import { openQuantity, promiseDateOf, type Hold, type Order, type OrderLine } from '../domains/orders/index.ts';
 
 /**
  * What the order-side exception rules want done: raise (or update) one exception, or resolve the live
@@ -30,15 +30,23 @@ export const waitingQuantity = (line: OrderLine): number =>
 /** The value still open on the order, at the order's prices. */
 export const openValueMinor = (order: Order): number => order.lines.reduce((sum, l) => sum + Math.max(0, openQuantity(l) - l.shippedQuantity) * l.unitPriceMinor, 0);
 
-/** Context every order exception carries: the customer's tier, value at stake, promise date, partner. */
-export function orderContext(order: Order, tier: CustomerTier | undefined) {
-  const promiseDate = order.promiseDate ?? order.requestedDeliveryDate;
+/** What the exception rules know of the order's customer: its tier, and where the order's goods arrive. */
+export interface OrderCustomer {
+  tier?: CustomerTier;
+  /** `deliveryTimeZone` of the order: its promise date ends at midnight there. */
+  timeZone?: string;
+}
+
+/** Context every order exception carries: the customer's tier, value at stake, promise date (and its zone), partner. */
+export function orderContext(order: Order, customer: OrderCustomer) {
+  const promiseDate = promiseDateOf(order);
   return {
     related: [orderSubject(order.id), { type: 'customer' as const, id: order.customerCode }],
     priorityInputs: {
-      ...(tier !== undefined && { customerTier: tier }),
+      ...(customer.tier !== undefined && { customerTier: customer.tier }),
       orderValue: { amountMinor: openValueMinor(order), currency: order.currency },
       ...(promiseDate !== undefined && { promiseDate }),
+      ...(promiseDate !== undefined && customer.timeZone !== undefined && { promiseTimeZone: customer.timeZone }),
     },
     partnerCode: order.partnerCode ?? null,
     correlationId: order.id,
@@ -52,7 +60,7 @@ const snake = (code: string) => code.toLowerCase().replace(/[^a-z0-9_]+/g, '_').
  * line. An open hold keeps its exception raised (with the hold's own owner and SLA); once no hold of
  * that subject is open, the exception resolves with how the last hold ended.
  */
-export function holdIntents(order: Order, tier: CustomerTier | undefined, event: OrderEventInput): ExceptionIntent[] {
+export function holdIntents(order: Order, customer: OrderCustomer, event: OrderEventInput): ExceptionIntent[] {
   const groups = new Map<string, { type: ExceptionType; subject: ObjectRef; holds: Hold[] }>();
   for (const hold of order.holds) {
     const type = holdExceptionType[hold.type];
@@ -63,7 +71,7 @@ export function holdIntents(order: Order, tier: CustomerTier | undefined, event:
     group.holds.push(hold);
     groups.set(key, group);
   }
-  const context = orderContext(order, tier);
+  const context = orderContext(order, customer);
   const intents: ExceptionIntent[] = [];
   for (const { type, subject, holds } of groups.values()) {
     const open = holds.find((h) => h.resolvedAt === undefined);
@@ -108,8 +116,8 @@ export function holdIntents(order: Order, tier: CustomerTier | undefined, event:
  * (allocated, re-sourced, shipped or cancelled). A raise only happens when the line still waits as
  * read now, so a shortage repaired before this delivery is never raised.
  */
-export function lineIntents(order: Order, tier: CustomerTier | undefined, event: OrderEventInput): ExceptionIntent[] {
-  const context = orderContext(order, tier);
+export function lineIntents(order: Order, customer: OrderCustomer, event: OrderEventInput): ExceptionIntent[] {
+  const context = orderContext(order, customer);
   const intents: ExceptionIntent[] = [];
   const shortShipped = event.type === 'crossdock.shipment.confirmed' ? ((event.data['shortShipped'] as Array<{ lineNumber: number; quantity: number; handling: string }> | undefined) ?? []) : [];
   const shipmentId = (event.data['shipment'] as { id?: string } | undefined)?.id;
@@ -174,8 +182,8 @@ export function lineIntents(order: Order, tier: CustomerTier | undefined, event:
  * A carrier's delay raises a shipment delay on the shipment; a broken promise date raises one on the
  * order. Delivery clears the shipment's, and the order's once the whole order is delivered.
  */
-export function deliveryIntents(order: Order, tier: CustomerTier | undefined, event: OrderEventInput): ExceptionIntent[] {
-  const context = orderContext(order, tier);
+export function deliveryIntents(order: Order, customer: OrderCustomer, event: OrderEventInput): ExceptionIntent[] {
+  const context = orderContext(order, customer);
   const shipmentId = event.data['shipmentId'] as string | undefined;
   const milestone = event.data['milestone'] as { detail?: string; estimatedDeliveryAt?: string; occurredAt?: string } | undefined;
   if (event.type === 'crossdock.shipment.delayed' && shipmentId) {
@@ -226,7 +234,7 @@ export function deliveryIntents(order: Order, tier: CustomerTier | undefined, ev
 export const holdEventTypes = new Set(['crossdock.order.hold_placed', 'crossdock.order.hold_released', 'crossdock.order.hold_rejected', 'crossdock.order.cancelled']);
 
 /** Every intent an order event implies; a cancelled order resolves everything about it and its lines. */
-export function orderEventIntents(order: Order, tier: CustomerTier | undefined, event: OrderEventInput): ExceptionIntent[] {
+export function orderEventIntents(order: Order, customer: OrderCustomer, event: OrderEventInput): ExceptionIntent[] {
   if (order.state === 'cancelled') {
     const reason = `order ${order.externalOrderNumber} cancelled`;
     const types: ExceptionType[] = ['credit_hold', 'pricing_variance', 'substitution_approval', 'shipment_delay'];
@@ -237,5 +245,5 @@ export function orderEventIntents(order: Order, tier: CustomerTier | undefined, 
       ),
     ];
   }
-  return [...(holdEventTypes.has(event.type) ? holdIntents(order, tier, event) : []), ...lineIntents(order, tier, event), ...deliveryIntents(order, tier, event)];
+  return [...(holdEventTypes.has(event.type) ? holdIntents(order, customer, event) : []), ...lineIntents(order, customer, event), ...deliveryIntents(order, customer, event)];
 }

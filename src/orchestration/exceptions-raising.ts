@@ -3,7 +3,7 @@ import type { InboxMessage, InboxService } from '../platform/inbox/index.ts';
 import type { DeadLetterNotice, NewEvent, OutboxService } from '../platform/outbox/index.ts';
 import type { CatalogService } from '../domains/catalog/index.ts';
 import type { CrossdockException, ExceptionService, ExceptionType, ObjectRef, RaiseInput } from '../domains/exceptions/index.ts';
-import type { OrdersModule } from '../domains/orders/index.ts';
+import { deliveryTimeZone, type OrdersModule } from '../domains/orders/index.ts';
 import { orderEventIntents, type ExceptionIntent } from './exceptions-orders.rules.ts';
 
 export interface ExceptionRaisingDeps {
@@ -152,10 +152,11 @@ export function createExceptionRaising(deps: ExceptionRaisingDeps) {
     if (!order) return;
     const input = { id: event.id, type: event.type, data };
     // The customer's tier only weighs the priority of an exception raised; most events raise none.
-    const intents = orderEventIntents(order, undefined, input);
+    const intents = orderEventIntents(order, {}, input);
     if (!intents.some((intent) => intent.kind === 'raise')) return apply(intents);
     const customer = (await deps.catalog.customers.getMany([order.customerCode])).get(order.customerCode);
-    await apply(orderEventIntents(order, customer?.tier, input));
+    const timeZone = deliveryTimeZone(order, customer);
+    await apply(orderEventIntents(order, { ...(customer !== undefined && { tier: customer.tier }), ...(timeZone !== undefined && { timeZone }) }, input));
   }
 
   const resolveMessage = (id: string, reason: string) =>

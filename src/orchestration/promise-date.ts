@@ -5,30 +5,22 @@ import type { NewEvent, OutboxService } from '../platform/outbox/index.ts';
 import type { TimerHandler, TimerService } from '../platform/timers/index.ts';
 import type { CatalogService } from '../domains/catalog/index.ts';
 import { isDelivered, type FulfillmentService, type Shipment } from '../domains/fulfillment/index.ts';
-import { endOfLocalDayMs } from '../platform/zoned-time.ts';
-import { openQuantity, type Order, type OrdersModule } from '../domains/orders/index.ts';
+import { deliveryTimeZone, openQuantity, promiseDateOf, promiseEndsAtMs, type Order, type OrdersModule } from '../domains/orders/index.ts';
 
 /** The timer that checks, when an order's promise date is over, whether it was kept. */
 export const PROMISE_DATE_TIMER = 'order.promise-date';
 export const promiseTimerKey = (orderId: string): string => `order-promise:${orderId}`;
 const timerPayloadSchema = z.object({ orderId: z.string() });
 
-/** The date promised to the customer: the promise date when one was given, else the requested delivery date. */
-export const promiseDateOf = (order: Order): string | undefined => order.promiseDate ?? order.requestedDeliveryDate;
+/** When a promise date is missed: the end of that day where the goods arrive (see `promiseEndsAtMs`). */
+export const promiseDueAtMs = promiseEndsAtMs;
+export { promiseDateOf };
 
-/**
- * A promise date is kept when the goods arrive by the end of that day where they arrive: in the
- * ship-to's time zone when master data gives it one. Without one (an ad hoc address, or a ship-to
- * with no `timezone`) the hub takes the end of the day in UTC (23:59:59.999Z), which for customers
- * west of Greenwich is a few hours early in their evening.
- */
-export const promiseDueAtMs = (date: string, timeZone?: string): number => (timeZone === undefined ? Date.parse(`${date}T23:59:59.999Z`) : endOfLocalDayMs(date, timeZone));
-
-/** The time zone of the order's ship-to in master data, if it has one. */
+/** The time zone where the order's goods arrive (`deliveryTimeZone`), with its ship-to read from master data. */
 export async function shipToTimeZone(catalog: CatalogService, order: Order, executor: Executor): Promise<string | undefined> {
-  if (order.shipToCode === undefined) return undefined;
+  if (order.shipToAddress?.timezone !== undefined || order.shipToCode === undefined) return deliveryTimeZone(order, undefined);
   const customer = (await catalog.customers.getMany([order.customerCode], executor)).get(order.customerCode);
-  return customer?.shipTos.find((s) => s.code === order.shipToCode)?.timezone;
+  return deliveryTimeZone(order, customer);
 }
 
 export interface UndeliveredLine {

@@ -335,6 +335,16 @@ test('a promise date ends at midnight where the ship-to is, when master data giv
   const { id, requests } = await released('SHIP-TZ-1', [{ lineNumber: 1, sku: 'TOOL-H', quantity: 1 }], { shipToCode: 'ST-WEST', requestedDeliveryDate: '2026-03-08' });
   const timers = (await t.app.http.inject({ method: 'GET', url: '/v1/timers?kind=order.promise-date', headers: t.as('viewer') })).json().items;
   assert.equal(timers.find((x: { key: string }) => x.key === `order-promise:${id}`).dueAt, '2026-03-09T06:59:59.999Z');
+  // An ad hoc address that names its zone counts the same; sourcing records the zone it judged the date in.
+  const santaMonica = { line1: '1 Pier', city: 'Santa Monica', region: 'CA', postalCode: '90401', country: 'US', timezone: 'America/Los_Angeles' };
+  const adHoc = await released('SHIP-TZ-2', [{ lineNumber: 1, sku: 'TOOL-H', quantity: 1 }], { shipToCode: undefined, shipToAddress: santaMonica, requestedDeliveryDate: '2026-03-08' });
+  const adHocTimers = (await t.app.http.inject({ method: 'GET', url: '/v1/timers?kind=order.promise-date', headers: t.as('viewer') })).json().items;
+  assert.equal(adHocTimers.find((x: { key: string }) => x.key === `order-promise:${adHoc.id}`).dueAt, '2026-03-09T06:59:59.999Z');
+  const decisions = (await t.app.http.inject({ method: 'GET', url: `/v1/decisions?orderId=${adHoc.id}`, headers: t.as('viewer') })).json().items;
+  assert.deepEqual(
+    decisions.filter((d: { kind: string }) => d.kind === 'sourcing').map((d: { inputs: { promiseDate: string; promiseTimeZone: string } }) => [d.inputs.promiseDate, d.inputs.promiseTimeZone]),
+    [['2026-03-08', 'America/Los_Angeles']],
+  );
 
   const shipment = (await confirm({ fulfillmentRequestId: requests[0]!.id, shipmentNumber: 'TZ-1', shippedAt: shippedAt(), lines: [{ lineNumber: 1, quantity: 1 }] })).json().shipment;
   // 22:00 in Los Angeles on the promised day: past midnight in UTC, still in time for the customer.

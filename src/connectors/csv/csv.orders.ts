@@ -27,6 +27,7 @@ export const orderCsvColumns: readonly CsvColumnSpec[] = [
   { name: 'shipToRegion', kind: 'text', path: 'shipToAddress.region' },
   { name: 'shipToPostalCode', kind: 'text', path: 'shipToAddress.postalCode' },
   { name: 'shipToCountry', kind: 'text', path: 'shipToAddress.country' },
+  { name: 'shipToTimezone', kind: 'text', path: 'shipToAddress.timezone' },
   { name: 'currency', kind: 'text' },
   { name: 'requestedDeliveryDate', kind: 'date' },
   { name: 'shipComplete', kind: 'boolean' },

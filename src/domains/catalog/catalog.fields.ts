@@ -33,23 +33,8 @@ export const currencySchema = z
 /** 'HH:MM' on a 24-hour clock, local to the location's time zone. */
 export const localTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "use 24-hour 'HH:MM', such as '15:30'");
 
-/** True when the runtime accepts the name as an IANA time zone (aliases such as US/Central included). */
-export function isIanaTimeZone(name: string): boolean {
-  // Offsets such as "+01:00" are accepted by newer Intl versions but are not zones: they have no DST.
-  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(name)) return false;
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export const timeZoneSchema = z
-  .string()
-  .trim()
-  .min(1, { abort: true })
-  .refine(isIanaTimeZone, { message: 'not an IANA time zone name such as America/Chicago' });
+// Time zones are shared with orders (an ad hoc ship-to address may name one).
+export { isIanaTimeZone, timeZoneSchema } from '../shared/index.ts';
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
 

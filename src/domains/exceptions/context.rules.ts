@@ -61,7 +61,7 @@ export function impactOf(inputs: PriorityInputs, nowMs: number): string {
   if (inputs.customerTier !== undefined) parts.push(`${inputs.customerTier} customer`);
   if (inputs.orderValue !== undefined) parts.push(`${formatMoney(inputs.orderValue.amountMinor, inputs.orderValue.currency)} at stake`);
   if (inputs.promiseDate !== undefined) {
-    const hoursLeft = Math.round((promiseInstantMs(inputs.promiseDate) - nowMs) / 3_600_000);
+    const hoursLeft = Math.round((promiseInstantMs(inputs.promiseDate, inputs.promiseTimeZone) - nowMs) / 3_600_000);
     parts.push(hoursLeft < 0 ? `promise date ${inputs.promiseDate} passed ${-hoursLeft} h ago` : `promise date ${inputs.promiseDate}, ${hoursLeft} h away`);
   }
   if (inputs.risk !== undefined) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { roleSchema, type Principal } from '../../platform/auth/roles.ts';
 import { customerTiers } from '../catalog/index.ts';
-import { dateSchema, idSchema, moneySchema, objectRefSchema, timestampSchema, type ObjectRef } from '../shared/index.ts';
+import { dateSchema, idSchema, moneySchema, objectRefSchema, timeZoneSchema, timestampSchema, type ObjectRef } from '../shared/index.ts';
 
 /** The exception types of DESIGN §7; `exceptions.registry.ts` gives each an owner, SLA, escalation and actions. */
 export const exceptionTypes = [
@@ -87,7 +87,8 @@ export const priorityInputsSchema = z
   .strictObject({
     customerTier: z.enum(customerTiers).optional(),
     orderValue: moneySchema.optional().describe('Value at stake, e.g. the order or line value'),
-    promiseDate: z.union([dateSchema, timestampSchema]).optional().describe('When the customer was promised delivery; a date means the end of that day, UTC'),
+    promiseDate: z.union([dateSchema, timestampSchema]).optional().describe('When the customer was promised delivery; a date means the end of that day, in promiseTimeZone or else UTC'),
+    promiseTimeZone: timeZoneSchema.optional().describe('Where the goods arrive (IANA), such as America/Los_Angeles: a bare promise date ends at midnight there'),
     risk: z.union([z.number().min(0).max(1), z.enum(['low', 'medium', 'high'])]).optional().describe('How likely the exception harms the customer or the books'),
   })
   .describe('Inputs of the priority rule');

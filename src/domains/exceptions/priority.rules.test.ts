@@ -31,6 +31,9 @@ test('each input raises the priority: tier, value, a closer promise date, risk',
 test('a bare promise date means the end of that day, UTC', () => {
   assert.equal(promiseInstantMs('2026-01-10'), Date.UTC(2026, 0, 10, 23, 59, 59, 999));
   assert.equal(promiseInstantMs('2026-01-10T08:00:00+02:00'), Date.UTC(2026, 0, 10, 6));
+  // A bare date ends at midnight where the goods arrive, when the zone is known (PST, UTC−8).
+  assert.equal(promiseInstantMs('2026-01-10', 'America/Los_Angeles'), Date.UTC(2026, 0, 11, 8) - 1);
+  assert.equal(promiseInstantMs('2026-01-10T08:00:00+02:00', 'America/Los_Angeles'), Date.UTC(2026, 0, 10, 6), 'an instant is an instant');
 });
 
 test('property: the priority is a whole number from 0 to 1000 and never falls when an input grows', () => {

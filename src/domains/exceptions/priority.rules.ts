@@ -1,3 +1,4 @@
+import { endOfLocalDayMs } from '../../platform/zoned-time.ts';
 import type { PriorityWeights } from './exceptions.policy.ts';
 import type { PriorityInputs } from './exceptions.types.ts';
 
@@ -5,9 +6,13 @@ export const PRIORITY_MAX = 1000;
 const HOUR_MS = 3_600_000;
 const riskLevels = { low: 0.2, medium: 0.5, high: 0.9 } as const;
 
-/** The instant a promise date means: a bare date is the end of that day, UTC (as the promise-date timer reads it). */
-export function promiseInstantMs(promiseDate: string): number {
-  return /^\d{4}-\d{2}-\d{2}$/.test(promiseDate) ? Date.parse(`${promiseDate}T23:59:59.999Z`) : Date.parse(promiseDate);
+/**
+ * The instant a promise date means, as the promise-date timer reads it: a bare date is the end of
+ * that day where the goods arrive (`timeZone`), or in UTC without one.
+ */
+export function promiseInstantMs(promiseDate: string, timeZone?: string): number {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(promiseDate)) return Date.parse(promiseDate);
+  return timeZone === undefined ? Date.parse(`${promiseDate}T23:59:59.999Z`) : endOfLocalDayMs(promiseDate, timeZone);
 }
 
 export const riskRatio = (risk: PriorityInputs['risk']): number => (risk === undefined ? 0 : typeof risk === 'number' ? risk : riskLevels[risk]);
@@ -34,7 +39,7 @@ export function priorityParts(basePriority: number, inputs: PriorityInputs, weig
   }
   let promise = 0;
   if (inputs.promiseDate !== undefined) {
-    const hoursLeft = (promiseInstantMs(inputs.promiseDate) - nowMs) / HOUR_MS;
+    const hoursLeft = (promiseInstantMs(inputs.promiseDate, inputs.promiseTimeZone) - nowMs) / HOUR_MS;
     promise = weights.promisePoints * Math.min(1, Math.max(0, 1 - hoursLeft / weights.promiseHorizonHours));
   }
   const risk = weights.riskPoints * riskRatio(inputs.risk);

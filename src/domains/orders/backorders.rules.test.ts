@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rankBackorders, type WaitingBackorder } from './backorders.rules.ts';
+import { rankBackorders, waitingLinesOf, type WaitingBackorder } from './backorders.rules.ts';
+import { testLine, testOrder } from './orders.test-fixtures.ts';
 import { defaultSourcingPolicy } from './sourcing.policy.ts';
 
 const nowMs = Date.parse('2026-01-10T00:00:00.000Z');
@@ -39,4 +40,16 @@ test('a promise date due now lifts an order; equal priority goes to the older or
     defaultSourcingPolicy,
   );
   assert.deepEqual(ranked.map((r) => r.orderId), ['due', 'older', 'a', 'b']);
+});
+
+test('a waiting line carries the zone its goods go to, and its promise date ends at midnight there', () => {
+  const waiting = testOrder('backordered', [testLine(1, { backorderedQuantity: 10, state: 'backordered' })], [], { shipToCode: 'LA', requestedDeliveryDate: '2026-01-10' });
+  const customer = { shipTos: [{ code: 'LA', name: 'West', address: { line1: '1 Ave', city: 'Los Angeles', region: 'CA', postalCode: '90001', country: 'US' }, timezone: 'America/Los_Angeles' }] };
+  const [west] = waitingLinesOf(waiting, undefined, customer);
+  const [utc] = waitingLinesOf(waiting, undefined, undefined);
+  assert.deepEqual([west!.promiseDate, west!.timeZone, utc!.timeZone], ['2026-01-10', 'America/Los_Angeles', undefined]);
+  // At 02:00 UTC on the 10th the day ends within 24 hours in UTC, after 24 in Los Angeles (PST).
+  const night = Date.parse('2026-01-10T02:00:00Z');
+  const [utcPriority, westPriority] = [utc!, west!].map((w) => rankBackorders([w], () => 'standard', night, defaultSourcingPolicy)[0]!.priority);
+  assert.equal(utcPriority! - westPriority!, 2);
 });

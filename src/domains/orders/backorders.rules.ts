@@ -1,5 +1,7 @@
 import { unallocated } from './allocation.rules.ts';
+import type { Customer } from '../catalog/index.ts';
 import type { Order } from './orders.types.ts';
+import { deliveryTimeZone, linePromiseDate } from './promise.rules.ts';
 import type { SourcingPolicy } from './sourcing.policy.ts';
 import { backorderPriority } from './sourcing.scoring.ts';
 
@@ -16,6 +18,8 @@ export interface WaitingBackorder {
   /** Units backordered and still unallocated. */
   waitingQuantity: number;
   promiseDate: string | null;
+  /** Where the goods arrive (`deliveryTimeZone`): the promise date ends at midnight there; UTC when absent. */
+  timeZone?: string;
   receivedAt: string;
 }
 
@@ -26,7 +30,8 @@ export interface RankedBackorder extends WaitingBackorder {
 }
 
 /** The lines of an order that wait for supply: backordered units not yet allocated. */
-export function waitingLinesOf(order: Order, skus?: ReadonlySet<string>): WaitingBackorder[] {
+export function waitingLinesOf(order: Order, skus?: ReadonlySet<string>, customer?: Pick<Customer, 'shipTos'>): WaitingBackorder[] {
+  const timeZone = deliveryTimeZone(order, customer);
   return order.lines
     .filter((line) => (skus === undefined || skus.has(line.sku)) && line.backorderedQuantity > 0 && unallocated(line) > 0)
     .map((line) => ({
@@ -38,8 +43,9 @@ export function waitingLinesOf(order: Order, skus?: ReadonlySet<string>): Waitin
       lineNumber: line.lineNumber,
       sku: line.sku,
       waitingQuantity: Math.min(line.backorderedQuantity, unallocated(line)),
-      // The same promise date sourcing used: the line's own, else the order's requested delivery date.
-      promiseDate: line.promiseDate ?? order.promiseDate ?? line.requestedDate ?? order.requestedDeliveryDate ?? null,
+      // The same promise date and zone sourcing uses.
+      promiseDate: linePromiseDate(order, line) ?? null,
+      ...(timeZone !== undefined && { timeZone }),
       receivedAt: order.receivedAt,
     }));
 }
@@ -53,7 +59,7 @@ export function rankBackorders(waiting: readonly WaitingBackorder[], tierOf: (cu
   return waiting
     .map((w) => {
       const tier = tierOf(w.customerCode);
-      return { ...w, tier, priority: backorderPriority(tier, w.promiseDate ?? undefined, Date.parse(w.receivedAt), nowMs, policy) };
+      return { ...w, tier, priority: backorderPriority(tier, w.promiseDate ?? undefined, Date.parse(w.receivedAt), nowMs, policy, w.timeZone) };
     })
     .sort(
       (a, b) =>

@@ -105,4 +105,10 @@ test("a requested delivery date is in the past by the calendar at the ship-to, w
   const utc = resolveIntake(intake({ requestedDeliveryDate: '2026-11-22' }), { ...md, customer: west }, evening, 0.02);
   assert.ok(!utc.ok);
   assert.equal(utc.problems[0]!.message, 'requestedDeliveryDate: 2026-11-22 is before today (2026-11-23, UTC)');
+  // An ad hoc address that names its zone counts days there.
+  const address = { line1: '9 Pier', city: 'Santa Monica', region: 'CA', postalCode: '90401', country: 'US', timezone: 'America/Los_Angeles' };
+  const adHoc = resolveIntake(intake({ shipToCode: undefined, shipToAddress: address, requestedDeliveryDate: '2026-11-22' }), { ...md, customer: west }, evening, 0.02);
+  assert.ok(adHoc.ok, JSON.stringify(adHoc));
+  const { timezone: _zone, ...noZone } = address;
+  assert.ok(!resolveIntake(intake({ shipToCode: undefined, shipToAddress: noZone, requestedDeliveryDate: '2026-11-22' }), { ...md, customer: west }, evening, 0.02).ok);
 });

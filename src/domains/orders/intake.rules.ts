@@ -1,5 +1,6 @@
 import { normalizeGtin, toBaseUnits, type Customer, type Item, type TradingPartner } from '../catalog/index.ts';
 import { localDate } from '../../platform/zoned-time.ts';
+import { deliveryTimeZone } from './promise.rules.ts';
 import type { OrderIntake } from './orders.types.ts';
 
 /**
@@ -66,9 +67,10 @@ export function resolveIntake(intake: OrderIntake, md: IntakeMasterData, nowMs: 
   if (intake.currency !== customer.currency) {
     problems.push({ path: 'currency', code: 'currency_mismatch', message: `currency: customer ${customer.code} is billed in ${customer.currency}, not ${intake.currency}` });
   }
-  // Today where the goods go: an evening order in Los Angeles for that same day is already the next
-  // day in UTC (promise dates end at midnight at the ship-to too, promise-date.ts).
-  const timeZone = customer.shipTos.find((s) => s.code === intake.shipToCode)?.timezone;
+  // Today where the goods go (the ad hoc address's zone, else the ship-to's): an evening order in Los
+  // Angeles for that same day is already the next day in UTC. Promise dates end at midnight there too
+  // (promise.rules.ts).
+  const timeZone = deliveryTimeZone(intake, customer);
   const today = timeZone === undefined ? new Date(nowMs).toISOString().slice(0, 10) : localDate(nowMs, timeZone);
   if (intake.requestedDeliveryDate !== undefined && intake.requestedDeliveryDate < today) {
     const where = timeZone === undefined ? 'UTC' : `at the ship-to, ${timeZone}`;

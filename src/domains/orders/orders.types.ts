@@ -10,6 +10,7 @@ import {
   positiveQuantitySchema,
   quantitySchema,
   skuSchema,
+  timeZoneSchema,
   timestampSchema,
   unitCodeSchema,
 } from '../shared/index.ts';
@@ -76,6 +77,7 @@ export const addressSchema = z
     region: z.string().max(100).optional(),
     postalCode: z.string().max(20).optional(),
     country: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code such as US'),
+    timezone: timeZoneSchema.optional().describe('IANA time zone of the address, such as America/Los_Angeles: its promise date ends at midnight there'),
   })
   .strict();
 

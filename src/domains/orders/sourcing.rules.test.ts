@@ -342,6 +342,22 @@ test('backorder priority: tier, promise urgency and order age', () => {
   assert.equal(plan.lines[0]!.backorderPriority, 30 + 32 + 3);
 });
 
+test('the promised day ends at midnight where the goods arrive: transfers and backorder urgency', () => {
+  // 03:00 UTC on 10 March 2025; a transfer of four days arrives at 03:00 UTC on the 14th, which is
+  // still the 13th in Los Angeles (PDT, seven hours behind).
+  const early = Date.parse('2025-03-10T03:00:00Z');
+  const input = (o: Partial<SourcingInput>) => order([line(1, 5, [c('A', 0)], { transfers: [{ fromLocationCode: 'FAR', toLocationCode: 'A', atp: 20, confidence: 1, leadTimeDays: 4 }] })], { promiseDate: '2025-03-13', ...o });
+  assert.equal(decideSourcing(input({}), defaultSourcingPolicy, ref, early).lines[0]!.outcome, 'backorder', 'past the end of the 13th in UTC');
+  const west = decideSourcing(input({ promiseTimeZone: 'America/Los_Angeles' }), defaultSourcingPolicy, ref, early);
+  assert.equal(west.lines[0]!.outcome, 'transfer', 'within the 13th in Los Angeles');
+  assert.equal(west.lines[0]!.decision.inputs['promiseTimeZone'], 'America/Los_Angeles');
+  // 02:00 UTC on the 10th: the 10th ends in under a day in UTC, in over a day in Los Angeles.
+  const p = defaultSourcingPolicy;
+  const night = Date.parse('2025-03-10T02:00:00Z');
+  assert.equal(backorderPriority('standard', '2025-03-10', night, night, p), 20 + 40);
+  assert.equal(backorderPriority('standard', '2025-03-10', night, night, p, 'America/Los_Angeles'), 20 + 38);
+});
+
 test('the decision records the candidates considered with their scores', () => {
   const plan = decideSourcing(order([line(1, 5, [c('A', 10, { confidence: 0.1 }), c('B', 10)])]), policy(noComplete), ref, now);
   const candidates = plan.lines[0]!.decision.inputs.candidates as Array<{ locationCode: string; score: number; excluded?: string }>;

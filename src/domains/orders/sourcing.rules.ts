@@ -158,7 +158,7 @@ function decideLine(line: SourcingLineInput, ctx: LineContext): SourcingLinePlan
     .map((t) => ({ ...t, leadTimeDays: t.leadTimeDays ?? policy.transferLeadTimeDays }))
     .sort((a, b) => a.leadTimeDays - b.leadTimeDays || cmp(a.fromLocationCode, b.fromLocationCode) || cmp(a.toLocationCode, b.toLocationCode));
   if (transfers.length > 0) {
-    const due = endOfDayMs(line.promiseDate ?? input.promiseDate);
+    const due = endOfDayMs(line.promiseDate ?? input.promiseDate, input.promiseTimeZone);
     const considered = transfers.map((t) => {
       const arrivesAtMs = ctx.nowMs + t.leadTimeDays * dayMs;
       const available = Math.min(Math.max(0, Math.floor(t.atp)), state.available(line.sku, t.fromLocationCode));
@@ -285,7 +285,7 @@ function finish(line: SourcingLineInput, ctx: LineContext, f: Finished): Sourcin
   const shortage = line.quantity - allocated - backorder;
   const requiresApproval = f.requiresApproval ?? false;
   const promiseDate = line.promiseDate ?? ctx.input.promiseDate;
-  const priority = backorder > 0 ? backorderPriority(ctx.input.customer.tier, promiseDate, ctx.input.orderReceivedAtMs, ctx.nowMs, ctx.policy) : undefined;
+  const priority = backorder > 0 ? backorderPriority(ctx.input.customer.tier, promiseDate, ctx.input.orderReceivedAtMs, ctx.nowMs, ctx.policy, ctx.input.promiseTimeZone) : undefined;
   const decision: SourcingDecision = {
     kind: f.outcome === 'substitute' ? 'substitution' : f.outcome === 'transfer' ? 'transfer' : f.outcome === 'backorder' ? 'backorder' : 'sourcing',
     subject: { type: 'order_line', id: `${ctx.input.orderId}:${line.lineNumber}` },
@@ -295,6 +295,7 @@ function finish(line: SourcingLineInput, ctx: LineContext, f: Finished): Sourcin
       sku: line.sku,
       quantity: line.quantity,
       promiseDate: promiseDate ?? null,
+      ...(promiseDate !== undefined && ctx.input.promiseTimeZone !== undefined && { promiseTimeZone: ctx.input.promiseTimeZone }),
       shipComplete: ctx.input.shipComplete,
       customer: { ...ctx.input.customer },
       ...f.inputs,

@@ -1,3 +1,4 @@
+import { promiseEndsAtMs } from './promise.rules.ts';
 import type { SourcingPolicy } from './sourcing.policy.ts';
 import type { SourcingCandidate, SourcingInput, SourcingReasonCode } from './sourcing.types.ts';
 
@@ -174,21 +175,25 @@ export function byScore(a: { score: number; locationCode: string }, b: { score: 
 
 const dayMs = 86_400_000;
 
-/** The end of a YYYY-MM-DD day, UTC, epoch ms; undefined for no date. */
-export function endOfDayMs(date: string | undefined): number | undefined {
+/**
+ * The end of a promised day (`YYYY-MM-DD`) where the goods arrive, epoch ms (`promiseEndsAtMs`: in
+ * `timeZone`, else UTC); undefined for no date.
+ */
+export function endOfDayMs(date: string | undefined, timeZone?: string): number | undefined {
   if (date === undefined) return undefined;
-  const start = Date.parse(`${date}T00:00:00.000Z`);
-  return Number.isNaN(start) ? undefined : start + dayMs - 1;
+  const end = promiseEndsAtMs(date, timeZone);
+  return Number.isNaN(end) ? undefined : end;
 }
 
 /**
  * Backorder priority, 0..100, higher first: tier points from policy (0–40), urgency of the promise
- * date (40 when due today or overdue, 2 points fewer per day further out, none without a date) and
- * the order's age (1 point per whole day since it was received, at most 20).
+ * date (40 when due today or overdue, 2 points fewer per day further out, none without a date; the
+ * day ends at midnight in `timeZone`, where the goods arrive, else UTC) and the order's age (1 point
+ * per whole day since it was received, at most 20).
  */
-export function backorderPriority(tier: string, promiseDate: string | undefined, orderReceivedAtMs: number, nowMs: number, policy: SourcingPolicy): number {
+export function backorderPriority(tier: string, promiseDate: string | undefined, orderReceivedAtMs: number, nowMs: number, policy: SourcingPolicy, timeZone?: string): number {
   const tierPoints = Math.min(40, Math.max(0, policy.backorder.tierPoints[tier] ?? 0));
-  const due = endOfDayMs(promiseDate);
+  const due = endOfDayMs(promiseDate, timeZone);
   const daysLeft = due === undefined ? undefined : Math.floor((due - nowMs) / dayMs);
   const urgency = daysLeft === undefined ? 0 : Math.max(0, 40 - 2 * Math.max(0, daysLeft));
   const age = Math.min(20, Math.max(0, Math.floor((nowMs - orderReceivedAtMs) / dayMs)));

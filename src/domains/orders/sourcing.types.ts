@@ -68,8 +68,10 @@ export interface SourcingInput {
   orderReceivedAtMs: number;
   /** The customer asks for one shipment: every line from one location. */
   shipComplete: boolean;
-  /** YYYY-MM-DD; a promise date is met when the goods can leave by the end of that day, UTC. */
+  /** YYYY-MM-DD; a promise date is met when the goods can leave by the end of that day where they arrive. */
   promiseDate?: string;
+  /** Where the goods arrive (IANA), so the promised day ends at midnight there; UTC when absent. */
+  promiseTimeZone?: string;
   shipToRegion?: string;
   /**
    * Locations the order already ships from (earlier allocations). More lines from them add no

@@ -50,3 +50,21 @@ export const objectRefSchema = z
   })
   .strict();
 export type ObjectRef = z.infer<typeof objectRefSchema>;
+
+/** True when the runtime accepts the name as an IANA time zone (aliases such as US/Central included). */
+export function isIanaTimeZone(name: string): boolean {
+  // Offsets such as "+01:00" are accepted by newer Intl versions but are not zones: they have no DST.
+  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(name)) return false;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const timeZoneSchema = z
+  .string()
+  .trim()
+  .min(1, { abort: true })
+  .refine(isIanaTimeZone, { message: 'not an IANA time zone name such as America/Chicago' });
