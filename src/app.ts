@@ -247,6 +247,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     const [inboxCounts, deliveryCounts] = await Promise.all([services.inbox.countByStatus(), services.outbox.countDeliveriesByStatus()]);
     setByStatus(metrics.inboxDepth, inboxCounts);
     setByStatus(metrics.outboxDepth, deliveryCounts);
+    const held = services.process.projectionHeld();
+    metrics.processProjectionEvents.set(held?.events ?? 0);
+    metrics.processProjectionBytes.set(held?.bytes ?? 0);
   };
   registerSystemRoutes(http, { store, metrics, refreshGauges });
   registerUiRoutes(http);

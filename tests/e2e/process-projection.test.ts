@@ -79,7 +79,14 @@ test('every KPI, slice, series and map from memory equals the answer from the st
   // The first part, recomputed into the stored facts; then memory reads the log for the first time.
   await stored.recompute();
   const earlyStored = await answers(stored, cutMs);
+  assert.equal(memory.projectionHeld(), null, 'nothing held before the first query');
   const early = await answers(memory, cutMs);
+  // What the projection holds, as the metrics report it: every event read, in typed memory of a
+  // plausible size (the columns, ids and fact tables, with room to grow).
+  const heldEarly = memory.projectionHeld()!;
+  assert.equal(heldEarly.events, cut);
+  assert.ok(heldEarly.bytes > 50 * cut && heldEarly.bytes < 2_000 * cut, `${heldEarly.bytes} bytes for ${cut} events`);
+  assert.equal(stored.projectionHeld(), null, 'queries from storage hold no projection');
   const earlyWorkers = await answers(workers, cutMs);
   assert.ok(early.kpis.length === 16 && early.kpis.every((a) => a.kpis.length === kpiNames.length));
   assert.ok(early.kpis[0]!.kpis.some((k) => k.count > 100), 'the window holds many cases');
@@ -90,6 +97,8 @@ test('every KPI, slice, series and map from memory equals the answer from the st
   // stored facts to compare with comes after, since a recompute starts the projection again).
   await storeEvents(cut, log.events);
   const late = await answers(memory, endMs + 1);
+  assert.equal(memory.projectionHeld()!.events, log.events);
+  assert.ok(memory.projectionHeld()!.bytes > heldEarly.bytes, 'a longer log holds more');
   const lateWorkers = await answers(workers, endMs + 1);
   await stored.recompute();
   const lateStored = await answers(stored, endMs + 1);

@@ -22,3 +22,20 @@ export function grow<T extends Column>(array: T, needed: number): T {
 export function column<T extends Column>(Class: ColumnClass<T>, length: number, shared: boolean): T {
   return shared ? new Class(new SharedArrayBuffer(length * Class.BYTES_PER_ELEMENT)) : new Class(length);
 }
+
+/**
+ * Bytes of the typed arrays reachable from `root` through own properties and arrays, each buffer
+ * counted once and whole (room to grow included): what a columnar structure holds outside the
+ * heap's small objects. Maps and strings are not counted.
+ */
+export function typedBytes(root: unknown, seen = new Set<ArrayBufferLike>(), depth = 4): number {
+  if (ArrayBuffer.isView(root)) {
+    if (seen.has(root.buffer)) return 0;
+    seen.add(root.buffer);
+    return root.buffer.byteLength;
+  }
+  if (depth === 0 || root === null || typeof root !== 'object' || root instanceof Map || root instanceof Set) return 0;
+  let bytes = 0;
+  for (const value of Array.isArray(root) ? root : Object.values(root)) bytes += typedBytes(value, seen, depth - 1);
+  return bytes;
+}

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CompactLog, kindCode } from './compact-log.ts';
+import { typedBytes } from './columns.ts';
 import { processMapOfLog } from './process-map.rules.ts';
 
 /** A log whose events name orders in every way the columns distinguish. */
@@ -76,4 +77,11 @@ test('objects are numbered once by id, whatever their id looks like, across the 
   ids.forEach(([id, type], i) => assert.equal(log.object(id, type), numbers[i], id));
   assert.equal(log.objects, ids.length, 'found again, not registered again');
   assert.deepEqual([log.idOf(numbers[5]!), log.typeOf(numbers[5]!)], ids[5]);
+});
+
+test('typedBytes counts each buffer reachable from a structure once, whole', () => {
+  const shared = new Float64Array(8);
+  const structure = { times: shared, ints: new Int32Array(shared.buffer), list: [new Uint8Array(100), { deeper: new Int32Array(10) }], ignored: new Map([[1, new Uint8Array(1_000)]]) };
+  assert.equal(typedBytes(structure), 64 + 100 + 40);
+  assert.equal(typedBytes([structure, structure]), 64 + 100 + 40, 'the same buffers reached twice count once');
 });

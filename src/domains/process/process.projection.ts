@@ -1,3 +1,4 @@
+import { typedBytes } from './columns.ts';
 import { CompactLog } from './compact-log.ts';
 import { FactStore, factTypes, foldLog, type FactTable } from './facts.rules.ts';
 
@@ -34,6 +35,14 @@ export class ProcessProjection {
     public seq = 0,
   ) {
     this.facts = ProcessProjection.factsFor(log, null);
+  }
+
+  /**
+   * The memory the projection holds in typed arrays: the log's columns, ids and indexes, and the
+   * fact tables (with their room to grow). Strings and small objects on the heap are not counted.
+   */
+  memoryBytes(): number {
+    return typedBytes([this.log, this.facts]);
   }
 
   /** How many events of the log are not folded yet (a log read back from a snapshot, at first). */

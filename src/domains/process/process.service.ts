@@ -574,6 +574,8 @@ export function createProcessService(deps: ProcessDeps) {
     prepareQueries: async (): Promise<void> => {
       if (inMemory) await reader.prepare();
     },
+    /** The events and typed memory of the projection the queries read (null: none yet, or queries from storage). */
+    projectionHeld: (): { events: number; bytes: number } | null => (inMemory ? reader.held() : null),
     kpis,
     processMap,
     exportOcel,

@@ -166,5 +166,10 @@ export function createProjectionReader(deps: ProjectionReaderDeps) {
     if (projection?.generation !== position.generation) await build(position.generation, position.seq);
   }
 
-  return { withProjection, prepare };
+  /** What the projection the queries read holds, for the metrics: null when there is none. */
+  function held(): { events: number; bytes: number } | null {
+    return projection === null ? null : { events: projection.log.events, bytes: projection.memoryBytes() };
+  }
+
+  return { withProjection, prepare, held };
 }

@@ -53,6 +53,16 @@ export function createMetrics() {
       labelNames: ['status'] as const,
       registers: [registry],
     }),
+    processProjectionEvents: new Gauge({
+      name: 'crossdock_process_projection_events',
+      help: 'Events of the process log held in memory for KPI and map queries (0 until it is read in)',
+      registers: [registry],
+    }),
+    processProjectionBytes: new Gauge({
+      name: 'crossdock_process_projection_bytes',
+      help: 'Typed memory the process projection has allocated: log columns, ids, indexes and fact tables, room to grow included (pages never written are not resident)',
+      registers: [registry],
+    }),
     outboxRetries: new Counter({
       name: 'crossdock_outbox_retries_total',
       help: 'Outbox delivery attempts that failed and were scheduled again',
