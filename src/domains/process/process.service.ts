@@ -347,7 +347,7 @@ export function createProcessService(deps: ProcessDeps) {
         const rows = function* () {
           for (const table of Object.values(store.tables) as FactTable[]) for (let row = 0; row < table.rows; row++) if (!Number.isNaN(table.get(row, 0))) yield factRow(store, table, row);
         };
-        await repo.replaceFacts(tx, rows());
+        await repo.replaceFacts(tx, kind, rows());
         await repo.countRecompute(tx, clock.now());
         // The facts are stored; their memory serves the next recompute (no page faults for it).
         recycleFactMemory(store);
