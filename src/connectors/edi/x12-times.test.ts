@@ -30,5 +30,16 @@ test('dates, times and codes that cannot be read are named', () => {
   assert.equal(iso('20260230', ''), '"20260230" is not a date and time that exists');
   assert.equal(iso('20260115', '2460'), '"20260115 2460" is not a date and time that exists');
   assert.equal(iso('20260115', '9:00'), 'the time "9:00" is not HHMM or HHMMSS');
-  assert.match(iso('20260115', '0900', '05'), /^time code "05" is not one this hub reads \(AD, AS, /);
+  assert.match(iso('20260115', '0900', '25'), /^time code "25" is not one this hub reads \(01–24, AD, AS, /);
+  assert.match(iso('20260115', '0900', '00'), /^time code "00" is not one this hub reads/);
+  assert.match(iso('20260115', '0900', 'XX'), /^time code "XX" is not one this hub reads/);
+});
+
+test('numeric codes are whole-hour offsets: 01–12 east of UTC (ISO P01–P12), 13–24 west (M12 to M01)', () => {
+  assert.equal(iso('20260115', '0900', '01'), '2026-01-15T08:00:00.000Z', 'P01: Central Europe in winter');
+  assert.equal(iso('20260115', '0900', '09'), '2026-01-15T00:00:00.000Z', 'P09: Tokyo');
+  assert.equal(iso('20260115', '0900', '12'), '2026-01-14T21:00:00.000Z', 'P12');
+  assert.equal(iso('20260115', '0900', '13'), '2026-01-15T21:00:00.000Z', 'M12');
+  assert.equal(iso('20260715', '0900', '19'), '2026-07-15T15:00:00.000Z', 'M06: fixed, whatever the date');
+  assert.equal(iso('20260115', '0900', '24'), '2026-01-15T10:00:00.000Z', 'M01');
 });

@@ -41,8 +41,19 @@ const FIXED_OFFSETS_MINUTES: Readonly<Record<string, number>> = {
   TS: -240,
 };
 
+/**
+ * The numeric codes are ISO 8601 offsets in whole hours, written with P and M for + and − since + is
+ * a delimiter in X12: 01–12 are P01–P12 (east of Greenwich), 13–24 are M12 down to M01 (west).
+ */
+function numericOffsetMinutes(code: string): number | undefined {
+  if (!/^\d{2}$/.test(code)) return undefined;
+  const n = Number(code);
+  if (n < 1 || n > 24) return undefined;
+  return n <= 12 ? n * 60 : -(25 - n) * 60;
+}
+
 /** Time codes this hub reads, for error messages. */
-const knownTimeCodes = ['LT', ...Object.keys(REGION_ZONES), ...Object.keys(FIXED_OFFSETS_MINUTES)].sort();
+const knownTimeCodes = ['01–24', ...['LT', ...Object.keys(REGION_ZONES), ...Object.keys(FIXED_OFFSETS_MINUTES)].sort()];
 
 export type X12InstantResult = { ok: true; iso: string } | { ok: false; message: string };
 
@@ -64,9 +75,10 @@ export function x12Instant(date: string, time: string, timeCode: string, partner
   }
   const code = timeCode.trim().toUpperCase();
   let ms: number;
-  if (code in FIXED_OFFSETS_MINUTES) ms = wall - FIXED_OFFSETS_MINUTES[code]! * 60_000;
+  const fixedMinutes = Object.hasOwn(FIXED_OFFSETS_MINUTES, code) ? FIXED_OFFSETS_MINUTES[code]! : numericOffsetMinutes(code);
+  if (fixedMinutes !== undefined) ms = wall - fixedMinutes * 60_000;
   else {
-    const zone = code === '' || code === 'LT' ? partnerTimeZone : REGION_ZONES[code];
+    const zone = code === '' || code === 'LT' ? partnerTimeZone : Object.hasOwn(REGION_ZONES, code) ? REGION_ZONES[code] : undefined;
     if (code !== '' && code !== 'LT' && zone === undefined) return { ok: false, message: `time code "${timeCode}" is not one this hub reads (${knownTimeCodes.join(', ')})` };
     ms = zone === undefined ? wall : zonedToUtc(year, month, day, hour, minute, zone) + second * 1000;
   }
