@@ -61,7 +61,7 @@ test("the ship time is the partner's wall clock: G6205's time code, else its zon
   assert.equal(shippedAt('G62*11*20260706*8*1800*CT'), '2026-07-06T23:00:00.000Z', 'Central time in July is CDT');
   assert.equal(shippedAt('G62*11*20260706*8*1800*CS'), '2026-07-07T00:00:00.000Z', 'CS is Central standard time, whatever the date');
   assert.equal(shippedAt('G62*11*20260106*8*1800'), '2026-01-06T18:00:00.000Z', 'no code, no zone: UTC');
-  assert.equal(shippedAt('G62*11*20260106*8*1800*XX'), 'invalid_date: the ship date: time code "XX" is not one this hub reads (AD, AS, AT, CD, CS, CT, ED, ES, ET, GM, HD, HS, HT, LT, MD, MS, MT, ND, NS, NT, PD, PS, PT, TD, TS, TT, UT)');
+  assert.equal(shippedAt('G62*11*20260106*8*1800*XX'), 'invalid_date: the ship date: time code "XX" is not one this hub reads (01–24, AD, AS, AT, CD, CS, CT, ED, ES, ET, GM, HD, HS, HT, LT, MD, MS, MT, ND, NS, NT, PD, PS, PT, TD, TS, TT, UT)');
   assert.equal(shippedAt('G62*11*20260231*8*1800'), 'invalid_date: the ship date: "20260231 1800" is not a date and time that exists');
 });
 
