@@ -8,7 +8,7 @@ import type { ProcurementService, PurchaseOrder } from '../domains/procurement/i
 import type { ReturnAuthorization } from '../domains/returns/index.ts';
 import type { ExceptionRaising } from './exceptions-raising.ts';
 import type { CatalogService } from '../domains/catalog/index.ts';
-import { promiseDueAtMs } from './promise-date.ts';
+import { endOfDateMs } from '../platform/zoned-time.ts';
 
 export interface ExceptionSupplyDeps {
   db: Executor;
@@ -169,7 +169,7 @@ export function createExceptionSupply(deps: ExceptionSupplyDeps) {
   /** The end of the purchase order's expected date at the location receiving it (UTC when unknown). */
   async function expectedDueAtMs(po: PurchaseOrder): Promise<number> {
     const location = (await deps.catalog.locations.getMany([po.locationCode])).get(po.locationCode);
-    return promiseDueAtMs(po.expectedDate, location?.timezone);
+    return endOfDateMs(po.expectedDate, location?.timezone);
   }
 
   /** Every date a purchase order is expected on gets a timer at the end of that day at its location. */

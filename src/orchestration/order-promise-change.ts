@@ -4,9 +4,10 @@ import { AppError, invariant } from '../platform/errors.ts';
 import type { OutboxService } from '../platform/outbox/index.ts';
 import type { TimerService } from '../platform/timers/index.ts';
 import type { FulfillmentService, Shipment } from '../domains/fulfillment/index.ts';
-import type { Order, OrdersModule } from '../domains/orders/index.ts';
+import { promiseDateOf, type Order, type OrdersModule } from '../domains/orders/index.ts';
 import type { CatalogService } from '../domains/catalog/index.ts';
-import { PROMISE_DATE_TIMER, promiseDateOf, promiseDueAtMs, promiseTimerKey, shipToTimeZone, undeliveredLines } from './promise-date.ts';
+import { endOfDateMs } from '../platform/zoned-time.ts';
+import { PROMISE_DATE_TIMER, promiseTimerKey, shipToTimeZone, undeliveredLines } from './promise-date.ts';
 
 /**
  * Why an order's promise can no longer change, or null when it can. A promise is about delivery, not
@@ -50,7 +51,7 @@ export function createPromiseChange(deps: PromiseChangeDeps) {
       const refusal = promiseChangeRefusal(current, await deps.fulfillment.shipments.listForOrder(orderId, tx));
       if (refusal) throw new AppError('invalid_state', refusal.message, [{ path: 'body.params.promiseDate', message: refusal.code }]);
       // The new date is over, like the old one, at the end of that day at the ship-to.
-      const dueAtMs = promiseDueAtMs(promiseDate, await shipToTimeZone(deps.catalog, current, tx));
+      const dueAtMs = endOfDateMs(promiseDate, await shipToTimeZone(deps.catalog, current, tx));
       if (dueAtMs < now) {
         throw new AppError('validation_failed', `body.params.promiseDate: ${promiseDate} has already passed`, [{ path: 'body.params.promiseDate', message: 'must be today or later' }]);
       }

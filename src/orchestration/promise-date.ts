@@ -5,16 +5,13 @@ import type { NewEvent, OutboxService } from '../platform/outbox/index.ts';
 import type { TimerHandler, TimerService } from '../platform/timers/index.ts';
 import type { CatalogService } from '../domains/catalog/index.ts';
 import { isDelivered, type FulfillmentService, type Shipment } from '../domains/fulfillment/index.ts';
-import { deliveryTimeZone, openQuantity, promiseDateOf, promiseEndsAtMs, type Order, type OrdersModule } from '../domains/orders/index.ts';
+import { endOfDateMs } from '../platform/zoned-time.ts';
+import { deliveryTimeZone, openQuantity, promiseDateOf, type Order, type OrdersModule } from '../domains/orders/index.ts';
 
 /** The timer that checks, when an order's promise date is over, whether it was kept. */
 export const PROMISE_DATE_TIMER = 'order.promise-date';
 export const promiseTimerKey = (orderId: string): string => `order-promise:${orderId}`;
 const timerPayloadSchema = z.object({ orderId: z.string() });
-
-/** When a promise date is missed: the end of that day where the goods arrive (see `promiseEndsAtMs`). */
-export const promiseDueAtMs = promiseEndsAtMs;
-export { promiseDateOf };
 
 /** The time zone where the order's goods arrive (`deliveryTimeZone`), with its ship-to read from master data. */
 export async function shipToTimeZone(catalog: CatalogService, order: Order, executor: Executor): Promise<string | undefined> {
@@ -66,7 +63,7 @@ export function createPromiseDates(deps: PromiseDatesDeps) {
 
   /** When `promiseDate` is missed at the order's ship-to. */
   async function dueAtMs(executor: Executor, order: Order, promiseDate: string): Promise<number> {
-    return promiseDueAtMs(promiseDate, await shipToTimeZone(deps.catalog, order, executor));
+    return endOfDateMs(promiseDate, await shipToTimeZone(deps.catalog, order, executor));
   }
 
   /**

@@ -3,9 +3,9 @@ import type { Executor } from '../platform/db/store.ts';
 import { AppError, invariant } from '../platform/errors.ts';
 import type { NewEvent, OutboxService } from '../platform/outbox/index.ts';
 import { carrierMilestoneSchema, isDelivered, type FulfillmentService, type Shipment } from '../domains/fulfillment/index.ts';
-import { openQuantity, type Order, type OrdersModule } from '../domains/orders/index.ts';
+import { openQuantity, promiseDateOf, type Order, type OrdersModule } from '../domains/orders/index.ts';
 import { refuseTimeAhead } from '../domains/shared/index.ts';
-import { promiseDateOf, type PromiseDates } from './promise-date.ts';
+import type { PromiseDates } from './promise-date.ts';
 import { unscoped, type Scope } from './order-shipment.ts';
 
 export type MilestoneResult = { result: 'added' | 'exists'; shipment: Shipment };

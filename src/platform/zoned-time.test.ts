@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { endOfLocalDayMs } from './zoned-time.ts';
+import { endOfDateMs, endOfLocalDayMs } from './zoned-time.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -13,4 +13,6 @@ test('a day ends at the next local midnight, less a millisecond, daylight saving
   assert.equal(iso(endOfLocalDayMs('2026-06-30', 'Asia/Kolkata')), '2026-06-30T18:29:59.999Z', 'east of Greenwich, a half-hour zone');
   assert.equal(iso(endOfLocalDayMs('2026-12-31', 'UTC')), '2026-12-31T23:59:59.999Z', 'a year ends');
   assert.equal(iso(endOfLocalDayMs('2028-02-28', 'Europe/Berlin')), '2028-02-28T22:59:59.999Z', 'a leap year: the 29th follows');
+  assert.equal(iso(endOfDateMs('2026-01-15', 'America/Chicago')), '2026-01-16T05:59:59.999Z', 'in a zone when given one');
+  assert.equal(iso(endOfDateMs('2026-01-15')), '2026-01-15T23:59:59.999Z', 'else in UTC');
 });

@@ -47,3 +47,12 @@ export function endOfLocalDayMs(date: string, timeZone: string): number {
   const [year, month, day] = date.split('-').map(Number) as [number, number, number];
   return zonedToUtc(year, month, day + 1, 0, 0, timeZone) - 1;
 }
+
+/**
+ * The last millisecond of a calendar date (`YYYY-MM-DD`) in `timeZone` (`endOfLocalDayMs`), or
+ * 23:59:59.999 UTC without one: when a promised day is over where the goods arrive, or a purchase
+ * order's expected day where it is received.
+ */
+export function endOfDateMs(date: string, timeZone?: string): number {
+  return timeZone === undefined ? Date.parse(`${date}T23:59:59.999Z`) : endOfLocalDayMs(date, timeZone);
+}

@@ -1,4 +1,4 @@
-import { endOfLocalDayMs } from '../../platform/zoned-time.ts';
+import { endOfDateMs } from '../../platform/zoned-time.ts';
 import type { PriorityWeights } from './exceptions.policy.ts';
 import type { PriorityInputs } from './exceptions.types.ts';
 
@@ -11,8 +11,7 @@ const riskLevels = { low: 0.2, medium: 0.5, high: 0.9 } as const;
  * that day where the goods arrive (`timeZone`), or in UTC without one.
  */
 export function promiseInstantMs(promiseDate: string, timeZone?: string): number {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(promiseDate)) return Date.parse(promiseDate);
-  return timeZone === undefined ? Date.parse(`${promiseDate}T23:59:59.999Z`) : endOfLocalDayMs(promiseDate, timeZone);
+  return /^\d{4}-\d{2}-\d{2}$/.test(promiseDate) ? endOfDateMs(promiseDate, timeZone) : Date.parse(promiseDate);
 }
 
 export const riskRatio = (risk: PriorityInputs['risk']): number => (risk === undefined ? 0 : typeof risk === 'number' ? risk : riskLevels[risk]);

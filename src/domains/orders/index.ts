@@ -22,4 +22,4 @@ export { openOrdersValue } from './orders.repo.ts';
 export { partnerOrderSubject } from './partner.repo.ts';
 export { applyCancellation, type Cancellation, type CancellationRefusal } from './cancel.rules.ts';
 export { addLineTransfers, awaitedFrom, linesAwaitingTransfer, settleTransfer, transferOptions, type TransferSettlement, type TransferSite } from './transfer.rules.ts';
-export { deliveryTimeZone, linePromiseDate, promiseDateOf, promiseEndsAtMs } from './promise.rules.ts';
+export { deliveryTimeZone, linePromiseDate, promiseDateOf } from './promise.rules.ts';

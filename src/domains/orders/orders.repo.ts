@@ -82,7 +82,7 @@ export interface OrderListFilter {
 
 /**
  * The date promised to the customer as a sortable text: the promise date, else the requested delivery
- * date (as promiseDateOf in orchestration reads it), else NO_PROMISE_DATE. Both are only in the
+ * date (as promiseDateOf in promise.rules.ts reads it), else NO_PROMISE_DATE. Both are only in the
  * document; the JSON is read with each store's own function, told apart by Kysely's adapter.
  */
 export function promiseDateKey(db: Executor): RawBuilder<string> {

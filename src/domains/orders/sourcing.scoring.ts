@@ -1,4 +1,4 @@
-import { promiseEndsAtMs } from './promise.rules.ts';
+import { endOfDateMs } from '../../platform/zoned-time.ts';
 import type { SourcingPolicy } from './sourcing.policy.ts';
 import type { SourcingCandidate, SourcingInput, SourcingReasonCode } from './sourcing.types.ts';
 
@@ -176,12 +176,12 @@ export function byScore(a: { score: number; locationCode: string }, b: { score: 
 const dayMs = 86_400_000;
 
 /**
- * The end of a promised day (`YYYY-MM-DD`) where the goods arrive, epoch ms (`promiseEndsAtMs`: in
+ * The end of a promised day (`YYYY-MM-DD`) where the goods arrive, epoch ms (`endOfDateMs`: in
  * `timeZone`, else UTC); undefined for no date.
  */
 export function endOfDayMs(date: string | undefined, timeZone?: string): number | undefined {
   if (date === undefined) return undefined;
-  const end = promiseEndsAtMs(date, timeZone);
+  const end = endOfDateMs(date, timeZone);
   return Number.isNaN(end) ? undefined : end;
 }
 
