@@ -233,7 +233,18 @@ test('two nodes following the feed at once log each event once; a recompute, wit
   assert.equal(events, await count('outbox_events'), 'every event of the feed is logged, once');
   assert.deepEqual(await facts(), factsBefore, 'events about no fact object change no fact');
 
+  // What a recompute leaves of the facts' table besides its rows: its indexes (SQLite drops two while
+  // it stores the rows, then builds them again) and, on SQLite, the connection's page cache.
+  const indexes = async () =>
+    (t.testStore.store.kind === 'sqlite'
+      ? (await sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name = 'process_facts' and sql is not null order by name`.execute(db())).rows
+      : (await sql<{ name: string }>`select indexname as name from pg_indexes where tablename = 'process_facts' and indexname <> 'process_facts_pk' order by indexname`.execute(db())).rows
+    ).map((r) => r.name);
+  const cacheSize = async () => (t.testStore.store.kind === 'sqlite' ? (await sql<{ cache_size: number }>`pragma cache_size`.execute(db())).rows[0]!.cache_size : null);
+  const [indexesBefore, cacheBefore] = [await indexes(), await cacheSize()];
+  assert.deepEqual(indexesBefore, ['process_facts_active', 'process_facts_open']);
   const report = await t.app.services.process.recompute();
+  assert.deepEqual([await indexes(), await cacheSize()], [indexesBefore, cacheBefore], 'the indexes are back and the cache as it was');
   assert.deepEqual([report.events, report.backfilled, report.facts], [events, 0, factsBefore.length]);
   assert.deepEqual(await facts(), factsBefore, 'the rebuilt facts are the facts kept incrementally');
   assert.deepEqual((await kpis(query)).kpis, before, 'and so are the KPIs');
