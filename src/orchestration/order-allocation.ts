@@ -167,13 +167,14 @@ export function createOrderAllocation(deps: OrderAllocationDeps) {
     const substituteItems = substituteSkus.length > 0 ? await deps.catalog.items.getMany(substituteSkus) : new Map();
     const shipTo = customer?.shipTos.find((s) => s.code === order.shipToCode);
     const preferred = shipTo?.locationPreference;
+    const promiseDate = promiseDateOf(order);
     const promiseTimeZone = deliveryTimeZone(order, customer);
     const { bySku: candidates, entries, locations } = await candidatesFor([...new Set([...lines.map((l) => l.sku), ...substituteItems.keys()])], order.channel, preferred === undefined ? [] : [preferred]);
     const input: SourcingInput = {
       orderId: order.id,
       orderReceivedAtMs: Date.parse(order.receivedAt),
       shipComplete: false,
-      ...(promiseDateOf(order) !== undefined && { promiseDate: promiseDateOf(order) }),
+      ...(promiseDate !== undefined && { promiseDate }),
       ...(promiseTimeZone !== undefined && { promiseTimeZone }),
       ...(preferred !== undefined && { shipToRegion: locations.get(preferred)?.region }),
       ...(shipsFrom.length > 0 && { shipsFrom }),
@@ -187,7 +188,8 @@ export function createOrderAllocation(deps: OrderAllocationDeps) {
         lineNumber: l.lineNumber,
         sku: l.sku,
         quantity: unallocated(l),
-        ...(linePromiseDate(order, l) !== promiseDateOf(order) && { promiseDate: linePromiseDate(order, l) }),
+        // A line's own date, where it differs from the order's.
+        ...(linePromiseDate(order, l) !== promiseDate && { promiseDate: linePromiseDate(order, l) }),
         candidates: candidates.get(l.sku) ?? [],
         ...(substitutable(l) && {
           substitutes: (items.get(l.sku)?.substitutes ?? []).flatMap((sku) => {

@@ -15,7 +15,7 @@ const timerPayloadSchema = z.object({ orderId: z.string() });
 
 /** The time zone where the order's goods arrive (`deliveryTimeZone`), with its ship-to read from master data. */
 export async function shipToTimeZone(catalog: CatalogService, order: Order, executor: Executor): Promise<string | undefined> {
-  if (order.shipToAddress?.timezone !== undefined || order.shipToCode === undefined) return deliveryTimeZone(order, undefined);
+  if (order.shipToCode === undefined) return deliveryTimeZone(order, undefined);
   const customer = (await catalog.customers.getMany([order.customerCode], executor)).get(order.customerCode);
   return deliveryTimeZone(order, customer);
 }

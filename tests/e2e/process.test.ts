@@ -144,6 +144,12 @@ test('KPIs over HTTP, worked out from the story', async () => {
   assert.deepEqual(byChannel.kpis[0]!.groups, [{ key: 'EDI', value: 0.5, count: 2, p50: 0.5, p90: 0.5, max: 0.5 }]);
   const all = await kpis('');
   assert.equal(all.kpis.length, 18, 'every KPI when none is named');
+
+  // The projection the queries read is reported on /metrics: every logged event, and its typed memory.
+  const metrics = (await t.app.http.inject({ method: 'GET', url: '/metrics' })).body;
+  const gauge = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(metrics)?.[1]);
+  assert.equal(gauge('crossdock_process_projection_events'), await count('process_events'));
+  assert.ok(gauge('crossdock_process_projection_bytes') > 0);
 });
 
 test('bad KPI queries are 4xx naming the problem; keys scoped to a partner are refused', async () => {
