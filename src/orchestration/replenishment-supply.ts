@@ -3,6 +3,8 @@ import type { CommitHooks } from '../platform/db/after-commit.ts';
 import type { Executor, Tx } from '../platform/db/store.ts';
 import { AppError } from '../platform/errors.ts';
 import type { NewEvent, OutboxService } from '../platform/outbox/index.ts';
+import { startOfDateMs } from '../platform/zoned-time.ts';
+import type { CatalogService } from '../domains/catalog/index.ts';
 import type { CrossdockMovement, CrossdockPostingResult, InventoryModule, PositionChange } from '../domains/inventory/index.ts';
 import {
   documentNotFound,
@@ -22,6 +24,7 @@ import {
 export interface ReplenishmentSupplyDeps {
   db: Executor;
   clock: Clock;
+  catalog: CatalogService;
   inventory: InventoryModule;
   procurement: ProcurementService;
   outbox: OutboxService;
@@ -76,14 +79,20 @@ export function requirePosted(outcomes: CrossdockPostingResult['outcomes'], { mo
  * hub stops in between, sending the same step again — answered `unchanged` — puts supply right.
  */
 export function createReplenishmentSupply(deps: ReplenishmentSupplyDeps) {
-  const { db, clock, inventory, procurement, outbox } = deps;
+  const { db, clock, catalog, inventory, procurement, outbox } = deps;
 
-  const purchaseOrderSupply = (po: PurchaseOrder) => {
-    const expectedAt = `${po.expectedDate}T00:00:00.000Z`;
+  /**
+   * A purchase order's goods are supply from the start of their expected date where they are
+   * received: local midnight in the location's time zone (UTC when master data gives none), so ATP
+   * by date and the order's late-timer count the same day.
+   */
+  const purchaseOrderSupply = async (po: PurchaseOrder, executor?: Executor) => {
+    const location = (await catalog.locations.getMany([po.locationCode], executor)).get(po.locationCode);
+    const expectedAt = isoTime(startOfDateMs(po.expectedDate, location?.timezone));
     return { kind: 'purchase_order' as const, lines: inboundOf(po).map((l) => ({ sku: l.sku, locationCode: po.locationCode, quantity: l.quantity, expectedAt })) };
   };
   async function syncPurchaseOrderSupply(po: PurchaseOrder): Promise<void> {
-    await inventory.supply.replaceInboundSupply(poSupplyReference(po), purchaseOrderSupply(po));
+    await inventory.supply.replaceInboundSupply(poSupplyReference(po), await purchaseOrderSupply(po));
   }
 
   const purchaseOrders: SupplyDocument<PurchaseOrder> = {
@@ -91,7 +100,7 @@ export function createReplenishmentSupply(deps: ReplenishmentSupplyDeps) {
     lock: procurement.lockPurchaseOrder,
     save: procurement.savePurchaseOrderIn,
     syncSupply: syncPurchaseOrderSupply,
-    syncSupplyIn: (tx, po) => inventory.supply.replaceInboundSupplyIn(tx, poSupplyReference(po), purchaseOrderSupply(po)),
+    syncSupplyIn: async (tx, po) => inventory.supply.replaceInboundSupplyIn(tx, poSupplyReference(po), await purchaseOrderSupply(po, tx)),
   };
 
   /** Posts a step's movements inside its transaction; any refused movement fails the step whole. */

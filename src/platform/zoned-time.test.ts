@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { endOfDateMs, endOfLocalDayMs } from './zoned-time.ts';
+import { endOfDateMs, endOfLocalDayMs, startOfDateMs } from './zoned-time.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -15,4 +15,16 @@ test('a day ends at the next local midnight, less a millisecond, daylight saving
   assert.equal(iso(endOfLocalDayMs('2028-02-28', 'Europe/Berlin')), '2028-02-28T22:59:59.999Z', 'a leap year: the 29th follows');
   assert.equal(iso(endOfDateMs('2026-01-15', 'America/Chicago')), '2026-01-16T05:59:59.999Z', 'in a zone when given one');
   assert.equal(iso(endOfDateMs('2026-01-15')), '2026-01-15T23:59:59.999Z', 'else in UTC');
+});
+
+test('a day starts at its local midnight, daylight saving included; in UTC without a zone', () => {
+  assert.equal(iso(startOfDateMs('2026-01-15', 'America/Chicago')), '2026-01-15T06:00:00.000Z', 'CST, UTC−6');
+  assert.equal(iso(startOfDateMs('2026-07-15', 'America/Chicago')), '2026-07-15T05:00:00.000Z', 'CDT, UTC−5');
+  // The day after clocks go forward in the United States starts an hour nearer UTC midnight.
+  assert.equal(iso(startOfDateMs('2026-03-08', 'America/Los_Angeles')), '2026-03-08T08:00:00.000Z');
+  assert.equal(iso(startOfDateMs('2026-03-09', 'America/Los_Angeles')), '2026-03-09T07:00:00.000Z');
+  assert.equal(iso(startOfDateMs('2026-06-30', 'Asia/Kolkata')), '2026-06-29T18:30:00.000Z', 'east of Greenwich: the day before in UTC');
+  assert.equal(iso(startOfDateMs('2026-01-15')), '2026-01-15T00:00:00.000Z');
+  // A day's start and its end in the same zone bound exactly that day.
+  assert.equal(endOfDateMs('2026-11-01', 'America/Los_Angeles') - startOfDateMs('2026-11-01', 'America/Los_Angeles') + 1, 25 * 3_600_000);
 });

@@ -49,6 +49,16 @@ export function endOfLocalDayMs(date: string, timeZone: string): number {
 }
 
 /**
+ * The first millisecond of a calendar date (`YYYY-MM-DD`) in `timeZone` (its local midnight), or
+ * midnight UTC without one: when goods expected on that day at a location can first be there.
+ */
+export function startOfDateMs(date: string, timeZone?: string): number {
+  if (timeZone === undefined) return Date.parse(`${date}T00:00:00.000Z`);
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  return zonedToUtc(year, month, day, 0, 0, timeZone);
+}
+
+/**
  * The last millisecond of a calendar date (`YYYY-MM-DD`) in `timeZone` (`endOfLocalDayMs`), or
  * 23:59:59.999 UTC without one: when a promised day is over where the goods arrive, or a purchase
  * order's expected day where it is received.

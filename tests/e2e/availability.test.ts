@@ -104,10 +104,17 @@ test('safety stock and inbound supply through the API change ATP and ATP by date
   assert.equal(unknown.statusCode, 422);
   assert.equal(unknown.json().error.details[0].path, 'body.lines.0.locationCode');
 
-  const today = (await get(`/v1/availability/SKU-2?date=${new Date(t.clock.now()).toISOString().slice(0, 10)}`)).json();
+  // EAST is in New York. The supply is due 24 hours from now; a date counts through the end of that
+  // day in New York.
+  const newYorkDate = (ms: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York' }).format(ms);
+  const dueMs = tomorrow.getTime();
+  const dayBefore = newYorkDate(dueMs - 86_400_000);
+  const today = (await get(`/v1/availability/SKU-2?date=${dayBefore}`)).json();
+  assert.equal(today.byDate, dayBefore, 'the date as asked');
   assert.equal(today.locations[0].atp, 10 - 2 - 3);
   assert.equal(today.locations[0].atpByDate, 5);
-  const byTomorrow = (await get(`/v1/availability/SKU-2?date=${tomorrow.toISOString().slice(0, 10)}`)).json();
+  assert.ok(Date.parse(today.locations[0].byDateThrough) < dueMs);
+  const byTomorrow = (await get(`/v1/availability/SKU-2?date=${newYorkDate(dueMs)}`)).json();
   assert.equal(byTomorrow.locations[0].atpByDate, 30);
   assert.equal(byTomorrow.network.atpByDate, 30);
 });

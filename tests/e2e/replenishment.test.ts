@@ -54,6 +54,7 @@ const atEast = async (sku: string, date: string) => {
   assert.equal(res.status, 200, res.raw);
   return { atp: res.body.locations[0].atp as number, atpByDate: res.body.locations[0].atpByDate as number };
 };
+const throughAtEast = async (sku: string, date: string) => (await call('GET', `/v1/availability/${sku}?location=DC-EAST&date=${date}`, 'viewer')).body.locations[0].byDateThrough as string;
 const run = async () => {
   const res = await call('POST', '/v1/replenishment/run', 'planner');
   assert.equal(res.status, 200, res.raw);
@@ -127,8 +128,10 @@ test('a location with surplus gives a transfer instead; shipping and receiving i
   assert.deepEqual(await position('BOLT-2', 'DC-WEST'), { on_hand: 50, reserved: 0, in_transit: 0 }, 'the hold is used up as the units leave');
   assert.equal((await call('GET', `/v1/reservations/${released.body.transfer.lines[0].reservationId}`, 'viewer')).body.state, 'committed');
   assert.deepEqual(await position('BOLT-2', 'DC-EAST'), { on_hand: 0, reserved: 0, in_transit: 30 });
-  assert.deepEqual(await atEast('BOLT-2', '2026-01-02'), { atp: 0, atpByDate: 0 });
-  assert.deepEqual(await atEast('BOLT-2', '2026-01-03'), { atp: 0, atpByDate: 30 }, 'in transit counts by its expected arrival');
+  // It arrives at 00:00 UTC on the 3rd: 19:00 on the 2nd in New York, where DC-EAST is.
+  assert.deepEqual(await atEast('BOLT-2', '2026-01-01'), { atp: 0, atpByDate: 0 });
+  assert.deepEqual(await atEast('BOLT-2', '2026-01-02T23:59:59Z'), { atp: 0, atpByDate: 0 }, 'not before its expected arrival');
+  assert.deepEqual(await atEast('BOLT-2', '2026-01-02'), { atp: 0, atpByDate: 30 }, 'in transit counts by its expected arrival, on the local day it arrives');
 
   const received = await call('POST', `/v1/transfers/${transfer.id}/receive`, 'warehouse', { receiptNumber: 'TR-1' });
   assert.deepEqual([received.status, received.body.transfer.state], [200, 'received'], received.raw);
@@ -186,6 +189,13 @@ test('a purchase order is sent, acknowledged, shipped (ATP by date sees it on it
   assert.deepEqual([shipped.status, shipped.body.purchaseOrder.state], [200, 'shipped'], shipped.raw);
   assert.deepEqual(await atEast('BOLT-1', '2026-01-19'), { atp: 4, atpByDate: 4 }, 'not before the expected date');
   assert.deepEqual(await atEast('BOLT-1', '2026-01-20'), { atp: 4, atpByDate: 54 }, 'on the expected date');
+  // DC-EAST is in New York (UTC−5 in January): the goods are supply from local midnight of the 20th,
+  // and a date asked for is counted through the end of that day there.
+  const inbound = await t.testStore.store.db.selectFrom('inventory_inbound_supply').select('expected_at').where('reference', '=', `po:${boltOnePo.poNumber}`).execute();
+  assert.deepEqual(inbound.map((r) => new Date(Number(r.expected_at)).toISOString()), ['2026-01-20T05:00:00.000Z']);
+  assert.equal(await throughAtEast('BOLT-1', '2026-01-19'), '2026-01-20T04:59:59.999Z');
+  assert.deepEqual(await atEast('BOLT-1', '2026-01-20T03:00:00Z'), { atp: 4, atpByDate: 4 }, 'UTC midnight has passed, New York midnight has not');
+  assert.deepEqual(await atEast('BOLT-1', '2026-01-20T05:00:00Z'), { atp: 4, atpByDate: 54 }, 'midnight in New York');
   const supply = await call('GET', `/v1/purchase-orders/${id}`, 'viewer');
   assert.equal(supply.body.state, 'shipped');
 

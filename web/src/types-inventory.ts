@@ -25,6 +25,8 @@ export interface LocationAvailability {
   atp: number;
   atpForChannel?: number;
   atpByDate?: number;
+  /** For a "by" date: the instant this location counted inbound supply up to (the end of that day in its zone). */
+  byDateThrough?: string;
   freshness: SourceFreshness[];
   confidence: number;
   confidenceAdjustedAtp: number;
@@ -35,6 +37,7 @@ export interface SkuAvailability {
   sku: string;
   itemClass: string | null;
   channelCode: string | null;
+  /** A date (`YYYY-MM-DD`, read at each location in its own zone) or an ISO instant, as asked. */
   byDate: string | null;
   locations: LocationAvailability[];
   network: { atp: number; atpForChannel?: number; atpByDate?: number; confidenceAdjustedAtp: number; sellableLocations: number };

@@ -121,18 +121,18 @@ test(`safety stock lowers ATP; inbound supply raises ATP by its expected date ($
       { sku: 'B', locationCode: 'EAST', quantity: 4, expectedAt: new Date(now + 72 * HOUR).toISOString() },
     ],
   });
-  const byTomorrow = await availability.availability({ sku: 'B', locationCode: 'WEST', byMs: now + 25 * HOUR });
+  const byTomorrow = await availability.availability({ sku: 'B', locationCode: 'WEST', by: { atMs: now + 25 * HOUR } });
   assert.equal(byTomorrow.locations[0]!.atpByDate, 8 + 30);
-  const byToday = await availability.availability({ sku: 'B', byMs: now + HOUR });
+  const byToday = await availability.availability({ sku: 'B', by: { atMs: now + HOUR } });
   assert.deepEqual(byToday.locations.map((l) => [l.locationCode, l.atpByDate]), [
     ['EAST', 8],
     ['WEST', 8],
   ]);
-  const inThreeDays = await availability.availability({ sku: 'B', byMs: now + 72 * HOUR });
+  const inThreeDays = await availability.availability({ sku: 'B', by: { atMs: now + 72 * HOUR } });
   assert.equal(inThreeDays.network.atpByDate, 8 + 4 + 8 + 30);
 
   await supply.replaceInboundSupply('PO-1', { kind: 'purchase_order', lines: [] });
-  assert.equal((await availability.availability({ sku: 'B', byMs: now + 72 * HOUR })).network.atpByDate, 16, 'an empty list removes the reference');
+  assert.equal((await availability.availability({ sku: 'B', by: { atMs: now + 72 * HOUR } })).network.atpByDate, 16, 'an empty list removes the reference');
   await assert.rejects(supply.getInboundSupply('PO-1'), { code: 'not_found' });
 
   const reloaded = newService();

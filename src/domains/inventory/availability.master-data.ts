@@ -4,13 +4,13 @@ import { compileProtections, noProtections, type CompiledProtections } from './a
 
 /**
  * The master data ATP needs, held in memory because it changes rarely and reads must not wait for
- * the database: which SKUs exist and their item class, each location's posting mode and whether it is
- * sellable, and the channels' protected allocations. Misses (a SKU, channel or location created since
+ * the database: which SKUs exist and their item class, each location's posting mode, time zone and
+ * whether it is sellable, and the channels' protected allocations. Misses (a SKU, channel or location created since
  * the last refresh) are looked up at once; changes to records already held arrive with the periodic
  * refreshes: locations and channels (small tables) every projection tick, item classes less often.
  */
 
-export type LocationInfo = Pick<Location, 'code' | 'sellable' | 'postingMode' | 'postingIntervalMinutes'>;
+export type LocationInfo = Pick<Location, 'code' | 'sellable' | 'postingMode' | 'postingIntervalMinutes' | 'timezone'>;
 
 /** Records per page when reading a whole master-data list. */
 const PAGE_ROWS = 1_000;
@@ -40,7 +40,7 @@ export function createMasterDataCache(catalog: CatalogService) {
 
   const refreshLocations = singleFlight(async () => {
     const records = await listAll(catalog.locations);
-    locations = new Map(records.map((l) => [l.code, { code: l.code, sellable: l.sellable, postingMode: l.postingMode, postingIntervalMinutes: l.postingIntervalMinutes }]));
+    locations = new Map(records.map((l) => [l.code, { code: l.code, sellable: l.sellable, postingMode: l.postingMode, postingIntervalMinutes: l.postingIntervalMinutes, timezone: l.timezone }]));
   });
 
   const refreshChannels = singleFlight(async () => {

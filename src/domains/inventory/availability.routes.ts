@@ -4,7 +4,7 @@ import { access } from '../../platform/auth/roles.ts';
 import { errorResponseSchema } from '../../platform/http/error-handler.ts';
 import type { HttpApp } from '../../platform/http/types.ts';
 import { skuSchema } from '../shared/index.ts';
-import { byDateMs } from './availability.rules.ts';
+import { availableByOf } from './availability.rules.ts';
 import type { AvailabilityService } from './availability.service.ts';
 import { availabilityQuerySchema, basketBodySchema, basketResponseSchema, BASKET_SKUS_MAX, feedQuerySchema, skuAvailabilitySchema } from './availability.types.ts';
 
@@ -22,7 +22,7 @@ const errors = { 400: errorResponseSchema, 401: errorResponseSchema, 403: errorR
 const scopeOf = (query: { location?: string | undefined; channel?: string | undefined; date?: string | undefined }) => ({
   locationCode: query.location,
   channelCode: query.channel,
-  byMs: query.date === undefined ? undefined : byDateMs(query.date),
+  by: query.date === undefined ? undefined : availableByOf(query.date),
 });
 
 /** A Last-Event-ID the feed wrote is a ledger watermark; anything else starts the stream afresh. */

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { atpForChannel, confidenceAdjustedAtp, defaultFreshnessPolicy } from './atp.rules.ts';
 import {
-  byDateMs,
+  availableByMs,
+  availableByOf,
   compileProtections,
   expectedIntervalMs,
   freshnessPolicyFrom,
@@ -108,9 +109,15 @@ test('turning the discount off leaves ATP whole at any confidence', () => {
   assert.equal(on.realtimeExpectedIntervalMs, 60_000);
 });
 
-test('a date means through the end of that day in UTC; a time means that instant', () => {
-  assert.equal(byDateMs('2026-03-01'), Date.UTC(2026, 2, 1, 23, 59, 59, 999));
-  assert.equal(byDateMs('2026-03-01T10:00:00+02:00'), Date.UTC(2026, 2, 1, 8));
+test('a date means through the end of that day where the location is, UTC without a zone; a time means that instant', () => {
+  const date = availableByOf('2026-03-01');
+  assert.deepEqual(date, { date: '2026-03-01' });
+  assert.equal(availableByMs(date), Date.UTC(2026, 2, 1, 23, 59, 59, 999));
+  assert.equal(availableByMs(date, 'America/Chicago'), Date.UTC(2026, 2, 2, 5, 59, 59, 999), 'CST: six hours later');
+  assert.equal(availableByMs(date, 'Europe/Berlin'), Date.UTC(2026, 2, 1, 22, 59, 59, 999), 'CET: an hour earlier');
+  const instant = availableByOf('2026-03-01T10:00:00+02:00');
+  assert.equal(availableByMs(instant), Date.UTC(2026, 2, 1, 8));
+  assert.equal(availableByMs(instant, 'America/Chicago'), Date.UTC(2026, 2, 1, 8), 'an instant is the same everywhere');
 });
 
 test('freshness states the report time as ISO 8601, memoised and kept in step with the report', () => {

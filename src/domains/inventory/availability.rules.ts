@@ -1,5 +1,6 @@
 import { confidence, defaultFreshnessPolicy, freshness, type ChannelProtection, type Freshness, type FreshnessPolicy } from './atp.rules.ts';
 import { isoTime } from '../../platform/clock.ts';
+import { endOfDateMs } from '../../platform/zoned-time.ts';
 import { sellable, type Buckets } from './ledger.rules.ts';
 
 /**
@@ -186,10 +187,21 @@ export function locationConfidence(
 }
 
 /**
- * The instant "available by" means: a datetime as given; a calendar date through the end of that
- * day in UTC, so supply expected at any time that day counts.
+ * What "available by" was asked as: a calendar date, which each location reads in its own time zone,
+ * or an exact instant, the same everywhere.
  */
-export function byDateMs(input: string): number {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(input)) return Date.parse(`${input}T23:59:59.999Z`);
-  return Date.parse(input);
+export type AvailableBy = { date: string } | { atMs: number };
+
+/** Reads the `date` parameter: `YYYY-MM-DD` is a calendar date, anything else an instant. */
+export function availableByOf(input: string): AvailableBy {
+  return /^\d{4}-\d{2}-\d{2}$/.test(input) ? { date: input } : { atMs: Date.parse(input) };
+}
+
+/**
+ * The instant "available by" means at a location: a calendar date through the end of that day in
+ * the location's time zone (UTC when it has none), so supply expected at any time of that local day
+ * counts; an instant as given.
+ */
+export function availableByMs(by: AvailableBy, timeZone?: string): number {
+  return 'date' in by ? endOfDateMs(by.date, timeZone) : by.atMs;
 }

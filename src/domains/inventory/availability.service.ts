@@ -7,7 +7,7 @@ import type { CatalogService } from '../catalog/index.ts';
 import { atpAtLocation, atpByDate, atpForChannel, confidenceAdjustedAtp } from './atp.rules.ts';
 import { createMasterDataCache } from './availability.master-data.ts';
 import { createAvailabilityProjection } from './availability.projection.ts';
-import { expectedIntervalMs, freshnessPolicyFrom, locationConfidence, protectionsFor, unitsHeldForOthers } from './availability.rules.ts';
+import { availableByMs, expectedIntervalMs, freshnessPolicyFrom, locationConfidence, protectionsFor, unitsHeldForOthers, type AvailableBy } from './availability.rules.ts';
 import type { BasketEntry, LocationAvailability, SkuAvailability } from './availability.types.ts';
 import { createAvailabilityFeed, type FeedSnapshot } from './feed.sse.ts';
 import { emptyBuckets, type Buckets } from './ledger.rules.ts';
@@ -17,8 +17,8 @@ export interface AvailabilityQuery {
   sku: string;
   locationCode?: string | undefined;
   channelCode?: string | undefined;
-  /** Count inbound supply expected up to this instant (epoch ms). */
-  byMs?: number | undefined;
+  /** Count inbound supply expected by this date (at each location, in its zone) or instant. */
+  by?: AvailableBy | undefined;
 }
 
 export interface AvailabilityDeps {
@@ -66,7 +66,7 @@ export function createAvailabilityService(deps: AvailabilityDeps) {
     }
     const itemClass = master.itemClass(sku);
     const protectionRules = master.protections();
-    const { channelCode, byMs } = query;
+    const { channelCode, by } = query;
     const codes = new Set(projection.locationsOf(sku).keys());
     for (const code of projection.inboundLocationsOf(sku)) codes.add(code);
     if (query.locationCode !== undefined) codes.add(query.locationCode);
@@ -81,15 +81,16 @@ export function createAvailabilityService(deps: AvailabilityDeps) {
       const atp = atpForChannel(buckets, safetyStock, protections);
       const forChannel = channelCode === undefined ? undefined : atpForChannel(buckets, safetyStock, protections, channelCode);
       const headline = forChannel ?? atp;
-      const byDate = byMs === undefined ? undefined : atpByDate(headline, projection.inbound(sku, code), byMs);
       const location = master.location(code);
+      const byMs = by === undefined ? undefined : availableByMs(by, location?.timezone);
+      const byDate = byMs === undefined ? undefined : { atpByDate: atpByDate(headline, projection.inbound(sku, code), byMs), byDateThrough: isoTime(byMs) };
       const { sources, confidence } = locationConfidence(projection.sourcesAt(code), nowMs, expectedIntervalMs(location, policy), policy);
       const adjusted = confidenceAdjustedAtp(headline, confidence, policy);
       const sellable = location?.sellable ?? false;
       if (sellable) {
         network.atp += atp;
         network.atpForChannel += forChannel ?? 0;
-        network.atpByDate += byDate ?? 0;
+        network.atpByDate += byDate?.atpByDate ?? 0;
         network.confidenceAdjustedAtp += adjusted;
         network.sellableLocations += 1;
       }
@@ -102,7 +103,7 @@ export function createAvailabilityService(deps: AvailabilityDeps) {
         protections,
         atp,
         ...(forChannel !== undefined && { atpForChannel: forChannel }),
-        ...(byDate !== undefined && { atpByDate: byDate }),
+        ...byDate,
         freshness: sources,
         confidence,
         confidenceAdjustedAtp: adjusted,
@@ -113,12 +114,12 @@ export function createAvailabilityService(deps: AvailabilityDeps) {
       sku,
       itemClass: itemClass ?? null,
       channelCode: channelCode ?? null,
-      byDate: byMs === undefined ? null : isoTime(byMs),
+      byDate: by === undefined ? null : 'date' in by ? by.date : isoTime(by.atMs),
       locations,
       network: {
         atp: network.atp,
         ...(channelCode !== undefined && { atpForChannel: network.atpForChannel }),
-        ...(byMs !== undefined && { atpByDate: network.atpByDate }),
+        ...(by !== undefined && { atpByDate: network.atpByDate }),
         confidenceAdjustedAtp: network.confidenceAdjustedAtp,
         sellableLocations: network.sellableLocations,
       },

@@ -30,6 +30,7 @@ export const locationAvailabilitySchema = z.object({
   atp: units.describe('Sellable on hand − reserved − safety stock − every channel protection'),
   atpForChannel: units.optional().describe("For the channel asked about: its own protection stays available to it"),
   atpByDate: units.optional().describe('The channel ATP (or ATP) plus inbound supply expected by the date'),
+  byDateThrough: z.string().optional().describe('The instant this location counted inbound supply up to, ISO 8601 UTC: for a date, the end of that day in the location\'s time zone'),
   freshness: z.array(sourceFreshnessSchema),
   confidence: z.number().min(0).max(1).describe("The weakest source's confidence"),
   confidenceAdjustedAtp: units.describe('The channel ATP (or ATP), discounted by confidence when the policy says so'),
@@ -49,7 +50,10 @@ export const skuAvailabilitySchema = z.object({
   sku: z.string(),
   itemClass: z.string().nullable(),
   channelCode: z.string().nullable(),
-  byDate: z.string().nullable().describe('The instant "by date" was read as, ISO 8601 UTC'),
+  byDate: z
+    .string()
+    .nullable()
+    .describe('"By" as asked: a date (`YYYY-MM-DD`, which each location reads through the end of that day in its own time zone, UTC where master data gives none) or an instant (ISO 8601 UTC)'),
   locations: z.array(locationAvailabilitySchema),
   network: networkAvailabilitySchema.describe('Totals over sellable locations'),
   asOf: z.string(),
@@ -65,8 +69,10 @@ export type BasketEntry = z.infer<typeof basketEntrySchema>;
 
 export const basketResponseSchema = z.object({ items: z.array(basketEntrySchema) });
 
-/** "By" as a calendar date (through the end of that day, UTC) or an exact time. */
-export const byDateInputSchema = z.union([dateSchema, timestampSchema]).describe('YYYY-MM-DD (through the end of that day, UTC) or an ISO 8601 time');
+/** "By" as a calendar date (through the end of that day at each location) or an exact time. */
+export const byDateInputSchema = z
+  .union([dateSchema, timestampSchema])
+  .describe("YYYY-MM-DD (through the end of that day in each location's time zone, UTC where it has none) or an ISO 8601 time");
 
 export const availabilityQuerySchema = z
   .object({

@@ -120,7 +120,7 @@ export function AtpTable(props: { scope: AtpScope; testId?: string }) {
         )}
         {dateAsked && (
           <div className="atp-figure">
-            <span className="kpi-label">By {formatTime(data.byDate)}</span>
+            <span className="kpi-label">By {/^\d{4}-\d{2}-\d{2}$/.test(data.byDate!) ? data.byDate : formatTime(data.byDate)}</span>
             <span className="kpi-value">{formatNumber(data.network.atpByDate)}</span>
           </div>
         )}
@@ -190,7 +190,11 @@ function AtpRow(props: { row: LocationAvailability; channelAsked: boolean; dateA
         {formatNumber(l.atp)}
       </td>
       {props.channelAsked && <td className="num">{formatNumber(l.atpForChannel)}</td>}
-      {props.dateAsked && <td className="num">{formatNumber(l.atpByDate)}</td>}
+      {props.dateAsked && (
+        <td className="num" title={l.byDateThrough && `Inbound supply counted up to ${formatTime(l.byDateThrough)}`}>
+          {formatNumber(l.atpByDate)}
+        </td>
+      )}
       <td className="num">{formatNumber(l.confidenceAdjustedAtp)}</td>
       <td className="sources-cell">
         <div className="sources">
