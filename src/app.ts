@@ -1,3 +1,4 @@
+import { totalmem } from 'node:os';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.ts';
@@ -95,6 +96,12 @@ export interface App {
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Where the process log's snapshot goes: as configured, else beside the SQLite file; none when off. */
+const mb = (bytes: number) => Math.round(bytes / 1_048_576);
+/** The process projection's memory bound: as configured, else half the machine's memory. */
+function projectionBytesMax(config: Config): number {
+  return config.process.projectionMemoryMbMax !== undefined ? config.process.projectionMemoryMbMax * 1_048_576 : Math.floor(totalmem() / 2);
+}
+
 function logSnapshotPath(config: Config, store: Store): string | undefined {
   if (!config.process.logSnapshots) return undefined;
   return config.process.logSnapshotPath ?? (store.sqlitePath === undefined ? undefined : `${store.sqlitePath}.process-log`);
@@ -183,6 +190,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
       inMemory: config.process.queriesInMemory,
       logSnapshotPath: logSnapshotPath(config, store),
       onSnapshot: (outcome) => reportSnapshot(http.log, outcome),
+      projectionBytesMax: projectionBytesMax(config),
+      onProjectionOverBound: ({ events, bytes, bytesMax }) =>
+        http.log.warn(
+          { events, bytes, bytesMax },
+          `the process projection passed its memory bound (${mb(bytes)} MB at ${events} events, bound ${mb(bytesMax)} MB): KPI and map queries answer from the database until a restart; raise process.projectionMemoryMbMax to keep them in memory`,
+        ),
     }),
   };
   // Every domain event goes into the process log; registered before anything can be appended.
@@ -250,6 +263,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     const held = services.process.projectionHeld();
     metrics.processProjectionEvents.set(held?.events ?? 0);
     metrics.processProjectionBytes.set(held?.bytes ?? 0);
+    metrics.processQueriesFromStorage.set(services.process.queriesFrom() === 'storage' ? 1 : 0);
   };
   registerSystemRoutes(http, { store, metrics, refreshGauges });
   registerUiRoutes(http);

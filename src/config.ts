@@ -113,6 +113,12 @@ export const configSchema = z
          */
         queriesInMemory: z.boolean().default(true),
         /**
+         * The most memory (MB) the projection the queries read may allocate. Past it the hub lets the
+         * projection go, logs a warning, and answers KPI and map queries from the database until it
+         * restarts. Default: half the machine's memory.
+         */
+        projectionMemoryMbMax: z.number().int().positive().optional(),
+        /**
          * The log held in memory is saved to a file once it holds 200,000 events, and again each time
          * it grew by a quarter, so that a start or a recompute reads back the file (seconds) and from
          * the database only what was logged since (minutes at millions of events). The file is a cache:
@@ -193,6 +199,7 @@ export const configEnvVars: ReadonlyArray<{ env: string; path: string; kind: Env
   { env: 'CROSSDOCK_INBOX_POLL_INTERVAL_MS', path: 'inbox.pollIntervalMs', kind: 'int' },
   { env: 'CROSSDOCK_TIMERS_POLL_INTERVAL_MS', path: 'timers.pollIntervalMs', kind: 'int' },
   { env: 'CROSSDOCK_PROCESS_QUERIES_IN_MEMORY', path: 'process.queriesInMemory', kind: 'bool' },
+  { env: 'CROSSDOCK_PROCESS_PROJECTION_MEMORY_MB_MAX', path: 'process.projectionMemoryMbMax', kind: 'int' },
   { env: 'CROSSDOCK_PROCESS_LOG_SNAPSHOTS', path: 'process.logSnapshots', kind: 'bool' },
   { env: 'CROSSDOCK_PROCESS_LOG_SNAPSHOT_PATH', path: 'process.logSnapshotPath', kind: 'string' },
   { env: 'CROSSDOCK_LOG_LEVEL', path: 'log.level', kind: 'string' },

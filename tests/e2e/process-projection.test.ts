@@ -156,3 +156,57 @@ test('queries asked while the log grows each answer, one at a time, and end wher
   assert.deepEqual(await workers.processMap({ objectType: 'order_line', ...window, rank: 'total', limit: 8 }), await fresh.processMap({ objectType: 'order_line', ...window, rank: 'total', limit: 8 }));
 });
 
+
+test('a projection past its memory bound is let go once, with word of it, and the queries answer from storage, the same answers', async () => {
+  const window = { ...windows[0]!, by: 'facility' as const };
+  const whole = memory.projectionHeld() ?? (await memory.kpis(window), memory.projectionHeld()!);
+  const told: Array<{ events: number; bytes: number; bytesMax: number }> = [];
+  const bytesMax = Math.floor(whole.bytes / 2);
+  const bounded = createProcessService({ ...deps, inMemory: true, projectionBytesMax: bytesMax, onProjectionOverBound: (o) => told.push(o) });
+  assert.equal(bounded.queriesFrom(), 'memory', 'in memory until the bound is passed');
+
+  assert.deepEqual(rounded(await bounded.kpis(window)), rounded(await stored.kpis(window)));
+  assert.equal(told.length, 1);
+  assert.equal(told[0]!.bytesMax, bytesMax);
+  assert.ok(told[0]!.bytes > bytesMax && told[0]!.events > 0 && told[0]!.events < whole.events, `stopped part-way: ${JSON.stringify(told[0])} of ${JSON.stringify(whole)}`);
+  assert.equal(bounded.queriesFrom(), 'storage');
+  assert.equal(bounded.projectionHeld(), null, 'nothing held');
+
+  const map = { objectType: 'order', ...windows[1]!, rank: 'p90' as const, limit: 8 };
+  assert.deepEqual(await bounded.processMap(map), await stored.processMap(map));
+  assert.deepEqual(rounded(await bounded.kpis({ ...window, interval: 'day' })), rounded(await stored.kpis({ ...window, interval: 'day' })));
+  assert.equal(told.length, 1, 'told once');
+
+  // Read in the background, as a hub that starts reads it: the read stops, and that is no failure.
+  const starting = createProcessService({ ...deps, inMemory: true, readInQueryMaxEvents: 1_000, projectionBytesMax: bytesMax });
+  await starting.prepareQueries();
+  assert.equal(starting.queriesFrom(), 'storage');
+  assert.deepEqual(rounded(await starting.kpis(window)), rounded(await stored.kpis(window)), 'answered, not not_ready');
+
+  // A bound the projection fits in changes nothing.
+  const roomy = createProcessService({ ...deps, inMemory: true, projectionBytesMax: whole.bytes * 2 });
+  assert.deepEqual(await roomy.kpis(window), await memory.kpis(window));
+  assert.equal(roomy.queriesFrom(), 'memory');
+  assert.equal(roomy.projectionHeld()!.events, memory.projectionHeld()!.events);
+});
+
+test('a hub whose projection passes process.projectionMemoryMbMax answers KPIs over HTTP from storage and says so on /metrics', async () => {
+  const small = await createTestApp({ config: { process: { projectionMemoryMbMax: 1 } } });
+  try {
+    await small.testStore.store.db.transaction().execute((tx) => storeLogEvents(tx, log, 0, log.events));
+    const ask = async () => {
+      const res = await small.app.http.inject({ method: 'GET', url: `/v1/process/kpis?from=${windows[0]!.from}&to=${windows[0]!.to}`, headers: small.as('viewer') });
+      assert.equal(res.statusCode, 200, res.body);
+      return res.json();
+    };
+    const answer = await ask();
+    const fromStorage = createProcessService({ ...deps, db: small.testStore.store.db, kind: small.testStore.store.kind, inMemory: false });
+    assert.deepEqual(rounded(answer), rounded(await fromStorage.kpis(windows[0]!)));
+    assert.deepEqual(await ask(), answer, 'again, from storage');
+    const metrics = (await small.app.http.inject({ method: 'GET', url: '/metrics' })).body;
+    const gauge = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(metrics)?.[1]);
+    assert.deepEqual([gauge('crossdock_process_queries_from_storage'), gauge('crossdock_process_projection_events')], [1, 0]);
+  } finally {
+    await small.dispose();
+  }
+});

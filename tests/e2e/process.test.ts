@@ -150,6 +150,7 @@ test('KPIs over HTTP, worked out from the story', async () => {
   const gauge = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(metrics)?.[1]);
   assert.equal(gauge('crossdock_process_projection_events'), await count('process_events'));
   assert.ok(gauge('crossdock_process_projection_bytes') > 0);
+  assert.equal(gauge('crossdock_process_queries_from_storage'), 0, 'within its memory bound');
 });
 
 test('bad KPI queries are 4xx naming the problem; keys scoped to a partner are refused', async () => {

@@ -10,7 +10,7 @@ import { PARALLEL_MIN_EVENTS, clearSpareFactMemory, computeKpisParallel, foldLog
 import { bucketsOf, computeKpis, eventKpis, kpiByName, kpiFactTypes, unsupportedDimension, type KpiInput } from './kpi.rules.ts';
 import { mapEvent, objectId, type MappingContext } from './mapping.rules.ts';
 import type { ProcessProjection } from './process.projection.ts';
-import { createProjectionReader } from './projection-reader.ts';
+import { createProjectionReader, type OverBound } from './projection-reader.ts';
 import { createSnapshotKeeper, type SnapshotOutcome } from './snapshot-keeper.ts';
 import { OcelDeclarations, ocelEvent, ocelObject } from './ocel.rules.ts';
 import { computeProcessMap, processMapOfLog, type TraceInput } from './process-map.rules.ts';
@@ -45,6 +45,13 @@ export interface ProcessDeps {
   logSnapshotPath?: string;
   /** Told what became of each snapshot read or written (the hub logs it). */
   onSnapshot?: (outcome: SnapshotOutcome) => void;
+  /**
+   * The most typed memory the projection may allocate, in bytes (`ProcessProjection.memoryBytes`):
+   * past it the projection is let go and the queries answer from storage. None: no bound.
+   */
+  projectionBytesMax?: number;
+  /** Told once, when the projection passed `projectionBytesMax` (the hub logs it). */
+  onProjectionOverBound?: (overBound: OverBound) => void;
 }
 
 /** About three seconds of reading at the rate measured at a million events (bench:process --part=queries). */
@@ -258,6 +265,8 @@ export function createProcessService(deps: ProcessDeps) {
     readInQueryMaxEvents,
     restoreLog: snapshots.restore,
     saveLog: snapshots.save,
+    ...(deps.projectionBytesMax !== undefined && { bytesMax: deps.projectionBytesMax }),
+    ...(deps.onProjectionOverBound && { onOverBound: deps.onProjectionOverBound }),
   });
   const withProjection = reader.withProjection;
 
@@ -405,9 +414,9 @@ export function createProcessService(deps: ProcessDeps) {
       throw new AppError('validation_failed', `querystring.interval: ${message}`, [{ path: 'querystring.interval', message }]);
     }
     // Asked for every KPI with a slice, each KPI that has the dimension is sliced; the others are not.
-    const results = inMemory
-      ? await withProjection((p) => projectedKpis(p, names, { fromMs, toMs, instantMs, interval: query.interval, by: query.by }))
-      : await kpisFromStorage(names, { fromMs, toMs, instantMs, interval: query.interval, by: query.by });
+    const window = { fromMs, toMs, instantMs, interval: query.interval, by: query.by };
+    const fromStorage = () => kpisFromStorage(names, window);
+    const results = inMemory ? await withProjection((p) => projectedKpis(p, names, window), fromStorage) : await fromStorage();
     return {
       from: new Date(fromMs).toISOString(),
       to: new Date(instantMs).toISOString(),
@@ -420,12 +429,17 @@ export function createProcessService(deps: ProcessDeps) {
   async function processMap(query: { objectType: string; from?: string | undefined; to?: string | undefined; rank: 'p90' | 'total'; limit: number }): Promise<ProcessMap> {
     const { fromMs, toMs, instantMs } = windowOf(query);
     const window = { objectType: query.objectType, from: new Date(fromMs).toISOString(), to: new Date(instantMs).toISOString() };
-    if (inMemory) {
-      const options = { rank: query.rank, limit: query.limit };
-      const map = await withProjection((p) => (p.log.events >= parallelMinEvents ? processMapOfLogParallel(p.log, query.objectType, fromMs, toMs, options) : processMapOfLog(p.log, query.objectType, fromMs, toMs, options)));
-      return { ...window, ...map };
-    }
-    const rows = await repo.tracesOf(db, query.objectType, fromMs, toMs);
+    const options = { rank: query.rank, limit: query.limit };
+    const fromStorage = () => processMapFromStorage(query.objectType, fromMs, toMs, options);
+    const map = inMemory
+      ? await withProjection((p) => (p.log.events >= parallelMinEvents ? processMapOfLogParallel(p.log, query.objectType, fromMs, toMs, options) : processMapOfLog(p.log, query.objectType, fromMs, toMs, options)), fromStorage)
+      : await fromStorage();
+    return { ...window, ...map };
+  }
+
+  /** The map from the stored log: the traces of the window's objects, read and indexed for `computeProcessMap`. */
+  async function processMapFromStorage(objectType: string, fromMs: number, toMs: number, options: { rank: 'p90' | 'total'; limit: number }) {
+    const rows = await repo.tracesOf(db, objectType, fromMs, toMs);
     const objects = new Map<string, number>();
     const activityIndex = new Map<string, number>();
     const eventIndex = new Map<number, number>();
@@ -454,8 +468,7 @@ export function createProcessService(deps: ProcessDeps) {
       input.time[i] = Number(r.time);
       input.event[i] = e;
     });
-    const map = computeProcessMap({ ...input, objects: objects.size, activities }, { rank: query.rank, limit: query.limit });
-    return { ...window, ...map };
+    return computeProcessMap({ ...input, objects: objects.size, activities }, options);
   }
 
   /**
@@ -576,6 +589,8 @@ export function createProcessService(deps: ProcessDeps) {
     },
     /** The events and typed memory of the projection the queries read (null: none yet, or queries from storage). */
     projectionHeld: (): { events: number; bytes: number } | null => (inMemory ? reader.held() : null),
+    /** Where KPI and map queries are answered from: storage by configuration, or once the projection passed its bound. */
+    queriesFrom: (): 'memory' | 'storage' => (inMemory && reader.overBound() === null ? 'memory' : 'storage'),
     kpis,
     processMap,
     exportOcel,

@@ -21,7 +21,25 @@ export interface ProjectionReaderDeps {
    * the writing then goes on in the background.
    */
   saveLog?(log: CompactLog, seq: number): Promise<void>;
+  /**
+   * The most typed memory a projection may allocate (`ProcessProjection.memoryBytes`). A read that
+   * passes it stops, the projection is let go, and from then on the queries answer from storage.
+   * None: no bound.
+   */
+  bytesMax?: number;
+  /** Told once, when a projection passed `bytesMax` and the queries turned to storage. */
+  onOverBound?(overBound: OverBound): void;
 }
+
+/** What the projection held when it passed its bound. */
+export interface OverBound {
+  events: number;
+  bytes: number;
+  bytesMax: number;
+}
+
+/** Stops a read that passed the bound; never leaves the reader. */
+class ProjectionOverBound extends Error {}
 
 /**
  * A projection's log is saved once it holds `readInQueryMaxEvents` events (a smaller one is read in a
@@ -54,6 +72,23 @@ export function createProjectionReader(deps: ProjectionReaderDeps) {
   /** A save of the log under way, and the events the saved log holds (see `saveIfGrown`). */
   let saving: Promise<void> | null = null;
   let savedEvents = 0;
+  /** Set once a projection passed `bytesMax`: the queries then answer from storage until a restart. */
+  let overBound: OverBound | null = null;
+
+  /**
+   * Lets a projection go when it holds more than the bound, and stops its read: the queries answer
+   * from storage from then on. Checked after every page read, so memory passes the bound by at most
+   * a page's worth and a column's doubling.
+   */
+  function checkBound(p: ProcessProjection): void {
+    if (deps.bytesMax === undefined || overBound !== null) return;
+    const bytes = p.memoryBytes();
+    if (bytes <= deps.bytesMax) return;
+    overBound = { events: p.log.events, bytes, bytesMax: deps.bytesMax };
+    projection = null;
+    deps.onOverBound?.(overBound);
+    throw new ProjectionOverBound();
+  }
 
   /** Saves the projection's log when it is large and grew by a quarter since it was last saved or restored. */
   function saveIfGrown(p: ProcessProjection): void {
@@ -81,6 +116,7 @@ export function createProjectionReader(deps: ProjectionReaderDeps) {
     try {
       await deps.readLog(p.log, p.seq, upToSeq, async () => {
         p.foldAppended();
+        checkBound(p);
         await eventLoopTurn();
       });
     } catch (error) {
@@ -107,12 +143,16 @@ export function createProjectionReader(deps: ProjectionReaderDeps) {
         current.p = p;
         while (p.unfolded > 0) {
           p.foldAppended(FOLD_SLICE);
+          checkBound(p);
           await eventLoopTurn();
         }
         await readInto(p, upToSeq);
         projection = p;
         saveIfGrown(p);
-      })();
+      })().catch((error: unknown) => {
+        // Past the bound is not a failed read: the queries answer from storage.
+        if (!(error instanceof ProjectionOverBound)) throw error;
+      });
       const done = current.done;
       building = current;
       void done
@@ -139,10 +179,13 @@ export function createProjectionReader(deps: ProjectionReaderDeps) {
    * changed). A small log is read in the query. A log of `readInQueryMaxEvents` or more is read in
    * the background: until it is in, queries answer from the projection they had (after a recompute
    * without backfill its answers are the same; with one, it lacks the history the backfill added),
-   * or, with none, `not_ready` (503).
+   * or, with none, `not_ready` (503). Once a projection passed the memory bound, `fromStorage`
+   * answers instead.
    */
-  function withProjection<T>(work: (p: ProcessProjection) => T | Promise<T>): Promise<T> {
-    const run = async () => {
+  function withProjection<T>(work: (p: ProcessProjection) => T | Promise<T>, fromStorage: () => Promise<T>): Promise<T> {
+    if (overBound !== null) return fromStorage();
+    const run = async (): Promise<{ held: true; value: T } | { held: false }> => {
+      if (overBound !== null) return { held: false };
       const position = await deps.readPosition();
       let p = projection;
       if (p === null || p.generation !== position.generation) {
@@ -151,13 +194,19 @@ export function createProjectionReader(deps: ProjectionReaderDeps) {
           if (p === null) throw notReady();
         } else projection = p = new ProcessProjection(position.generation);
       }
-      const current = await readInto(p, position.seq);
-      saveIfGrown(current);
-      return work(current);
+      try {
+        const current = await readInto(p, position.seq);
+        saveIfGrown(current);
+        return { held: true, value: await work(current) };
+      } catch (error) {
+        if (error instanceof ProjectionOverBound) return { held: false };
+        throw error;
+      }
     };
     const next = chain.then(run, run);
     chain = next.catch(() => undefined);
-    return next;
+    // From storage off the queries' chain: it reads no projection, and takes seconds at millions of events.
+    return next.then((answer) => (answer.held ? answer.value : fromStorage()));
   }
 
   /** Reads the log into memory now, in the background (a hub that starts); resolves once it is in. */
@@ -171,5 +220,5 @@ export function createProjectionReader(deps: ProjectionReaderDeps) {
     return projection === null ? null : { events: projection.log.events, bytes: projection.memoryBytes() };
   }
 
-  return { withProjection, prepare, held };
+  return { withProjection, prepare, held, overBound: (): OverBound | null => overBound };
 }

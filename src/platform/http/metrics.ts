@@ -63,6 +63,11 @@ export function createMetrics() {
       help: 'Typed memory the process projection has allocated: log columns, ids, indexes and fact tables, room to grow included (pages never written are not resident)',
       registers: [registry],
     }),
+    processQueriesFromStorage: new Gauge({
+      name: 'crossdock_process_queries_from_storage',
+      help: 'KPI and map queries answer from the database (1): by configuration, or because the projection passed process.projectionMemoryMbMax',
+      registers: [registry],
+    }),
     outboxRetries: new Counter({
       name: 'crossdock_outbox_retries_total',
       help: 'Outbox delivery attempts that failed and were scheduled again',
