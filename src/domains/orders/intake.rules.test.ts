@@ -92,7 +92,7 @@ test('credit: receivables + open orders + this order against the limit, or the E
   assert.equal(erp.hold && erp.reasonCode, 'erp_credit_hold');
 });
 
-test("a requested delivery date is in the past by the calendar at the ship-to, when it has a time zone", () => {
+test("a requested delivery date is in the past by the calendar at the ship-to: its zone, else its region's, else UTC", () => {
   // 17:30 on 22 November in Los Angeles is already the 23rd in UTC.
   const evening = Date.parse('2026-11-23T01:30:00Z');
   const west = { ...customer, shipTos: [...customer.shipTos, { code: 'LA1', name: 'LA 1', address: { line1: '1 Ave', city: 'Los Angeles', region: 'CA', postalCode: '90001', country: 'US' }, timezone: 'America/Los_Angeles' }] };
@@ -101,14 +101,22 @@ test("a requested delivery date is in the past by the calendar at the ship-to, w
   const yesterday = resolveIntake(intake({ shipToCode: 'LA1', requestedDeliveryDate: '2026-11-21' }), { ...md, customer: west }, evening, 0.02);
   assert.ok(!yesterday.ok);
   assert.equal(yesterday.problems[0]!.message, 'requestedDeliveryDate: 2026-11-21 is before today (2026-11-22, at the ship-to, America/Los_Angeles)');
-  // A ship-to without a zone counts days in UTC.
-  const utc = resolveIntake(intake({ requestedDeliveryDate: '2026-11-22' }), { ...md, customer: west }, evening, 0.02);
+  // A ship-to without a zone counts days in its state's: DC1 is in Texas, where it is 19:30 on the 22nd.
+  const texas = resolveIntake(intake({ requestedDeliveryDate: '2026-11-22' }), { ...md, customer: west }, evening, 0.02);
+  assert.ok(texas.ok, JSON.stringify(texas));
+  const texasYesterday = resolveIntake(intake({ requestedDeliveryDate: '2026-11-21' }), { ...md, customer: west }, evening, 0.02);
+  assert.ok(!texasYesterday.ok);
+  assert.equal(texasYesterday.problems[0]!.message, 'requestedDeliveryDate: 2026-11-21 is before today (2026-11-22, at the ship-to, America/Chicago)');
+  // A place the hub knows no zone for counts days in UTC.
+  const faraway = { ...customer, shipTos: [{ code: 'DC1', name: 'DC 1', address: { line1: '1 Base', city: 'McMurdo', region: 'Ross', postalCode: '0', country: 'AQ' } }] } as unknown as Customer;
+  const utc = resolveIntake(intake({ requestedDeliveryDate: '2026-11-22' }), { ...md, customer: faraway }, evening, 0.02);
   assert.ok(!utc.ok);
   assert.equal(utc.problems[0]!.message, 'requestedDeliveryDate: 2026-11-22 is before today (2026-11-23, UTC)');
-  // An ad hoc address that names its zone counts days there.
+  // An ad hoc address that names its zone counts days there; one that does not, in its state's.
   const address = { line1: '9 Pier', city: 'Santa Monica', region: 'CA', postalCode: '90401', country: 'US', timezone: 'America/Los_Angeles' };
   const adHoc = resolveIntake(intake({ shipToCode: undefined, shipToAddress: address, requestedDeliveryDate: '2026-11-22' }), { ...md, customer: west }, evening, 0.02);
   assert.ok(adHoc.ok, JSON.stringify(adHoc));
   const { timezone: _zone, ...noZone } = address;
-  assert.ok(!resolveIntake(intake({ shipToCode: undefined, shipToAddress: noZone, requestedDeliveryDate: '2026-11-22' }), { ...md, customer: west }, evening, 0.02).ok);
+  assert.ok(resolveIntake(intake({ shipToCode: undefined, shipToAddress: noZone, requestedDeliveryDate: '2026-11-22' }), { ...md, customer: west }, evening, 0.02).ok, 'California: Los Angeles');
+  assert.ok(!resolveIntake(intake({ shipToCode: undefined, shipToAddress: { ...noZone, region: 'Lazio', country: 'IT' }, requestedDeliveryDate: '2026-11-22' }), { ...md, customer: west }, evening, 0.02).ok, 'Italy: already the 23rd in Rome');
 });
