@@ -78,6 +78,14 @@ test('see ATP change after an inventory event, and the ledger movement on the SK
   await eventually('the filter is in the address', async () => page.url().includes('location=DC-WEST'));
   await page.getByTestId('atp-location').selectOption('');
   await eventually('the filter is cleared', async () => !page.url().includes('location='));
+  // A "by" date is shown as the date asked; each location says up to when it counted inbound supply.
+  await page.getByTestId('atp-date').fill('2030-01-15');
+  // textContent: the label's style sets it in capitals.
+  await eventually('the date is asked', async () => (await page.getByTestId('atp-by-date').count()) > 0 && (await page.getByTestId('atp-by-date').textContent()) === 'By 2030-01-15', 20_000);
+  assert.match((await page.getByTestId('atp-by-date-DC-WEST').getAttribute('title')) ?? '', /^Inbound supply counted up to /);
+  assert.equal(await text('atp-by-date-DC-WEST'), '40', 'no inbound supply: ATP by date is ATP');
+  await page.getByTestId('atp-date').fill('');
+  await eventually('the date is cleared', async () => (await page.getByTestId('atp-by-date').count()) === 0);
   await page.getByTestId('atp-DC-WEST').waitFor();
   await browsing.screenshot('inventory-explorer');
 

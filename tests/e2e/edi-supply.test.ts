@@ -110,7 +110,8 @@ test('a supplier 856 ships our PO: its open quantity is inbound supply by DTM 01
   assert.deepEqual(await pollTwice(), { processed: 1, partial: 0, rejected: 0, retrying: 0 });
   const shipped = await purchaseOrder();
   assert.deepEqual([shipped.state, shipped.expectedDate], ['shipped', '2026-01-20']);
-  assert.deepEqual(await inboundSupply('po:PO-EDI-1'), [{ sku: 'SKU-1', locationCode: 'DC-EAST', quantity: 240, expectedAt: '2026-01-20T00:00:00.000Z' }]);
+  // From local midnight of the 20th at DC-EAST, in New York (UTC−5 in January).
+  assert.deepEqual(await inboundSupply('po:PO-EDI-1'), [{ sku: 'SKU-1', locationCode: 'DC-EAST', quantity: 240, expectedAt: '2026-01-20T05:00:00.000Z' }]);
   assert.deepEqual(list('gloveco', 'out'), ['GLOVECO-997-000000001.x12'], 'acknowledged with a 997');
 
   drop('gloveco', 'asn-1-again.x12', asn(1, 'PO-EDI-1'));

@@ -120,7 +120,9 @@ export function AtpTable(props: { scope: AtpScope; testId?: string }) {
         )}
         {dateAsked && (
           <div className="atp-figure">
-            <span className="kpi-label">By {/^\d{4}-\d{2}-\d{2}$/.test(data.byDate!) ? data.byDate : formatTime(data.byDate)}</span>
+            <span className="kpi-label" data-testid="atp-by-date">
+              By {/^\d{4}-\d{2}-\d{2}$/.test(data.byDate!) ? data.byDate : formatTime(data.byDate)}
+            </span>
             <span className="kpi-value">{formatNumber(data.network.atpByDate)}</span>
           </div>
         )}
@@ -191,7 +193,7 @@ function AtpRow(props: { row: LocationAvailability; channelAsked: boolean; dateA
       </td>
       {props.channelAsked && <td className="num">{formatNumber(l.atpForChannel)}</td>}
       {props.dateAsked && (
-        <td className="num" title={l.byDateThrough && `Inbound supply counted up to ${formatTime(l.byDateThrough)}`}>
+        <td className="num" data-testid={`atp-by-date-${l.locationCode}`} title={l.byDateThrough && `Inbound supply counted up to ${formatTime(l.byDateThrough)}`}>
           {formatNumber(l.atpByDate)}
         </td>
       )}
