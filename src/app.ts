@@ -1,7 +1,7 @@
-import { totalmem } from 'node:os';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.ts';
+import { usableMemoryBytes } from './platform/memory.ts';
 import type { Clock } from './platform/clock.ts';
 import type { IdGenerator } from './platform/ids.ts';
 import type { Random } from './platform/random.ts';
@@ -97,9 +97,9 @@ const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Where the process log's snapshot goes: as configured, else beside the SQLite file; none when off. */
 const mb = (bytes: number) => Math.round(bytes / 1_048_576);
-/** The process projection's memory bound: as configured, else half the machine's memory. */
+/** The process projection's memory bound: as configured, else half the memory the process may use (a container's limit included). */
 function projectionBytesMax(config: Config): number {
-  return config.process.projectionMemoryMbMax !== undefined ? config.process.projectionMemoryMbMax * 1_048_576 : Math.floor(totalmem() / 2);
+  return config.process.projectionMemoryMbMax !== undefined ? config.process.projectionMemoryMbMax * 1_048_576 : Math.floor(usableMemoryBytes() / 2);
 }
 
 function logSnapshotPath(config: Config, store: Store): string | undefined {

@@ -115,7 +115,7 @@ export const configSchema = z
         /**
          * The most memory (MB) the projection the queries read may allocate. Past it the hub lets the
          * projection go, logs a warning, and answers KPI and map queries from the database until it
-         * restarts. Default: half the machine's memory.
+         * restarts. Default: half the memory the process may use (a container's limit, else the machine's).
          */
         projectionMemoryMbMax: z.number().int().positive().optional(),
         /**
