@@ -3,7 +3,7 @@ import type { Executor } from '../platform/db/store.ts';
 import type { OutboxService } from '../platform/outbox/index.ts';
 import type { CatalogService } from '../domains/catalog/index.ts';
 import { AVAILABILITY_CHANGED, type AvailabilityChangedBatch, type InventoryModule } from '../domains/inventory/index.ts';
-import { rankBackorders, sourcingPolicyKind, waitingLines, waitingLinesOf, waitingSkus, type Order, type RankedBackorder } from '../domains/orders/index.ts';
+import { estimateBackorderAvailability, rankBackorders, sourcingPolicyKind, waitingLines, waitingLinesOf, waitingSkus, type BackorderEstimate, type Order, type RankedBackorder } from '../domains/orders/index.ts';
 import type { PolicyService } from '../domains/policies/index.ts';
 import type { OrderAllocation } from './order-allocation.ts';
 
@@ -60,8 +60,9 @@ export function createBackorderAllocation(deps: BackorderDeps) {
    * (`minConfidence`). Stock that sourcing would pass over does not start an allocation that cannot
    * take it.
    */
-  async function usableAtp(sku: string, channelCode: string, minConfidence: number): Promise<number> {
+  async function usableAtp(sku: string, channelCode: string | undefined, minConfidence: number): Promise<number> {
     // As the waiting order's channel sees it: its own protected allocation is usable, others' are not.
+    // Without a channel, every channel's protection is withheld.
     const [entry] = await inventory.availability.basket({ skus: [sku], channelCode });
     if (!entry?.found) return 0;
     return entry.availability.locations.filter((l) => l.sellable && l.confidence >= minConfidence).reduce((sum, l) => sum + (l.atpForChannel ?? l.atp), 0);
@@ -132,7 +133,29 @@ export function createBackorderAllocation(deps: BackorderDeps) {
     },
   });
 
-  return { waiting, allocateFor };
+  /**
+   * Waiting lines, best first, each with when it can expect its units (`estimateBackorderAvailability`).
+   * Per SKU the lines draw first on what sellable locations trusted enough for the sourcing policy have
+   * now, with every channel's protection withheld (so the estimate errs late, never early), then on
+   * the SKU's inbound supply at sellable locations in time order.
+   */
+  async function waitingWithEstimates(skus: readonly string[] | undefined): Promise<Array<RankedBackorder & BackorderEstimate>> {
+    const ranked = await waiting(skus);
+    if (ranked.length === 0) return [];
+    const { document: policy } = await policies.activeOf(sourcingPolicyKind);
+    const nowMs = clock.now();
+    const bySku = new Map<string, RankedBackorder[]>();
+    for (const line of ranked) bySku.set(line.sku, [...(bySku.get(line.sku) ?? []), line]);
+    const estimates = new Map<RankedBackorder, BackorderEstimate>();
+    for (const [sku, lines] of bySku) {
+      const arrivals = inventory.availability.inboundAtSellable(sku).map((s) => ({ atMs: s.expectedAtMs, quantity: s.quantity, reference: s.reference }));
+      const supply = { availableNow: await usableAtp(sku, undefined, policy.minConfidence), arrivals };
+      estimateBackorderAvailability(lines, supply, nowMs).forEach((estimate, i) => estimates.set(lines[i]!, estimate));
+    }
+    return ranked.map((line) => ({ ...line, ...estimates.get(line)! }));
+  }
+
+  return { waiting, waitingWithEstimates, allocateFor };
 }
 
 export type BackorderAllocation = ReturnType<typeof createBackorderAllocation>;

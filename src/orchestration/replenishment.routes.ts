@@ -45,6 +45,13 @@ const rankedBackorderSchema = z.object({
   receivedAt: z.string(),
   tier: z.string(),
   priority: z.number().describe('0–100: customer tier, promise-date urgency and age; higher is served first'),
+  expectedAvailableAt: z
+    .string()
+    .nullable()
+    .describe(
+      'An estimate of when the line can have its units, serving the lines ahead of it first: now when usable stock covers it, else the expected time of the inbound supply that completes it (a time past means that supply is late); null when known supply runs out first',
+    ),
+  coveredBy: z.string().nullable().describe('What completes the line: `stock`, an inbound supply reference (`po:…`, `transfer:…`), or null'),
 });
 
 const attemptSchema = z.object({
@@ -213,8 +220,9 @@ export function registerReplenishmentRoutes(app: HttpApp, flows: ReplenishmentFl
       },
     },
     async (request) => {
-      const ranked = await flows.backorders.waiting(request.query.sku === undefined ? undefined : [request.query.sku]);
-      return { items: ranked.slice(0, request.query.limit) };
+      const ranked = await flows.backorders.waitingWithEstimates(request.query.sku === undefined ? undefined : [request.query.sku]);
+      const items = ranked.slice(0, request.query.limit).map(({ expectedAvailableAtMs, ...line }) => ({ ...line, expectedAvailableAt: expectedAvailableAtMs === null ? null : new Date(expectedAvailableAtMs).toISOString() }));
+      return { items };
     },
   );
 

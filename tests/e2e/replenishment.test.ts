@@ -247,6 +247,7 @@ test('arriving supply allocates waiting backorders in priority order: a strategi
       [older, 'standard', 22, 6],
     ],
   );
+  assert.deepEqual(waiting.body.items.map((w: any) => [w.expectedAvailableAt, w.coveredBy]), [[null, null], [null, null]], 'no supply known yet');
 
   // Eight units arrive on a purchase order entered by hand: less than the twelve both orders need.
   const created = await call('POST', '/v1/purchase-orders', 'procurement', { poNumber: 'ERP-77', supplierCode: 'SUP-GLOVECO', locationCode: 'DC-EAST', lines: [{ lineNumber: 1, sku: 'BOLT-3', quantity: 8 }] });
@@ -256,6 +257,16 @@ test('arriving supply allocates waiting backorders in priority order: a strategi
   const poId = created.body.purchaseOrder.id;
   await call('POST', `/v1/purchase-orders/${poId}/send`, 'procurement');
   assert.equal((await call('POST', `/v1/purchase-orders/${poId}/ship`, 'integration', { expectedDate: '2026-01-05' })).body.purchaseOrder.state, 'shipped');
+  // On its way: the eight units cover the strategic order from New York midnight of the 5th; the
+  // two left over cannot complete the standard one.
+  const estimated = await call('GET', '/v1/backorders?sku=BOLT-3', 'viewer');
+  assert.deepEqual(
+    estimated.body.items.map((w: any) => [w.orderId, w.expectedAvailableAt, w.coveredBy]),
+    [
+      [newer, '2026-01-05T05:00:00.000Z', 'po:ERP-77'],
+      [older, null, null],
+    ],
+  );
   const receipt = await call('POST', `/v1/purchase-orders/${poId}/receive`, 'warehouse', { receiptNumber: 'RCV-77', lines: [{ lineNumber: 1, quantity: 8 }] });
   assert.equal(receipt.body.purchaseOrder.state, 'received', receipt.raw);
   await t.app.services.outbox.dispatchDue();

@@ -6,7 +6,7 @@ import { startPoller, type Poller } from '../../platform/poller.ts';
 import type { CatalogService } from '../catalog/index.ts';
 import { atpAtLocation, atpByDate, atpForChannel, confidenceAdjustedAtp } from './atp.rules.ts';
 import { createMasterDataCache } from './availability.master-data.ts';
-import { createAvailabilityProjection } from './availability.projection.ts';
+import { createAvailabilityProjection, type InboundLine } from './availability.projection.ts';
 import { availableByMs, expectedIntervalMs, freshnessPolicyFrom, locationConfidence, protectionsFor, unitsHeldForOthers, type AvailableBy } from './availability.rules.ts';
 import type { BasketEntry, LocationAvailability, SkuAvailability } from './availability.types.ts';
 import { createAvailabilityFeed, type FeedSnapshot } from './feed.sse.ts';
@@ -238,6 +238,16 @@ export function createAvailabilityService(deps: AvailabilityDeps) {
         if (master.location(entry.locationCode)?.sellable) total += atpOfPosition(sku, entry.locationCode, entry.buckets, channelCode);
       }
       return total;
+    },
+
+    /**
+     * The in-process read of a SKU's inbound supply at sellable locations, earliest first (then by
+     * location and reference, so every node lists it the same way). Synchronous, from memory.
+     */
+    inboundAtSellable(sku: string): InboundLine[] {
+      const lines: InboundLine[] = [];
+      for (const code of projection.inboundLocationsOf(sku)) if (master.location(code)?.sellable) lines.push(...projection.inbound(sku, code));
+      return lines.sort((a, b) => a.expectedAtMs - b.expectedAtMs || (a.locationCode < b.locationCode ? -1 : a.locationCode > b.locationCode ? 1 : 0) || (a.reference < b.reference ? -1 : a.reference > b.reference ? 1 : 0));
     },
 
     /** For `availabilityEventsFor(changes, { atpOf })`: ATP of a changed position as the API states it. */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rankBackorders, waitingLinesOf, type WaitingBackorder } from './backorders.rules.ts';
+import { estimateBackorderAvailability, rankBackorders, waitingLinesOf, type WaitingBackorder } from './backorders.rules.ts';
 import { testLine, testOrder } from './orders.test-fixtures.ts';
 import { defaultSourcingPolicy } from './sourcing.policy.ts';
 
@@ -52,4 +52,29 @@ test('a waiting line carries the zone its goods go to, and its promise date ends
   const night = Date.parse('2026-01-10T02:00:00Z');
   const [utcPriority, westPriority] = [utc!, west!].map((w) => rankBackorders([w], () => 'standard', night, defaultSourcingPolicy)[0]!.priority);
   assert.equal(utcPriority! - westPriority!, 2);
+});
+
+test('waiting lines in rank order take usable stock, then each arrival in time order; a line the known supply cannot complete has no estimate', () => {
+  const now = Date.parse('2026-01-10T00:00:00Z');
+  const supply = {
+    availableNow: 5,
+    arrivals: [
+      { atMs: Date.parse('2026-01-09T00:00:00Z'), quantity: 4, reference: 'po:LATE' },
+      { atMs: Date.parse('2026-01-12T00:00:00Z'), quantity: 10, reference: 'po:P-1' },
+      { atMs: Date.parse('2026-01-15T00:00:00Z'), quantity: 3, reference: 'transfer:T-1' },
+    ],
+  };
+  const estimates = estimateBackorderAvailability([3, 2, 4, 9, 4, 1].map((waitingQuantity) => ({ waitingQuantity })), supply, now);
+  assert.deepEqual(
+    estimates.map((e) => [e.expectedAvailableAtMs === null ? null : new Date(e.expectedAvailableAtMs).toISOString().slice(0, 10), e.coveredBy]),
+    [
+      ['2026-01-10', 'stock'], // 3 of the 5 usable now
+      ['2026-01-10', 'stock'], // the other 2
+      ['2026-01-09', 'po:LATE'], // a late arrival keeps its date: it is overdue, not "now"
+      ['2026-01-12', 'po:P-1'], // 9 of P-1's 10
+      ['2026-01-15', 'transfer:T-1'], // P-1's last unit and T-1's 3
+      [null, null], // nothing is left
+    ],
+  );
+  assert.deepEqual(estimateBackorderAvailability([{ waitingQuantity: 1 }], { availableNow: -3, arrivals: [] }, now), [{ expectedAvailableAtMs: null, coveredBy: null }], 'stock below zero is none');
 });

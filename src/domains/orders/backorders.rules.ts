@@ -69,3 +69,50 @@ export function rankBackorders(waiting: readonly WaitingBackorder[], tierOf: (cu
         a.lineNumber - b.lineNumber,
     );
 }
+
+/** Supply one SKU's waiting lines may draw on: units usable now, and inbound supply, earliest first. */
+export interface BackorderSupply {
+  availableNow: number;
+  arrivals: ReadonlyArray<{ atMs: number; quantity: number; reference: string }>;
+}
+
+/** When a waiting line can expect its units, and what completes them. */
+export interface BackorderEstimate {
+  /** Epoch ms: now when usable stock covers the line, else the arrival that completes it; null when known supply runs out first. */
+  expectedAvailableAtMs: number | null;
+  /** `stock` (usable now), the inbound supply reference that completes the line (`po:…`, `transfer:…`), or null. */
+  coveredBy: string | null;
+}
+
+/**
+ * When each of one SKU's waiting lines (in rank order) can expect its units: the lines are served in
+ * turn from the units usable now, then from each arrival of inbound supply in time order, as
+ * backorder allocation serves them when supply comes. It is an estimate, not a promise: it assumes
+ * the lines ahead take what they wait for and nothing else claims the supply (a new order may).
+ * Supply that is late (expected before now, not yet received) keeps its expected time, so the
+ * estimate shows it is overdue rather than hiding it as "now".
+ */
+export function estimateBackorderAvailability(ranked: readonly Pick<WaitingBackorder, 'waitingQuantity'>[], supply: BackorderSupply, nowMs: number): BackorderEstimate[] {
+  let stock = Math.max(0, supply.availableNow);
+  let arrival = 0;
+  let arrivalLeft = supply.arrivals[0] === undefined ? 0 : Math.max(0, supply.arrivals[0].quantity);
+  return ranked.map((line) => {
+    let need = line.waitingQuantity;
+    const fromStock = Math.min(stock, need);
+    stock -= fromStock;
+    need -= fromStock;
+    if (need === 0) return { expectedAvailableAtMs: nowMs, coveredBy: 'stock' };
+    while (arrival < supply.arrivals.length) {
+      const taken = Math.min(arrivalLeft, need);
+      arrivalLeft -= taken;
+      need -= taken;
+      if (need === 0) {
+        const completing = supply.arrivals[arrival]!;
+        return { expectedAvailableAtMs: completing.atMs, coveredBy: completing.reference };
+      }
+      arrival += 1;
+      arrivalLeft = supply.arrivals[arrival] === undefined ? 0 : Math.max(0, supply.arrivals[arrival]!.quantity);
+    }
+    return { expectedAvailableAtMs: null, coveredBy: null };
+  });
+}

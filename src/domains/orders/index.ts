@@ -12,7 +12,7 @@ export { allocationEventType, applyAllocation, applyRelease, openHoldTypes, unal
 export { type OrderStore } from './orders.service.ts';
 export { applyShipment, shipmentEventType, type ShippedLine, type ShortShipHandling, type ShortShippedLine, type ShipmentApplied, type ShipmentRefusal } from './shipment.rules.ts';
 export { sourcingPolicyKind } from './orders.module.ts';
-export { rankBackorders, waitingLinesOf, type RankedBackorder, type WaitingBackorder } from './backorders.rules.ts';
+export { estimateBackorderAvailability, rankBackorders, waitingLinesOf, type BackorderEstimate, type BackorderSupply, type RankedBackorder, type WaitingBackorder } from './backorders.rules.ts';
 export { backorderWaitingStates, waitingLines, waitingSkus, type WaitingLineRow } from './backorders.repo.ts';
 export { applySubstitutions, linesAwaitingApproval, revertSubstitution, substituteMarginRatio, substitutionRefused, type LineSubstitution } from './substitution.rules.ts';
 export { applyClose, applyInvoice, applyInvoicedInFull, uninvoiced, type InvoiceApplication, type InvoiceRefusal } from './invoice.rules.ts';
