@@ -144,3 +144,53 @@ test('the list sorts on the server, and a hold is released from the order page',
   assert.equal(await page.getByTestId(`release-${hold.id}`).count(), 0);
   await page.getByTestId('sign-out').click();
 });
+
+test('a backordered line shows when its units are expected, as the API estimates it', { timeout: 90_000 }, async () => {
+  // An item nobody stocks, so an order for it waits for supply.
+  const sku = 'UI-BO-ITEM';
+  const item = await hub.api('POST', '/v1/items', { sku, description: 'Backorder estimate item', itemClass: 'UI-TEST', unitCostMinor: 100, listPriceMinor: 150 });
+  assert.equal(item.status, 201, JSON.stringify(item.body));
+  const templates = (await hub.api<{ items: OrderDoc[] }>('GET', '/v1/orders?limit=50')).body.items.filter((o) => o.shipToCode && !o.partnerCode);
+  let template: OrderDoc | undefined;
+  for (const candidate of templates) {
+    const customer = await hub.api<{ acceptsBackorders: boolean }>('GET', `/v1/customers/${candidate.customerCode}`);
+    if (customer.body.acceptsBackorders) {
+      template = candidate;
+      break;
+    }
+  }
+  assert.ok(template, 'a customer of the demo that accepts backorders');
+  const created = await hub.api<{ order: OrderDoc }>('POST', '/v1/orders', {
+    channel: template.channel,
+    externalOrderNumber: 'UI-BACKORDER-1',
+    customerCode: template.customerCode,
+    shipToCode: template.shipToCode,
+    lines: [{ lineNumber: 1, sku, quantity: 3 }],
+  });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const orderId = created.body.order.id;
+  await eventually('the order backordered', async () => (await hub.api<OrderDoc>('GET', `/v1/orders/${orderId}`)).body.state === 'backordered', 30_000);
+
+  // Ten units on their way on a purchase order.
+  const location = (await hub.api<{ items: Array<{ code: string; sellable: boolean }> }>('GET', '/v1/locations?limit=100')).body.items.find((l) => l.sellable)!;
+  const supplier = (await hub.api<{ items: Array<{ code: string }> }>('GET', '/v1/suppliers?limit=1')).body.items[0]!;
+  const po = await hub.api<{ purchaseOrder: { id: string } }>('POST', '/v1/purchase-orders', { poNumber: 'UI-BO-PO', supplierCode: supplier.code, locationCode: location.code, lines: [{ lineNumber: 1, sku, quantity: 10 }] });
+  assert.equal(po.status, 201, JSON.stringify(po.body));
+  assert.equal((await hub.api('POST', `/v1/purchase-orders/${po.body.purchaseOrder.id}/send`)).status, 200);
+  assert.equal((await hub.api('POST', `/v1/purchase-orders/${po.body.purchaseOrder.id}/ship`, { expectedDate: '2030-06-01' })).status, 200);
+  const waiting = await eventually('the API estimating the line', async () => {
+    const res = await hub.api<{ items: Array<{ orderId: string; lineNumber: number; expectedAvailableAt: string | null; coveredBy: string | null }> }>('GET', `/v1/backorders?sku=${sku}`);
+    return res.body.items.find((w) => w.orderId === orderId && w.coveredBy === 'po:UI-BO-PO');
+  });
+  assert.match(waiting.expectedAvailableAt ?? '', /^2030-0[56]-/);
+
+  const key = await hub.key('ui-cs-backorders', ['customer_service']);
+  const { page } = browsing;
+  await signIn(page, hub.base, key);
+  await page.goto(`${hub.base}/app/#/orders/${orderId}`);
+  const estimate = page.getByTestId('backorder-estimate-1');
+  await estimate.waitFor({ timeout: 20_000 });
+  assert.match(await estimate.innerText(), /^expected .+ \(po:UI-BO-PO\)$/);
+  await browsing.screenshot('order-backorder-estimate');
+  await page.getByTestId('sign-out').click();
+});

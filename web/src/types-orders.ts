@@ -75,3 +75,16 @@ export interface Decision {
   appliedAutomatically: boolean;
   madeAt: string;
 }
+
+/** A line waiting for supply, as `GET /v1/backorders` ranks it, with when it can expect its units. */
+export interface WaitingBackorder {
+  orderId: string;
+  lineNumber: number;
+  sku: string;
+  waitingQuantity: number;
+  priority: number;
+  /** An estimate: now when usable stock covers the line, else when the arrival that completes it is expected; null when known supply runs out. */
+  expectedAvailableAt: string | null;
+  /** `stock`, the inbound supply reference that completes the line (`po:…`, `transfer:…`), or null. */
+  coveredBy: string | null;
+}

@@ -5,7 +5,7 @@ import { ServerTable } from './table.tsx';
 import { Badge, ConfirmButton, Empty, ErrorBox, Loading } from './ui.tsx';
 import { Link } from '../router.tsx';
 import type { Hold, Order } from '../types.ts';
-import type { Decision, Invoice, ReturnAuthorization, Shipment, TimelineEntry } from '../types-orders.ts';
+import type { Decision, Invoice, ReturnAuthorization, Shipment, TimelineEntry, WaitingBackorder } from '../types-orders.ts';
 
 /** Change-feed topics of everything an order's screen shows: the order, its releases, shipments, invoices, returns and exceptions. */
 export const ORDER_TOPICS = ['order', 'fulfillment', 'shipment', 'invoice', 'return', 'exception'];
@@ -15,9 +15,35 @@ export function orderValueMinor(order: Order): number {
   return order.lines.reduce((sum, l) => sum + l.orderedQuantity * l.unitPriceMinor, 0);
 }
 
+/**
+ * When each of the order's waiting lines can expect its units (`GET /v1/backorders`, one request per
+ * SKU that waits): what customer service is asked about a backorder.
+ */
+function useBackorderEstimates(order: Order): Map<number, WaitingBackorder> {
+  const skus = [...new Set(order.lines.filter((l) => l.backorderedQuantity > 0).map((l) => l.sku))].sort();
+  const loaded = useLoad(
+    async () => (skus.length === 0 ? [] : (await Promise.all(skus.map((sku) => api.get<{ items: WaitingBackorder[] }>('/v1/backorders', { sku, limit: '500' })))).flatMap((r) => r.items)),
+    [order.id, order.version, skus.join(',')],
+    { live: ['order', 'inventory'] },
+  );
+  return new Map((loaded.data ?? []).filter((w) => w.orderId === order.id).map((w) => [w.lineNumber, w]));
+}
+
+/** A waiting line's estimate, in words. */
+function BackorderEstimate(props: { waiting: WaitingBackorder }) {
+  const { expectedAvailableAt, coveredBy } = props.waiting;
+  const text = expectedAvailableAt === null ? 'no supply known' : coveredBy === 'stock' ? 'in stock now' : `expected ${formatTime(expectedAvailableAt)} (${coveredBy})`;
+  return (
+    <div className="muted small" data-testid={`backorder-estimate-${props.waiting.lineNumber}`} title="An estimate: lines ahead in priority are served first, and a new order may take the supply">
+      {text}
+    </div>
+  );
+}
+
 /** Lines with every quantity the hub tracks, and transfers still on their way to the shipping location. */
 export function OrderLines(props: { order: Order }) {
   const { order } = props;
+  const estimates = useBackorderEstimates(order);
   return (
     <div className="table-wrap">
       <table className="table compact" data-testid="order-lines">
@@ -51,7 +77,10 @@ export function OrderLines(props: { order: Order }) {
               </td>
               <td className="num" data-qty="ordered">{formatNumber(l.orderedQuantity)}</td>
               <td className="num" data-qty="allocated">{formatNumber(l.allocatedQuantity)}</td>
-              <td className="num" data-qty="backordered">{formatNumber(l.backorderedQuantity)}</td>
+              <td className="num" data-qty="backordered">
+                {formatNumber(l.backorderedQuantity)}
+                {estimates.has(l.lineNumber) && <BackorderEstimate waiting={estimates.get(l.lineNumber)!} />}
+              </td>
               <td className="num" data-qty="shipped">{formatNumber(l.shippedQuantity)}</td>
               <td className="num" data-qty="invoiced">{formatNumber(l.invoicedQuantity)}</td>
               <td className="num" data-qty="cancelled">{formatNumber(l.cancelledQuantity)}</td>
