@@ -24,7 +24,7 @@ function useBackorderEstimates(order: Order): Map<number, WaitingBackorder> {
   const loaded = useLoad(
     async () => (skus.length === 0 ? [] : (await Promise.all(skus.map((sku) => api.get<{ items: WaitingBackorder[] }>('/v1/backorders', { sku, limit: '500' })))).flatMap((r) => r.items)),
     [order.id, order.version, skus.join(',')],
-    { live: ['order', 'inventory'] },
+    { live: ['order', 'inventory', 'procurement'] },
   );
   return new Map((loaded.data ?? []).filter((w) => w.orderId === order.id).map((w) => [w.lineNumber, w]));
 }
