@@ -244,7 +244,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     },
   };
   // The EDI connector registers its parser with the file connector, so it is built right after it.
-  const edi = createEdiConnector({ db, clock, catalog: services.catalog, files: services.files, orders: services.orders.store, outbox: services.outbox, folders: config.files.folders, self: config.edi.self, inbox: services.inbox, shipments: services.orchestration.shipment, fulfillment: services.fulfillment, procurement: services.procurement, replenishment: services.orchestration.replenishment, atp: services.inventory.availability.atp });
+  const edi = createEdiConnector({ db, clock, catalog: services.catalog, files: services.files, orders: services.orders.store, outbox: services.outbox, folders: config.files.folders, self: config.edi.self, inbox: services.inbox, shipments: services.orchestration.shipment, fulfillment: services.fulfillment, procurement: services.procurement, replenishment: services.orchestration.replenishment, atp: services.inventory.availability.atp, backorderEstimates: (skus) => services.orchestration.replenishment.backorders.waitingWithEstimates(skus) });
   registerShopifyInboxHandlers({ inbox: services.inbox, catalog: services.catalog, intake: services.orders.intake, orderDefaultsFor: services.webhooks.orderDefaultsFor });
 
   installErrorHandling(http);

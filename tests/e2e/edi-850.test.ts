@@ -156,6 +156,12 @@ test('our allocation decisions go back as an 855, once per decision, and the par
     .replace(`BEG*00*SA*${PO}`, 'BEG*00*SA*PO-855')
     .replace(/^(PO1\*(\d)\*\d+\*EA\*)[\d.]+/gm, (_, head: string, n: string) => `${head}${Number(n) % 2 === 1 ? '10.49' : '10.99'}`)
     .replace('AMT*1*13045.94', 'AMT*1*14237.9');
+  // SKU-1 is on its way on a purchase order due on the 20th; nothing is in stock, so the order's
+  // lines wait, and the 855 dates SKU-1's backorders with it (ACK04 068).
+  const call = (method: 'POST', url: string, payload?: object) => t.app.http.inject({ method, url, headers: t.as('procurement'), ...(payload && { payload }) });
+  const po = (await call('POST', '/v1/purchase-orders', { poNumber: 'PO-IN-855', supplierCode: 'SUP-GLOVECO', locationCode: 'DC-EAST', lines: [{ lineNumber: 1, sku: 'SKU-1', quantity: 100_000 }] })).json();
+  await call('POST', `/v1/purchase-orders/${po.purchaseOrder.id}/send`);
+  assert.equal((await call('POST', `/v1/purchase-orders/${po.purchaseOrder.id}/ship`, { expectedDate: '2026-01-20' })).statusCode, 200);
   drop('xyz-edi', 'po-855.edi', atContract);
   assert.equal((await pollTwice()).processed, 1);
   for (let i = 0; i < 5; i++) await t.app.services.outbox.dispatchDue();
@@ -174,6 +180,11 @@ test('our allocation decisions go back as an 855, once per decision, and the par
     // Three buyer numbers map to each SKU here; the order keeps the SKU, so the 855 names the first.
     full.lines.map((l) => [l.lineNumber, l.lineNumber % 2 === 1 ? '065322-117' : '066850-116', l.orderedQuantity, l.allocatedQuantity, l.orderedQuantity - l.allocatedQuantity]),
     'each line states what we allocated and what waits, with the partner’s item number',
+  );
+  assert.deepEqual(
+    ack.lines.map((l) => [l.lineNumber, l.backordered > 0, l.backorderShipDate]),
+    full.lines.map((l) => [l.lineNumber, true, l.lineNumber % 2 === 1 ? '2026-01-20' : undefined]),
+    'SKU-1 (odd lines) is dated by the purchase order on its way; SKU-2 has no supply known',
   );
 
   // The partner answers our 855 with an accepting 997, as its translator would.

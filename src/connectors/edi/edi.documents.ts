@@ -1,8 +1,9 @@
 import type { CatalogService, TradingPartner } from '../../domains/catalog/index.ts';
 import { invoiceSchema } from '../../domains/finance/index.ts';
-import type { OrderStore } from '../../domains/orders/index.ts';
+import type { Order, OrderStore } from '../../domains/orders/index.ts';
 import { isoTime, type Clock } from '../../platform/clock.ts';
 import type { OutboxService } from '../../platform/outbox/index.ts';
+import { localDate } from '../../platform/zoned-time.ts';
 import type { EdiOutbound } from './edi.outbound.ts';
 import { ediInvoiceFrom, invoiceSegments } from './invoice810.mapper.ts';
 import { poAckFromOrder, poAckSegments } from './poack855.mapper.ts';
@@ -20,7 +21,12 @@ export interface EdiDocumentDeps {
   outbox: OutboxService;
   outbound: EdiOutbound;
   hasFolder(partnerCode: string): boolean;
+  /** When waiting lines of these SKUs can expect their units (`GET /v1/backorders`' estimates); the 855 dates backorders with it. */
+  backorderEstimates?: BackorderEstimates;
 }
+
+/** Waiting lines of some SKUs with their estimates, as the orchestration's backorder allocation gives them. */
+export type BackorderEstimates = (skus: readonly string[]) => Promise<ReadonlyArray<{ orderId: string; lineNumber: number; expectedAvailableAtMs: number | null }>>;
 
 export const PO_ACK_EVENTS = ['crossdock.order.allocated', 'crossdock.order.partially_allocated', 'crossdock.order.backordered'] as const;
 
@@ -30,6 +36,18 @@ export function registerEdiDocuments(deps: EdiDocumentDeps): void {
     if (partnerCode === undefined || !deps.hasFolder(partnerCode)) return undefined;
     const partner = (await deps.catalog.tradingPartners.getMany([partnerCode])).get(partnerCode);
     return partner?.x12.documents.includes(document) ? partner : undefined;
+  }
+
+  /**
+   * The date each backordered line of the order can expect its units, as the partner's calendar
+   * reads it (its `x12.timezone`, else UTC); lines the hub cannot estimate are left undated.
+   */
+  async function backorderShipDates(order: Order, partner: TradingPartner): Promise<Map<number, string>> {
+    const waiting = order.lines.filter((l) => l.backorderedQuantity > 0);
+    if (deps.backorderEstimates === undefined || waiting.length === 0) return new Map();
+    const estimates = await deps.backorderEstimates([...new Set(waiting.map((l) => l.sku))]);
+    const dateOf = (ms: number) => (partner.x12.timezone === undefined ? isoTime(ms).slice(0, 10) : localDate(ms, partner.x12.timezone));
+    return new Map(estimates.filter((e) => e.orderId === order.id && e.expectedAvailableAtMs !== null).map((e) => [e.lineNumber, dateOf(e.expectedAvailableAtMs!)]));
   }
 
   deps.outbox.subscribe({
@@ -44,7 +62,7 @@ export function registerEdiDocuments(deps: EdiDocumentDeps): void {
       const order = await deps.orders.get(data.orderId);
       const partner = order && (await partnerFor(order.partnerCode, '855'));
       if (!order || !partner) return;
-      const ack = poAckFromOrder(order, partner, isoTime(deps.clock.now()).slice(0, 10));
+      const ack = poAckFromOrder(order, partner, isoTime(deps.clock.now()).slice(0, 10), await backorderShipDates(order, partner));
       await deps.outbound.send(partner, [{ functionalId: 'PR', sets: [{ id: '855', controlNumber: 1, segments: poAckSegments(ack) }] }], `855:${event.id}`);
     },
   });

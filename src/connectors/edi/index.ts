@@ -12,7 +12,7 @@ import type { OutboxService } from '../../platform/outbox/index.ts';
 import type { InboxService } from '../../platform/inbox/index.ts';
 import type { FulfillmentService } from '../../domains/fulfillment/index.ts';
 import type { FileConnector, Folder } from '../files/index.ts';
-import { registerEdiDocuments, registerEdiInvoices } from './edi.documents.ts';
+import { registerEdiDocuments, registerEdiInvoices, type EdiDocumentDeps } from './edi.documents.ts';
 import { createX12FileParser } from './edi.inbound.ts';
 import { createEdiOutbound, type EdiOutbound } from './edi.outbound.ts';
 import { registerShipAdviceHandler, type ShipAdviceHandlerDeps } from './shipAdvice945.inbound.ts';
@@ -63,6 +63,8 @@ export interface EdiConnectorDeps {
   replenishment: SupplyHandlerDeps['replenishment'];
   /** ATP for the 846 we send partners. */
   atp: AvailabilityAdviceDeps['atp'];
+  /** Estimates for backordered lines, which the 855 dates (ACK04 068). */
+  backorderEstimates?: EdiDocumentDeps['backorderEstimates'];
 }
 
 export interface EdiConnector {
@@ -76,7 +78,15 @@ export function createEdiConnector(deps: EdiConnectorDeps): EdiConnector {
   const folderFor = (partnerCode: string) => deps.folders.find((f) => f.kind === 'x12' && f.partnerCode === partnerCode)?.name;
   const outbound = createEdiOutbound({ db: deps.db, clock: deps.clock, files: deps.files, folderFor, self: deps.self ?? { qualifier: 'ZZ', id: 'CROSSDOCK' } });
   deps.files.registerKind('x12', createX12FileParser({ db: deps.db, clock: deps.clock, catalog: deps.catalog, outbound }));
-  const documentDeps = { clock: deps.clock, catalog: deps.catalog, orders: deps.orders, outbox: deps.outbox, outbound, hasFolder: (code: string) => folderFor(code) !== undefined };
+  const documentDeps = {
+    clock: deps.clock,
+    catalog: deps.catalog,
+    orders: deps.orders,
+    outbox: deps.outbox,
+    outbound,
+    hasFolder: (code: string) => folderFor(code) !== undefined,
+    ...(deps.backorderEstimates && { backorderEstimates: deps.backorderEstimates }),
+  };
   registerEdiDocuments(documentDeps);
   registerEdiInvoices(documentDeps);
   registerWarehouse940({ ...documentDeps, fulfillment: deps.fulfillment });

@@ -51,8 +51,23 @@ test('a quantity that is not a whole number of the ordered unit is stated in bas
   assert.deepEqual([ackLine!.quantity, ackLine!.unit, ackLine!.accepted, ackLine!.backordered], [24, 'EA', 13, 11]);
 });
 
+test('backordered units are dated (ACK04 068, ACK05) where the hub estimates when they come; accepted ones and undated lines are not', () => {
+  const ack = poAckFromOrder(order, partner, '2026-01-02', new Map([[2, '2026-01-20'], [1, '2026-01-09']]));
+  assert.deepEqual(ack.lines.map((l) => l.backorderShipDate), [undefined, '2026-01-20', undefined], 'line 1 waits for nothing; line 3 has no estimate');
+  const acks = poAckSegments(ack).filter((segment) => segment[0] === 'ACK');
+  assert.deepEqual(acks, [
+    ['ACK', 'IA', '10', 'EA'],
+    ['ACK', 'IA', '2', 'CS'],
+    ['ACK', 'IB', '1', 'CS', '068', '20260120'],
+    ['ACK', 'IA', '2', 'EA'],
+    ['ACK', 'IB', '4', 'EA'],
+    ['ACK', 'IR', '1', 'EA'],
+  ]);
+});
+
 test('round trip: the 855 we write passes our validator and reads back to the same acknowledgement', () => {
-  const ack = poAckFromOrder(order, partner, '2026-01-02');
+  const ack = poAckFromOrder(order, partner, '2026-01-02', new Map([[3, '2026-02-01']]));
+  assert.equal(ack.lines[2]!.backorderShipDate, '2026-02-01');
   for (const version of ['004010', '005010'] as const) {
     const written = writeInterchange({
       sender: { qualifier: 'ZZ', id: 'CROSSDOCK' },

@@ -21,6 +21,8 @@ export interface PoAckLine {
   accepted: number;
   backordered: number;
   rejected: number;
+  /** YYYY-MM-DD: when the backordered units are expected to ship (ACK04 `068`, current schedule ship), when the hub can estimate it. */
+  backorderShipDate?: string;
 }
 
 export interface PoAcknowledgement {
@@ -39,9 +41,10 @@ type PartnerForAck = Pick<TradingPartner, 'itemCrossReferences' | 'unitMappings'
  * Our decisions as the partner's acknowledgement. Quantities are stated in the unit the partner
  * ordered when every quantity of the line is a whole number of it, else in base units (EA): an 855
  * must never round what we promise. Accepted is what is allocated or shipped, rejected what was
- * cancelled, backordered the rest.
+ * cancelled, backordered the rest. `backorderShipDates` (by line number) dates the backordered units
+ * where the hub can estimate when they come.
  */
-export function poAckFromOrder(order: OrderForAck, partner: PartnerForAck, date: string): PoAcknowledgement {
+export function poAckFromOrder(order: OrderForAck, partner: PartnerForAck, date: string, backorderShipDates: ReadonlyMap<number, string> = new Map()): PoAcknowledgement {
   const partnerUnitOf = new Map(partner.unitMappings.map((m) => [m.unit, m.partnerUnit]));
   const lines = order.lines.map((line): PoAckLine => {
     const accepted = line.allocatedQuantity + line.shippedQuantity;
@@ -61,6 +64,7 @@ export function poAckFromOrder(order: OrderForAck, partner: PartnerForAck, date:
       accepted: accepted / scale,
       backordered: backordered / scale,
       rejected: rejected / scale,
+      ...(backordered > 0 && backorderShipDates.has(line.lineNumber) && { backorderShipDate: backorderShipDates.get(line.lineNumber)! }),
     };
   });
   const total = (key: 'accepted' | 'rejected') => lines.reduce((sum, l) => sum + l[key], 0);
@@ -78,7 +82,12 @@ export function poAckSegments(ack: PoAcknowledgement): X12SegmentInput[] {
     const ids = line.partnerItem === undefined ? ['VN', line.sku] : ['BP', line.partnerItem, 'VN', line.sku];
     segments.push(['PO1', String(line.lineNumber), String(line.quantity), line.unit, formatScaled(BigInt(line.unitPriceMinor), 2), '', ...ids]);
     const statuses: Array<[string, number]> = [['IA', line.accepted], ['IB', line.backordered], ['IR', line.rejected]];
-    for (const [code, quantity] of statuses) if (quantity > 0) segments.push(['ACK', code, String(quantity), line.unit]);
+    for (const [code, quantity] of statuses) {
+      if (quantity === 0) continue;
+      // ACK04 068 (current schedule ship) with ACK05 dates the backordered units when we can.
+      const dated = code === 'IB' && line.backorderShipDate !== undefined ? ['068', compact(line.backorderShipDate)] : [];
+      segments.push(['ACK', code, String(quantity), line.unit, ...dated]);
+    }
   }
   segments.push(['CTT', String(ack.lines.length), String(ack.lines.reduce((sum, l) => sum + l.quantity, 0))]);
   return segments;
@@ -110,8 +119,11 @@ export function readPoAck(segments: readonly X12Segment[]): PoAcknowledgement | 
       const quantity = Number(element(segment, 2) || '0');
       const code = element(segment, 1);
       if (code === 'IA') current.accepted += quantity;
-      else if (code === 'IB') current.backordered += quantity;
-      else if (code === 'IR') current.rejected += quantity;
+      else if (code === 'IB') {
+        current.backordered += quantity;
+        const shipDate = element(segment, 4) === '068' ? isoDate(element(segment, 5)) : undefined;
+        if (shipDate) current.backorderShipDate = shipDate;
+      } else if (code === 'IR') current.rejected += quantity;
     }
   }
   const type = element(bak, 2);
