@@ -55,7 +55,7 @@ test('see ATP change after an inventory event, and the ledger movement on the SK
 
   // Find the SKU by the start of its code, as a planner would, and open its availability.
   await page.getByTestId('sku-query').fill('UIATP');
-  await page.getByTestId('sku-search-submit').click();
+  await page.getByTestId('sku-query-submit').click();
   await page.locator(`[data-testid="sku-results"] tr[data-row="${sku}"]`).click();
   await page.getByTestId('atp-network').waitFor();
   assert.equal(await text('atp-network-value'), '0');

@@ -193,4 +193,25 @@ test('a backordered line shows when its units are expected, as the API estimates
   assert.match(await estimate.innerText(), /^expected .+ \(po:UI-BO-PO\)$/);
   await browsing.screenshot('order-backorder-estimate');
   await page.getByTestId('sign-out').click();
+
+  // A planner's Backorders screen: the SKU's waiting lines in rank order, with the same estimate,
+  // and allocation by hand (nothing is in stock yet, so nothing is tried).
+  const plannerKey = await hub.key('ui-planner-backorders', ['planner']);
+  await signIn(page, hub.base, plannerKey);
+  await page.getByTestId('nav-backorders').click();
+  await page.getByTestId('page-backorders').waitFor();
+  await page.getByTestId('backorders-sku').fill(sku);
+  await page.getByTestId('backorders-sku-submit').click();
+  const row = page.locator(`[data-testid="backorder-list"] tr[data-row="${orderId}:1"]`);
+  await row.waitFor({ timeout: 20_000 });
+  const ranked = (await hub.api<{ items: Array<{ orderId: string }> }>('GET', `/v1/backorders?sku=${sku}`)).body.items.map((w) => w.orderId);
+  const shown = await page.locator('[data-testid="backorder-list"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-row')!.split(':')[0]));
+  assert.deepEqual(shown, ranked, 'the lines in the order the API ranks them');
+  assert.match(await row.innerText(), /UI-BACKORDER-1[\s\S]*po:UI-BO-PO/);
+  assert.notEqual(await row.getByTestId('backorder-expected').innerText(), 'no supply known');
+  await page.getByTestId('allocate-backorders').click();
+  await page.getByRole('dialog').getByTestId('confirm').click();
+  await eventually('the attempts reported', async () => (await page.getByTestId('backorder-attempts').count()) > 0 && /nothing was tried/.test(await page.getByTestId('backorder-attempts').innerText()), 10_000);
+  await browsing.screenshot('backorders');
+  await page.getByTestId('sign-out').click();
 });

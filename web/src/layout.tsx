@@ -13,6 +13,7 @@ export const nav: NavEntry[] = [
   { path: '/', label: 'Overview' },
   { path: '/exceptions', label: 'Exceptions' },
   { path: '/orders', label: 'Orders' },
+  { path: '/backorders', label: 'Backorders' },
   { path: '/inventory', label: 'Inventory' },
   { path: '/integrations', label: 'Integrations', roles: ['integration', 'viewer'] },
   { path: '/process', label: 'Process' },

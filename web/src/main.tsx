@@ -8,6 +8,7 @@ import { OverviewPage } from './pages/overview.tsx';
 import { ExceptionsPage } from './pages/exceptions.tsx';
 import { OrdersPage } from './pages/orders.tsx';
 import { OrderPage } from './pages/order.tsx';
+import { BackordersPage } from './pages/backorders.tsx';
 import { InventoryPage } from './pages/inventory.tsx';
 import { SkuPage } from './pages/sku.tsx';
 import { IntegrationsPage } from './pages/integrations.tsx';
@@ -26,6 +27,8 @@ function Screen(props: { location: Location }) {
       return <ExceptionsPage location={location} />;
     case 'orders':
       return second ? <OrderPage location={location} /> : <OrdersPage location={location} />;
+    case 'backorders':
+      return <BackordersPage location={location} />;
     case 'inventory':
       return second ? <SkuPage location={location} /> : <InventoryPage location={location} />;
     case 'integrations':

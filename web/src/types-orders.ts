@@ -79,12 +79,29 @@ export interface Decision {
 /** A line waiting for supply, as `GET /v1/backorders` ranks it, with when it can expect its units. */
 export interface WaitingBackorder {
   orderId: string;
+  externalOrderNumber: string;
+  customerCode: string;
+  channel: string;
+  orderState: string;
   lineNumber: number;
   sku: string;
   waitingQuantity: number;
+  promiseDate: string | null;
+  receivedAt: string;
+  tier: string;
   priority: number;
   /** An estimate: now when usable stock covers the line, else when the arrival that completes it is expected; null when known supply runs out. */
   expectedAvailableAt: string | null;
   /** `stock`, the inbound supply reference that completes the line (`po:…`, `transfer:…`), or null. */
   coveredBy: string | null;
+}
+
+/** One order `POST /v1/backorders/allocate` tried, and what came of it. */
+export interface BackorderAttempt {
+  sku: string;
+  orderId: string;
+  lineNumber: number;
+  priority: number;
+  result: 'allocated' | 'partially_allocated' | 'backordered' | 'skipped';
+  reason?: string;
 }

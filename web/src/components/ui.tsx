@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { ApiError } from '../api.ts';
 
 export function ErrorBox(props: { error: unknown }) {
@@ -166,5 +166,28 @@ export function Choice(props: {
         );
       })}
     </select>
+  );
+}
+
+/**
+ * A one-field search that applies on submit (Enter or the button), not on every keystroke: the
+ * field follows `value` when the address changes, and `onSubmit` gets what was typed, trimmed.
+ */
+export function SearchForm(props: { value: string; onSubmit: (value: string) => void; placeholder: string; submitLabel: string; testId: string }) {
+  const [typed, setTyped] = useState(props.value);
+  useEffect(() => setTyped(props.value), [props.value]);
+  return (
+    <form
+      className="toolbar"
+      onSubmit={(e) => {
+        e.preventDefault();
+        props.onSubmit(typed.trim());
+      }}
+    >
+      <input value={typed} onChange={(e) => setTyped(e.target.value)} placeholder={props.placeholder} aria-label={props.placeholder} data-testid={props.testId} />
+      <button type="submit" className="btn primary" data-testid={`${props.testId}-submit`}>
+        {props.submitLabel}
+      </button>
+    </form>
   );
 }

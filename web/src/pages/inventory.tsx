@@ -1,8 +1,7 @@
-import { useEffect, useState } from 'react';
 import { api, type Page } from '../api.ts';
 import { AtpFilters, AtpTable } from '../components/inventory-atp.tsx';
 import { ServerTable } from '../components/table.tsx';
-import { Section } from '../components/ui.tsx';
+import { SearchForm, Section } from '../components/ui.tsx';
 import { Link, setParam, setParams, type Location } from '../router.tsx';
 import type { Item } from '../types-inventory.ts';
 import './inventory.css';
@@ -17,26 +16,13 @@ export function InventoryPage(props: { location: Location }) {
   const sku = params.get('sku') ?? '';
   const q = params.get('q') ?? '';
   const scope = { location: params.get('location') ?? undefined, channel: params.get('channel') ?? undefined, date: params.get('date') ?? undefined };
-  const [typed, setTyped] = useState(q);
-  useEffect(() => setTyped(q), [q]);
 
   return (
     <div className="page inventory-page" data-testid="page-inventory">
       <h1>Inventory</h1>
       <div className="inventory-layout">
         <Section title="Find a SKU" testId="sku-search">
-          <form
-            className="toolbar"
-            onSubmit={(e) => {
-              e.preventDefault();
-              setParam(props.location, 'q', typed.trim());
-            }}
-          >
-            <input value={typed} onChange={(e) => setTyped(e.target.value)} placeholder="SKU starts with…" data-testid="sku-query" aria-label="SKU starts with" />
-            <button type="submit" className="btn primary" data-testid="sku-search-submit">
-              Search
-            </button>
-          </form>
+          <SearchForm value={q} onSubmit={(value) => setParam(props.location, 'q', value)} placeholder="SKU starts with…" submitLabel="Search" testId="sku-query" />
           <ServerTable<Item>
             testId="sku-results"
             deps={[q]}
