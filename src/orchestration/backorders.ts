@@ -145,7 +145,11 @@ export function createBackorderAllocation(deps: BackorderDeps) {
     const { document: policy } = await policies.activeOf(sourcingPolicyKind);
     const nowMs = clock.now();
     const bySku = new Map<string, RankedBackorder[]>();
-    for (const line of ranked) bySku.set(line.sku, [...(bySku.get(line.sku) ?? []), line]);
+    for (const line of ranked) {
+      const lines = bySku.get(line.sku);
+      if (lines) lines.push(line);
+      else bySku.set(line.sku, [line]);
+    }
     const estimates = new Map<RankedBackorder, BackorderEstimate>();
     for (const [sku, lines] of bySku) {
       const arrivals = inventory.availability.inboundAtSellable(sku).map((s) => ({ atMs: s.expectedAtMs, quantity: s.quantity, reference: s.reference }));

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { endOfDateMs, endOfLocalDayMs, startOfDateMs } from './zoned-time.ts';
+import { endOfDateMs, endOfLocalDayMs, localDate, startOfDateMs } from './zoned-time.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -27,4 +27,11 @@ test('a day starts at its local midnight, daylight saving included; in UTC witho
   assert.equal(iso(startOfDateMs('2026-01-15')), '2026-01-15T00:00:00.000Z');
   // A day's start and its end in the same zone bound exactly that day.
   assert.equal(endOfDateMs('2026-11-01', 'America/Los_Angeles') - startOfDateMs('2026-11-01', 'America/Los_Angeles') + 1, 25 * 3_600_000);
+});
+
+test('the date an instant falls on: in a zone, else in UTC', () => {
+  const ms = Date.parse('2026-03-01T03:00:00Z');
+  assert.equal(localDate(ms, 'America/Chicago'), '2026-02-28');
+  assert.equal(localDate(ms, 'Asia/Tokyo'), '2026-03-01');
+  assert.equal(localDate(ms), '2026-03-01');
 });

@@ -33,8 +33,9 @@ export function zonedToUtc(year: number, month: number, day: number, hour: numbe
   return guess - offsetMs(first, timeZone);
 }
 
-/** The calendar date (`YYYY-MM-DD`) an instant falls on in a zone. */
-export function localDate(ms: number, timeZone: string): string {
+/** The calendar date (`YYYY-MM-DD`) an instant falls on in a zone; in UTC without one. */
+export function localDate(ms: number, timeZone?: string): string {
+  if (timeZone === undefined) return new Date(ms).toISOString().slice(0, 10);
   const p = localParts(ms, timeZone);
   return `${String(p.year).padStart(4, '0')}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
 }

@@ -46,8 +46,7 @@ export function registerEdiDocuments(deps: EdiDocumentDeps): void {
     const waiting = order.lines.filter((l) => l.backorderedQuantity > 0);
     if (deps.backorderEstimates === undefined || waiting.length === 0) return new Map();
     const estimates = await deps.backorderEstimates([...new Set(waiting.map((l) => l.sku))]);
-    const dateOf = (ms: number) => (partner.x12.timezone === undefined ? isoTime(ms).slice(0, 10) : localDate(ms, partner.x12.timezone));
-    return new Map(estimates.filter((e) => e.orderId === order.id && e.expectedAvailableAtMs !== null).map((e) => [e.lineNumber, dateOf(e.expectedAvailableAtMs!)]));
+    return new Map(estimates.filter((e) => e.orderId === order.id && e.expectedAvailableAtMs !== null).map((e) => [e.lineNumber, localDate(e.expectedAvailableAtMs!, partner.x12.timezone)]));
   }
 
   deps.outbox.subscribe({

@@ -71,7 +71,7 @@ export function resolveIntake(intake: OrderIntake, md: IntakeMasterData, nowMs: 
   // Angeles for that same day is already the next day in UTC. Promise dates end at midnight there too
   // (promise.rules.ts).
   const timeZone = deliveryTimeZone(intake, customer);
-  const today = timeZone === undefined ? new Date(nowMs).toISOString().slice(0, 10) : localDate(nowMs, timeZone);
+  const today = localDate(nowMs, timeZone);
   if (intake.requestedDeliveryDate !== undefined && intake.requestedDeliveryDate < today) {
     const where = timeZone === undefined ? 'UTC' : `at the ship-to, ${timeZone}`;
     problems.push({ path: 'requestedDeliveryDate', code: 'date_in_past', message: `requestedDeliveryDate: ${intake.requestedDeliveryDate} is before today (${today}, ${where})` });
