@@ -213,6 +213,7 @@ export function registerReplenishmentRoutes(app: HttpApp, flows: ReplenishmentFl
         querystring: z
           .object({
             sku: skuSchema.optional().describe('Only lines of this SKU'),
+            orderId: z.string().min(1).max(64).optional().describe("Only this order's lines, ranked and estimated among every line waiting for the same SKUs"),
             limit: z.coerce.number().int().min(1).max(500).default(100),
           })
           .strict(),
@@ -220,8 +221,10 @@ export function registerReplenishmentRoutes(app: HttpApp, flows: ReplenishmentFl
       },
     },
     async (request) => {
-      const ranked = await flows.backorders.waitingWithEstimates(request.query.sku === undefined ? undefined : [request.query.sku]);
-      const items = ranked.slice(0, request.query.limit).map(({ expectedAvailableAtMs, ...line }) => ({ ...line, expectedAvailableAt: expectedAvailableAtMs === null ? null : new Date(expectedAvailableAtMs).toISOString() }));
+      const { sku, orderId, limit } = request.query;
+      const ranked = await flows.backorders.waitingWithEstimates(sku === undefined ? undefined : [sku]);
+      const lines = orderId === undefined ? ranked : ranked.filter((line) => line.orderId === orderId);
+      const items = lines.slice(0, limit).map(({ expectedAvailableAtMs, ...line }) => ({ ...line, expectedAvailableAt: expectedAvailableAtMs === null ? null : new Date(expectedAvailableAtMs).toISOString() }));
       return { items };
     },
   );

@@ -267,6 +267,8 @@ test('arriving supply allocates waiting backorders in priority order: a strategi
       [older, null, null],
     ],
   );
+  const onlyOlder = await call('GET', `/v1/backorders?sku=BOLT-3&orderId=${older}`, 'viewer');
+  assert.deepEqual(onlyOlder.body.items.map((w: any) => [w.orderId, w.coveredBy]), [[older, null]], 'one order’s lines, estimated behind the lines ahead of them');
   const receipt = await call('POST', `/v1/purchase-orders/${poId}/receive`, 'warehouse', { receiptNumber: 'RCV-77', lines: [{ lineNumber: 1, quantity: 8 }] });
   assert.equal(receipt.body.purchaseOrder.state, 'received', receipt.raw);
   await t.app.services.outbox.dispatchDue();

@@ -22,11 +22,11 @@ export function orderValueMinor(order: Order): number {
 function useBackorderEstimates(order: Order): Map<number, WaitingBackorder> {
   const skus = [...new Set(order.lines.filter((l) => l.backorderedQuantity > 0).map((l) => l.sku))].sort();
   const loaded = useLoad(
-    async () => (skus.length === 0 ? [] : (await Promise.all(skus.map((sku) => api.get<{ items: WaitingBackorder[] }>('/v1/backorders', { sku, limit: '500' })))).flatMap((r) => r.items)),
+    async () => (skus.length === 0 ? [] : (await Promise.all(skus.map((sku) => api.get<{ items: WaitingBackorder[] }>('/v1/backorders', { sku, orderId: order.id, limit: 500 })))).flatMap((r) => r.items)),
     [order.id, order.version, skus.join(',')],
     { live: ['order', 'inventory', 'procurement'] },
   );
-  return new Map((loaded.data ?? []).filter((w) => w.orderId === order.id).map((w) => [w.lineNumber, w]));
+  return new Map((loaded.data ?? []).map((w) => [w.lineNumber, w]));
 }
 
 /** A waiting line's estimate, in words. */
