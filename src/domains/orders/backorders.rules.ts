@@ -93,9 +93,10 @@ export interface BackorderEstimate {
  * estimate shows it is overdue rather than hiding it as "now".
  */
 export function estimateBackorderAvailability(ranked: readonly Pick<WaitingBackorder, 'waitingQuantity'>[], supply: BackorderSupply, nowMs: number): BackorderEstimate[] {
+  const quantityOf = (arrival: number) => Math.max(0, supply.arrivals[arrival]?.quantity ?? 0);
   let stock = Math.max(0, supply.availableNow);
   let arrival = 0;
-  let arrivalLeft = supply.arrivals[0] === undefined ? 0 : Math.max(0, supply.arrivals[0].quantity);
+  let arrivalLeft = quantityOf(0);
   return ranked.map((line) => {
     let need = line.waitingQuantity;
     const fromStock = Math.min(stock, need);
@@ -111,7 +112,7 @@ export function estimateBackorderAvailability(ranked: readonly Pick<WaitingBacko
         return { expectedAvailableAtMs: completing.atMs, coveredBy: completing.reference };
       }
       arrival += 1;
-      arrivalLeft = supply.arrivals[arrival] === undefined ? 0 : Math.max(0, supply.arrivals[arrival]!.quantity);
+      arrivalLeft = quantityOf(arrival);
     }
     return { expectedAvailableAtMs: null, coveredBy: null };
   });

@@ -268,7 +268,9 @@ export function createProcessService(deps: ProcessDeps) {
     ...(deps.projectionBytesMax !== undefined && { bytesMax: deps.projectionBytesMax }),
     ...(deps.onProjectionOverBound && { onOverBound: deps.onProjectionOverBound }),
   });
-  const withProjection = reader.withProjection;
+  /** A query's answer from the projection, or from storage when queries are configured there or the projection passed its bound. */
+  const fromMemoryOrStorage = <T>(work: (p: ProcessProjection) => T | Promise<T>, fromStorage: () => Promise<T>): Promise<T> =>
+    inMemory ? reader.withProjection(work, fromStorage) : fromStorage();
 
   /**
    * The KPIs over the projection: every fact and every event (each KPI keeps to its window), those
@@ -415,8 +417,7 @@ export function createProcessService(deps: ProcessDeps) {
     }
     // Asked for every KPI with a slice, each KPI that has the dimension is sliced; the others are not.
     const window = { fromMs, toMs, instantMs, interval: query.interval, by: query.by };
-    const fromStorage = () => kpisFromStorage(names, window);
-    const results = inMemory ? await withProjection((p) => projectedKpis(p, names, window), fromStorage) : await fromStorage();
+    const results = await fromMemoryOrStorage((p) => projectedKpis(p, names, window), () => kpisFromStorage(names, window));
     return {
       from: new Date(fromMs).toISOString(),
       to: new Date(instantMs).toISOString(),
@@ -430,10 +431,10 @@ export function createProcessService(deps: ProcessDeps) {
     const { fromMs, toMs, instantMs } = windowOf(query);
     const window = { objectType: query.objectType, from: new Date(fromMs).toISOString(), to: new Date(instantMs).toISOString() };
     const options = { rank: query.rank, limit: query.limit };
-    const fromStorage = () => processMapFromStorage(query.objectType, fromMs, toMs, options);
-    const map = inMemory
-      ? await withProjection((p) => (p.log.events >= parallelMinEvents ? processMapOfLogParallel(p.log, query.objectType, fromMs, toMs, options) : processMapOfLog(p.log, query.objectType, fromMs, toMs, options)), fromStorage)
-      : await fromStorage();
+    const map = await fromMemoryOrStorage(
+      (p) => (p.log.events >= parallelMinEvents ? processMapOfLogParallel(p.log, query.objectType, fromMs, toMs, options) : processMapOfLog(p.log, query.objectType, fromMs, toMs, options)),
+      () => processMapFromStorage(query.objectType, fromMs, toMs, options),
+    );
     return { ...window, ...map };
   }
 

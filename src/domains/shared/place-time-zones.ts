@@ -74,7 +74,7 @@ const BY_REGION: Readonly<Record<string, { codes: Readonly<Record<string, string
 };
 
 /** Every zone the tables name, for the test that the runtime knows each one. */
-export const placeTimeZones = (): string[] => [...new Set([...Object.values(US), ...Object.values(CA), ...Object.values(AU), ...Object.values(COUNTRY)])];
+export const placeTimeZones = (): string[] => [...new Set([...Object.values(BY_REGION).flatMap((r) => Object.values(r.codes)), ...Object.values(COUNTRY)])];
 
 /**
  * The zone most people of an address's region live in (`country` an ISO 3166-1 alpha-2 code,
@@ -82,8 +82,9 @@ export const placeTimeZones = (): string[] => [...new Set([...Object.values(US),
  * the place.
  */
 export function timeZoneOfPlace(country: string, region?: string): string | undefined {
-  const byRegion = BY_REGION[country.toUpperCase()];
-  if (byRegion === undefined) return Object.hasOwn(COUNTRY, country.toUpperCase()) ? COUNTRY[country.toUpperCase()] : undefined;
+  const countryCode = country.toUpperCase();
+  const byRegion = Object.hasOwn(BY_REGION, countryCode) ? BY_REGION[countryCode] : undefined;
+  if (byRegion === undefined) return Object.hasOwn(COUNTRY, countryCode) ? COUNTRY[countryCode] : undefined;
   if (region === undefined) return undefined;
   const key = region.trim().toUpperCase();
   const code = byRegion.names !== undefined && Object.hasOwn(byRegion.names, key) ? byRegion.names[key]! : key;
