@@ -23,9 +23,8 @@
  */
 import { sql } from 'kysely';
 import { parseConfig } from '../src/config.ts';
-import { INVENTORY_EVENTS_MESSAGE } from '../src/domains/inventory/index.ts';
-import { ORDER_INTAKE_MESSAGE } from '../src/domains/orders/index.ts';
 import { fmt, openBenchHub, percentile, storesFromArgs } from './support.ts';
+import { seedTouchless, submitTouchless } from './touchless-setup.ts';
 
 const numberArg = (name: string): number | undefined => {
   const raw = process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -40,47 +39,14 @@ const runningArg = numberArg('running');
 /** The process log's follow interval in the hub (default: the configured 250 ms). */
 const followIntervalArg = numberArg('follow-interval-ms');
 const WAVE = 50;
-const SKUS = 500;
-const LOCATIONS = ['DC-EAST', 'DC-WEST', 'DC-SOUTH'];
 
 async function run(kind: 'sqlite' | 'postgres') {
   const total = ordersArg || (kind === 'sqlite' ? 1_000 : 500);
   const hub = await openBenchHub(kind, { auth: { rateLimitPerMinute: 1_000_000 }, ...(followIntervalArg ? { outbox: { followIntervalMs: followIntervalArg } } : {}) });
   const { services } = hub.app;
   try {
-    await services.catalog.locations.importRecords(
-      LOCATIONS.map((code) => ({ code, name: code, type: 'warehouse', region: code, sourceSystem: 'wms', postingMode: 'realtime', cutoffLocalTime: '16:00', timezone: 'America/Chicago' })),
-    );
-    await services.catalog.channels.importRecords([{ code: 'WEB', name: 'Web store', type: 'web_store' }]);
-    const skus = Array.from({ length: SKUS }, (_, i) => `SKU-${String(i).padStart(5, '0')}`);
-    await services.catalog.items.importRecords(skus.map((sku) => ({ sku, description: sku, itemClass: 'BENCH', unitCostMinor: 100, listPriceMinor: 150 })));
-    await services.catalog.customers.importRecords([
-      {
-        code: 'BENCH',
-        name: 'Bench customer',
-        channels: ['WEB'],
-        creditLimitMinor: 1_000_000_000_000,
-        paymentTermsDays: 30,
-        shipTos: [{ code: 'ST', name: 'Ship-to', address: { line1: '1 Road', city: 'Town', region: 'TX', postalCode: '75001', country: 'US' } }],
-      },
-    ]);
-    // Stock for every SKU at every location, far more than the run can take.
-    let sequence = 0;
-    for (const location of LOCATIONS) {
-      const events = skus.map((sku) => ({ source: `WMS-${location}`, sequence: ++sequence - LOCATIONS.indexOf(location) * SKUS, type: 'receipt', sku, locationCode: location, quantity: 1_000_000, occurredAt: new Date().toISOString() }));
-      await services.inbox.receiveAndProcess({ source: 'bench', dedupeKey: `stock-${location}`, messageType: INVENTORY_EVENTS_MESSAGE, contentType: 'application/json', payload: JSON.stringify({ events }) });
-    }
-
-    const orderPayload = (n: number) => {
-      const lines = Array.from({ length: 4 + (n % 9) }, (_, l) => ({ lineNumber: l + 1, sku: skus[(n * 31 + l * 7) % SKUS]!, quantity: 1 + ((n + l) % 5) }));
-      return { lines: lines.length, payload: JSON.stringify({ channel: 'WEB', externalOrderNumber: `B-${n}`, customerCode: 'BENCH', shipToCode: 'ST', lines }) };
-    };
-    const submit = async (n: number): Promise<{ orderId: string; lines: number }> => {
-      const { lines, payload } = orderPayload(n);
-      const { message } = await services.inbox.receiveAndProcess({ source: 'bench', dedupeKey: `order-${n}`, messageType: ORDER_INTAKE_MESSAGE, contentType: 'application/json', payload });
-      if (message.status !== 'processed') throw new Error(`order ${n}: ${JSON.stringify(message.error)}`);
-      return { orderId: (message.outcome as { order: { id: string } }).order.id, lines };
-    };
+    await seedTouchless(services);
+    const submit = (n: number) => submitTouchless(services, n);
     /** Removes the orders now released from `waiting`, calling `onReleased` for each. */
     const collectReleased = async (waiting: Map<string, number>, onReleased: (startedAtMs: number, orderId: string) => void) => {
       if (waiting.size === 0) return;

@@ -76,6 +76,8 @@ export function createOrchestration(
     deliver: async (event) => {
       await allocation.allocate((event.data as { order: { id: string } }).order.id);
     },
+    // Orders taken in together are allocated with one commit.
+    deliverMany: (events) => allocation.allocateMany(events.map((event) => (event.data as { order: { id: string } }).order.id)),
   });
   // An allocated order goes to its warehouses at once; cutoffs and capacity set when it is due.
   deps.outbox.subscribe({

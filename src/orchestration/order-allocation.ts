@@ -1,7 +1,7 @@
 import { isoTime, type Clock } from '../platform/clock.ts';
 import { planAgainWhileChanged } from './plan-again.ts';
 import type { Executor, Tx } from '../platform/db/store.ts';
-import { AppError } from '../platform/errors.ts';
+import { AppError, invariant } from '../platform/errors.ts';
 import type { NewEvent, OutboxService } from '../platform/outbox/index.ts';
 import type { CatalogService } from '../domains/catalog/index.ts';
 import type { BasketEntry, InventoryModule } from '../domains/inventory/index.ts';
@@ -35,10 +35,11 @@ import {
 import { transferEvent, type ProcurementService } from '../domains/procurement/index.ts';
 import type { Location } from '../domains/catalog/index.ts';
 import { orderTransferDocuments, transferSitesOf, type ChosenTransfer } from './order-transfers.ts';
-import { holdsPolicy, type PolicyService } from '../domains/policies/index.ts';
+import { holdsPolicy, type ActivePolicy, type PolicyKind, type PolicyService } from '../domains/policies/index.ts';
 import type { Decision, DecisionService } from '../domains/decisions/index.ts';
 import type { IdGenerator } from '../platform/ids.ts';
 import { releasableHeld, releaseLocationsOf, type OrderRelease } from './order-release.ts';
+import { createBatchAllocation } from './order-allocation-batch.ts';
 
 export type AllocationResult =
   | { result: 'allocated' | 'partially_allocated' | 'backordered'; order: Order; decisions: SourcingDecision[] }
@@ -69,6 +70,19 @@ export interface OrderAllocationDeps {
  * (about 12 KB an order) and that every subscriber of the event read back and parsed again.
  */
 const decisionRef = (d: Decision) => ({ id: d.id, subject: d.subject, outcome: d.outcome });
+
+/** An order read and sourced, ready to be written. */
+export interface Planned {
+  order: Order;
+  sourced: SourcingPlan;
+  locations: Map<string, Location>;
+  holdRouting: ActivePolicy<typeof holdsPolicy extends PolicyKind<infer T> ? T : never>;
+  now: number;
+}
+
+export type InventoryChanges = Parameters<InventoryModule['inventoryChanges']['publish']>[0];
+
+export type Applied = { applied: 'changed'; current: Order | undefined } | { applied: 'refused' } | { applied: 'written'; result: AllocationResult; changes: InventoryChanges };
 
 const resultOf = { allocate: 'allocated', allocate_partially: 'partially_allocated', backorder: 'backordered' } as const;
 
@@ -144,14 +158,18 @@ export function createOrderAllocation(deps: OrderAllocationDeps) {
     return [...new Set(reservations.filter((r) => r.state === 'pending' || r.state === 'committed').map((r) => r.locationCode))];
   }
 
-  async function allocateOnce(orderId: string): Promise<AllocationResult> {
+  /**
+   * Everything allocation decides before it writes: the order as read, and its sourcing plan; or the
+   * answer at once when there is nothing to allocate.
+   */
+  async function planOf(orderId: string): Promise<{ done: AllocationResult } | { planned: Planned }> {
     const order = await deps.orders.store.get(orderId);
     if (!order) throw new AppError('not_found', `order ${orderId} does not exist`, [{ path: 'orderId', message: 'unknown order id' }]);
-    if (!allocatable.has(order.state)) return { result: 'skipped', reason: `the order is ${order.state}`, order };
+    if (!allocatable.has(order.state)) return { done: { result: 'skipped', reason: `the order is ${order.state}`, order } };
     const holds = openHoldTypes(order).filter((h) => blockingHolds.has(h));
-    if (holds.length > 0) return { result: 'skipped', reason: `the order has open ${holds.join(', ')} hold(s)`, order };
+    if (holds.length > 0) return { done: { result: 'skipped', reason: `the order has open ${holds.join(', ')} hold(s)`, order } };
     const lines = order.lines.filter((l) => unallocated(l) > 0);
-    if (lines.length === 0) return { result: 'skipped', reason: 'every line is allocated', order };
+    if (lines.length === 0) return { done: { result: 'skipped', reason: 'every line is allocated', order } };
 
     const [customer, policy, holdRouting, items, shipsFrom] = await Promise.all([
       deps.catalog.customers.getMany([order.customerCode]).then((m) => m.get(order.customerCode)),
@@ -204,79 +222,83 @@ export function createOrderAllocation(deps: OrderAllocationDeps) {
       const { sitesBySku, destinations } = transferSitesOf(entries, locations, preferred);
       return transferOptions(input.lines, sitesBySku, destinations);
     });
+    return { planned: { order, sourced, locations, holdRouting, now } };
+  }
 
-    let changes: Parameters<InventoryModule['inventoryChanges']['publish']>[0] = [];
-    const outcome = await deps.db.transaction().execute(async (tx): Promise<AllocationResult> => {
-      const current = await deps.orders.store.lockForUpdate(tx, order.id);
-      if (!current || current.version !== order.version) return { result: 'skipped', reason: 'the order changed while it was being sourced; allocate again', order: current ?? order, changed: true };
-      const wanted = sourced.lines.flatMap((line) => line.allocations.map((a) => ({ line, allocation: a })));
-      const reserved = await deps.inventory.reservations.reserveManyIn(
-        tx,
-        wanted.map(({ line, allocation }) => ({ orderId: order.id, lineNumber: line.lineNumber, sku: allocation.sku, locationCode: allocation.locationCode, quantity: allocation.quantity })),
-      );
-      const allocatedByLine = new Map<number, number>();
-      const chosenTransfers: ChosenTransfer[] = [];
-      reserved.outcomes.forEach((o, i) => {
-        if (o.result !== 'reserved') return;
-        const { line, allocation } = wanted[i]!;
-        allocatedByLine.set(line.lineNumber, (allocatedByLine.get(line.lineNumber) ?? 0) + allocation.quantity);
-        if (line.outcome === 'transfer' && line.transfer) chosenTransfers.push({ line: { ...line, transfer: line.transfer }, reservationId: o.reservation.id });
-      });
-      // A transfer goes ahead only when its origin's stock was held for the line; otherwise the line waits like any backorder.
-      const created = orderTransferDocuments(current, chosenTransfers, deps.ids, now);
-      await deps.procurement.insertTransfersIn(tx, created.transfers);
-      const results: LineAllocation[] = sourced.lines.map((line) => {
-        const allocated = allocatedByLine.get(line.lineNumber) ?? 0;
-        // What the ledger refused joins what the plan already backordered.
-        return { lineNumber: line.lineNumber, allocated, backordered: line.quantity - allocated - line.shortageQuantity };
-      });
-      // A substitute whose stock was reserved goes on its line; one below the margin floor waits for approval.
-      const substitutions: LineSubstitution[] = sourced.lines.flatMap((line) => {
-        if (line.outcome !== 'substitute' || !line.substitute || (allocatedByLine.get(line.lineNumber) ?? 0) === 0) return [];
-        const hold: Hold | undefined = line.requiresApproval
-          ? {
-              id: deps.ids.next(),
-              type: 'substitution',
-              lineNumber: line.lineNumber,
-              ownerRole: holdRouting.document.substitution.ownerRole,
-              reasonCode: 'substitute_margin_below_threshold',
-              reason: `line ${line.lineNumber}: ${line.substitute.sku} replaces ${line.sku} at a margin ratio of ${line.substitute.marginRatio}`,
-              placedAt: isoTime(now),
-              slaDueAt: isoTime(now + holdRouting.document.substitution.slaHours * 3_600_000),
-            }
-          : undefined;
-        return [{ lineNumber: line.lineNumber, sku: line.substitute.sku, ...(hold && { hold }) }];
-      });
-      const applied = applyAllocation(applySubstitutions(current, substitutions), results, isoTime(now));
-      if (!applied.ok) throw new Error(`invariant violated: allocation of order ${order.id} refused by the lifecycle: ${applied.message}`);
-      const allocatedOrder = addLineTransfers(applied.order, created.lineTransfers);
-      const released = current.state === 'validated' && deps.release ? await releaseAtOnce(tx, allocatedOrder, wanted, reserved.outcomes, locations, now) : undefined;
-      const savedOrder = released?.order ?? allocatedOrder;
-      if (!(await deps.orders.store.save(tx, current, savedOrder))) throw new Error(`invariant violated: order ${order.id} changed under its row lock`);
-      // A transfer decision names the transfer it created, so one can be read from the other.
-      const transferOf = new Map(created.lineTransfers.map((t) => [t.lineNumber, t.transferId]));
-      const decisions = sourced.lines.map((l) => (transferOf.has(l.lineNumber) ? { ...l.decision, inputs: { ...l.decision.inputs, transferId: transferOf.get(l.lineNumber) } } : l.decision));
-      const recorded = await deps.decisions.record(tx, decisions);
-      const events: NewEvent[] = [
-        ...reserved.events,
-        ...substitutions.flatMap((sub) =>
-          sub.hold ? [{ source: '/crossdock/orchestration', type: 'crossdock.order.hold_placed', subject: `order:${order.id}`, data: { orderId: order.id, hold: sub.hold } }] : [],
-        ),
-        ...created.transfers.map((t) => transferEvent(t, null)),
-        {
-          source: '/crossdock/orchestration',
-          type: allocationEventType[applied.event],
-          subject: `order:${order.id}`,
-          data: { orderId: order.id, partnerCode: order.partnerCode ?? null, from: applied.from, to: applied.to, lines: results, decisions: recorded.map(decisionRef), ...(released && { released: true }) },
-        },
-        ...(released?.events ?? []),
-      ];
-      await deps.outbox.appendMany(tx, events);
-      changes = reserved.changes;
-      return { result: resultOf[applied.event], order: savedOrder, decisions };
+  /**
+   * Writes a plan in the caller's transaction: the reservations, the order through its lifecycle, its
+   * decisions and events. Answers `changed` when the order moved on since it was read. Stock the
+   * ledger refuses (someone took it a moment earlier) is backordered; or, with `give_back`, the plan
+   * is answered `refused` so that the caller rolls it back and plans again on what is left.
+   */
+  async function applyPlan(tx: Tx, { order, sourced, locations, holdRouting, now }: Planned, onRefusal: 'backorder' | 'give_back'): Promise<Applied> {
+    const current = await deps.orders.store.lockForUpdate(tx, order.id);
+    if (!current || current.version !== order.version) return { applied: 'changed', current };
+    const wanted = sourced.lines.flatMap((line) => line.allocations.map((a) => ({ line, allocation: a })));
+    const reserved = await deps.inventory.reservations.reserveManyIn(
+      tx,
+      wanted.map(({ line, allocation }) => ({ orderId: order.id, lineNumber: line.lineNumber, sku: allocation.sku, locationCode: allocation.locationCode, quantity: allocation.quantity })),
+    );
+    if (onRefusal === 'give_back' && reserved.outcomes.some((o) => o.result !== 'reserved')) return { applied: 'refused' };
+    const allocatedByLine = new Map<number, number>();
+    const chosenTransfers: ChosenTransfer[] = [];
+    reserved.outcomes.forEach((o, i) => {
+      if (o.result !== 'reserved') return;
+      const { line, allocation } = wanted[i]!;
+      allocatedByLine.set(line.lineNumber, (allocatedByLine.get(line.lineNumber) ?? 0) + allocation.quantity);
+      if (line.outcome === 'transfer' && line.transfer) chosenTransfers.push({ line: { ...line, transfer: line.transfer }, reservationId: o.reservation.id });
     });
-    deps.inventory.inventoryChanges.publish(changes);
-    return outcome;
+    // A transfer goes ahead only when its origin's stock was held for the line; otherwise the line waits like any backorder.
+    const created = orderTransferDocuments(current, chosenTransfers, deps.ids, now);
+    await deps.procurement.insertTransfersIn(tx, created.transfers);
+    const results: LineAllocation[] = sourced.lines.map((line) => {
+      const allocated = allocatedByLine.get(line.lineNumber) ?? 0;
+      // What the ledger refused joins what the plan already backordered.
+      return { lineNumber: line.lineNumber, allocated, backordered: line.quantity - allocated - line.shortageQuantity };
+    });
+    // A substitute whose stock was reserved goes on its line; one below the margin floor waits for approval.
+    const substitutions: LineSubstitution[] = sourced.lines.flatMap((line) => {
+      if (line.outcome !== 'substitute' || !line.substitute || (allocatedByLine.get(line.lineNumber) ?? 0) === 0) return [];
+      const hold: Hold | undefined = line.requiresApproval
+        ? {
+            id: deps.ids.next(),
+            type: 'substitution',
+            lineNumber: line.lineNumber,
+            ownerRole: holdRouting.document.substitution.ownerRole,
+            reasonCode: 'substitute_margin_below_threshold',
+            reason: `line ${line.lineNumber}: ${line.substitute.sku} replaces ${line.sku} at a margin ratio of ${line.substitute.marginRatio}`,
+            placedAt: isoTime(now),
+            slaDueAt: isoTime(now + holdRouting.document.substitution.slaHours * 3_600_000),
+          }
+        : undefined;
+      return [{ lineNumber: line.lineNumber, sku: line.substitute.sku, ...(hold && { hold }) }];
+    });
+    const applied = applyAllocation(applySubstitutions(current, substitutions), results, isoTime(now));
+    if (!applied.ok) throw new Error(`invariant violated: allocation of order ${order.id} refused by the lifecycle: ${applied.message}`);
+    const allocatedOrder = addLineTransfers(applied.order, created.lineTransfers);
+    const released = current.state === 'validated' && deps.release ? await releaseAtOnce(tx, allocatedOrder, wanted, reserved.outcomes, locations, now) : undefined;
+    const savedOrder = released?.order ?? allocatedOrder;
+    if (!(await deps.orders.store.save(tx, current, savedOrder))) throw new Error(`invariant violated: order ${order.id} changed under its row lock`);
+    // A transfer decision names the transfer it created, so one can be read from the other.
+    const transferOf = new Map(created.lineTransfers.map((t) => [t.lineNumber, t.transferId]));
+    const decisions = sourced.lines.map((l) => (transferOf.has(l.lineNumber) ? { ...l.decision, inputs: { ...l.decision.inputs, transferId: transferOf.get(l.lineNumber) } } : l.decision));
+    const recorded = await deps.decisions.record(tx, decisions);
+    const events: NewEvent[] = [
+      ...reserved.events,
+      ...substitutions.flatMap((sub) =>
+        sub.hold ? [{ source: '/crossdock/orchestration', type: 'crossdock.order.hold_placed', subject: `order:${order.id}`, data: { orderId: order.id, hold: sub.hold } }] : [],
+      ),
+      ...created.transfers.map((t) => transferEvent(t, null)),
+      {
+        source: '/crossdock/orchestration',
+        type: allocationEventType[applied.event],
+        subject: `order:${order.id}`,
+        data: { orderId: order.id, partnerCode: order.partnerCode ?? null, from: applied.from, to: applied.to, lines: results, decisions: recorded.map(decisionRef), ...(released && { released: true }) },
+      },
+      ...(released?.events ?? []),
+    ];
+    await deps.outbox.appendMany(tx, events);
+    return { applied: 'written', result: { result: resultOf[applied.event], order: savedOrder, decisions }, changes: reserved.changes };
   }
 
   /** Releases what was just reserved, in the allocation's transaction; undefined when nothing can go yet. */
@@ -300,10 +322,22 @@ export function createOrderAllocation(deps: OrderAllocationDeps) {
     return released.ok ? released : undefined;
   }
 
+  async function allocateOnce(orderId: string): Promise<AllocationResult> {
+    const planning = await planOf(orderId);
+    if ('done' in planning) return planning.done;
+    const written = await deps.db.transaction().execute((tx) => applyPlan(tx, planning.planned, 'backorder'));
+    if (written.applied === 'changed') return { result: 'skipped', reason: 'the order changed while it was being sourced; allocate again', order: written.current ?? planning.planned.order, changed: true };
+    invariant(written.applied === 'written', 'an allocation on its own backorders what the ledger refuses');
+    deps.inventory.inventoryChanges.publish(written.changes);
+    return written.result;
+  }
+
   /** Plans again when another flow changed the order meanwhile (see plan-again.ts). */
   const allocate = (orderId: string) => planAgainWhileChanged(() => allocateOnce(orderId));
 
-  return { allocate };
+  const allocateMany = createBatchAllocation({ db: deps.db, publish: (changes) => deps.inventory.inventoryChanges.publish(changes), planOf, applyPlan, allocate });
+
+  return { allocate, allocateMany };
 }
 
 export type OrderAllocation = ReturnType<typeof createOrderAllocation>;

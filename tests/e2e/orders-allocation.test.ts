@@ -1,6 +1,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
+import { createOrderAllocation } from '../../src/orchestration/order-allocation.ts';
+import { uuidV7Generator } from '../../src/platform/ids.ts';
+import { seededRandom } from '../../src/platform/random.ts';
 import { submitSampleOrder } from '../helpers/orders.ts';
 import { sampleWestLocation, seedSampleCatalog } from '../fixtures/catalog.ts';
 
@@ -105,4 +108,74 @@ test('an allocated order is released to its warehouses by itself, due at the loc
   assert.deepEqual([again.json().result, again.json().reason], ['skipped', 'no allocated stock waits for release']);
   const types = (await t.testStore.store.db.selectFrom('outbox_events').select(['type']).where('subject', '=', `order:${id}`).orderBy('seq').execute()).map((e) => e.type);
   assert.deepEqual(types, ['crossdock.order.received', 'crossdock.order.allocated', 'crossdock.order.released']);
+});
+
+test('orders allocated together commit together; one whose plan counted on stock an earlier one took is planned again, not backordered', async () => {
+  await t.app.services.catalog.items.create({ sku: 'SKU-B1', description: 'Batch item', itemClass: 'PPE', unitCostMinor: 100, listPriceMinor: 200 });
+  const stocked = await t.app.http.inject({
+    method: 'POST',
+    url: '/v1/inventory/events',
+    headers: t.as('integration'),
+    payload: {
+      events: [
+        { locationCode: 'DC-EAST', sequence: 3 },
+        { locationCode: 'DC-WEST', sequence: 2 },
+      ].map(({ locationCode, sequence }) => ({ source: `WMS-${locationCode}`, sequence, type: 'receipt', sku: 'SKU-B1', locationCode, quantity: 5, occurredAt: new Date(t.clock.now()).toISOString() })),
+    },
+  });
+  assert.equal(stocked.json().outcome.applied, 2, stocked.body);
+  // Both are received before the dispatcher runs, so both are planned on the same ATP and both plans
+  // want the same location's five; the first takes them, the second is planned again after the commit.
+  const first = await submit('BATCH-1', [{ lineNumber: 1, sku: 'SKU-B1', quantity: 5 }]);
+  const second = await submit('BATCH-2', [{ lineNumber: 1, sku: 'SKU-B1', quantity: 5 }]);
+  await t.app.services.outbox.dispatchDue();
+  const orders = [await getOrder(first), await getOrder(second)];
+  assert.deepEqual(
+    orders.map((o) => [o.state, o.lines[0].allocatedQuantity, o.lines[0].backorderedQuantity]),
+    [
+      ['released', 5, 0],
+      ['released', 5, 0],
+    ],
+  );
+  assert.deepEqual([await reserved('SKU-B1', 'DC-EAST'), await reserved('SKU-B1', 'DC-WEST')], [5, 5]);
+  // Each order's decision names where it ended up; the second's was made again on what was left.
+  const decisionsOf = async (id: string) =>
+    (await t.app.http.inject({ method: 'GET', url: `/v1/decisions?kind=sourcing&subjectType=order_line&subjectId=${encodeURIComponent(`${id}:1`)}`, headers: t.as('viewer') })).json().items;
+  const [a, b] = [await decisionsOf(first), await decisionsOf(second)];
+  assert.equal(a.length, 1);
+  assert.equal(b.length, 1, 'the plan given back left no decision behind');
+  assert.deepEqual([a[0].inputs.shipCompleteLocation, b[0].inputs.shipCompleteLocation], ['DC-EAST', 'DC-WEST']);
+  assert.equal(b[0].inputs.candidates.find((c: { locationCode: string }) => c.locationCode === 'DC-EAST').atp, 0, 'the second was planned on what the first left');
+});
+
+test('in a batch, an order whose write fails is rolled back alone and answered with its error; the others commit', async () => {
+  const good = await submit('BATCH-3', [{ lineNumber: 1, sku: 'SKU-1', quantity: 1 }]);
+  const bad = await submit('BATCH-4', [{ lineNumber: 1, sku: 'SKU-1', quantity: 2 }]);
+  const reservedBefore = await reserved('SKU-1', 'DC-EAST');
+  const s = t.app.services;
+  // The store fails while the second order's decisions are written, after its reservations were.
+  const failing = createOrderAllocation({
+    db: t.testStore.store.db,
+    clock: t.clock,
+    catalog: s.catalog,
+    policies: s.policies,
+    inventory: s.inventory,
+    orders: s.orders,
+    outbox: s.outbox,
+    procurement: s.procurement,
+    ids: uuidV7Generator(t.clock, seededRandom(9)),
+    decisions: { ...s.decisions, record: (tx, decisions) => (decisions.some((d) => d.subject.id.startsWith(bad)) ? Promise.reject(new Error('disk I/O error')) : s.decisions.record(tx, decisions)) },
+  });
+  const answers = await failing.allocateMany([good, bad]);
+  assert.deepEqual(
+    answers.map((a) => (a.ok ? a.result.result : (a.error as Error).message)),
+    ['allocated', 'disk I/O error'],
+  );
+  assert.equal((await getOrder(good)).state, 'allocated');
+  assert.equal((await getOrder(bad)).state, 'validated');
+  assert.equal(await reserved('SKU-1', 'DC-EAST'), reservedBefore + 1, 'what the failed order reserved was rolled back with it');
+  // Delivered as usual, the failed order is allocated on its own and the other is skipped.
+  await s.outbox.dispatchDue();
+  assert.equal((await getOrder(bad)).state, 'released');
+  assert.equal(await reserved('SKU-1', 'DC-EAST'), reservedBefore + 3);
 });

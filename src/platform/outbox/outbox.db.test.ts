@@ -158,6 +158,55 @@ test(`a retrying event holds back later events of its subject while other subjec
   assert.deepEqual(p.subjects(), ['item/B:1', 'item/B:2', 'item/A:1', 'item/A:2', 'item/A:3', 'item/A:4']);
 });
 
+test(`a batching subscriber gets events a few at a time, one per subject; an event settled with an error retries alone and holds its subject (${testStoreKind})`, async () => {
+  const batches: string[][] = [];
+  let failedOnce = false;
+  const batching: Subscriber = {
+    name: 'batching',
+    types: '*',
+    deliver: async () => assert.fail('a subscriber that takes batches is not given events one by one'),
+    async deliverMany(events) {
+      const names = events.map((e) => `${e.subject}:${(e.data as { n: number }).n}`);
+      batches.push(names);
+      return names.map((name) => {
+        if (name !== 'item/B:1' || failedOnce) return { ok: true as const };
+        failedOnce = true;
+        return { ok: false as const, error: new ExternalError('503', { retryable: true }) };
+      });
+    },
+  };
+  const { outbox, clock } = setup([batching]);
+  await appendAll(outbox, [event('item/A', 1), event('item/B', 1), event('item/A', 2), event('item/C', 1), event('item/D', 1), event('item/E', 1), event('item/B', 2)]);
+  assert.deepEqual(await outbox.dispatchDue(), { delivered: 5, retrying: 1, dead: 0, followed: 0, skipped: false });
+  // A batch ends before a subject it already holds; B's later event waits behind its retry.
+  assert.deepEqual(batches, [['item/A:1', 'item/B:1'], ['item/A:2', 'item/C:1', 'item/D:1', 'item/E:1']]);
+  await tickAtNextRetry(outbox, clock);
+  assert.deepEqual(batches.slice(2), [['item/B:1'], ['item/B:2']]);
+  const statuses = await t.store.db.selectFrom('outbox_deliveries').select(['status', 'attempts']).execute();
+  assert.ok(statuses.every((d) => d.status === 'delivered'));
+  assert.equal(statuses.filter((d) => d.attempts === 2).length, 1, 'only the failed event was attempted twice');
+});
+
+test(`a batch that throws as a whole fails each of its events, which are retried (${testStoreKind})`, async () => {
+  let calls = 0;
+  const batching: Subscriber = {
+    name: 'batching',
+    types: '*',
+    deliver: async () => undefined,
+    async deliverMany(events) {
+      if (++calls === 1) throw new ExternalError('connection reset', { retryable: true });
+      return events.map(() => ({ ok: true as const }));
+    },
+  };
+  const { outbox, clock } = setup([batching]);
+  await appendAll(outbox, [event('item/A', 1), event('item/B', 1)]);
+  assert.deepEqual(await outbox.dispatchDue(), { delivered: 0, retrying: 2, dead: 0, followed: 0, skipped: false });
+  // Past the longest backoff, both are due again.
+  clock.advance(61_000);
+  assert.equal((await outbox.dispatchDue()).delivered, 2);
+  assert.equal(calls, 2);
+});
+
 test(`a terminal failure is a dead letter that does not hold its subject; replay delivers it (${testStoreKind})`, async () => {
   const rejected = new Set(['item/A:1']);
   const p = probe('strict', '*', (e) => (rejected.has(`${e.subject}:${(e.data as { n: number }).n}`) ? new ExternalError('422 schema', { retryable: false }) : null));

@@ -5,7 +5,7 @@ import type { Executor, StoreKind } from '../db/store.ts';
 import type { Metrics } from '../http/metrics.ts';
 import * as repo from './outbox.repo.ts';
 import { decideDeliveryFailure } from './outbox.rules.ts';
-import type { DeadLetterObserver, DispatchReport, EventEnvelope, Subscriber } from './outbox.types.ts';
+import type { DeadLetterObserver, DeliverySettlement, DispatchReport, EventEnvelope, Subscriber } from './outbox.types.ts';
 import { toEnvelope } from './outbox.view.ts';
 
 export interface DispatcherDeps {
@@ -98,7 +98,7 @@ async function inTurn(works: ReadonlyArray<() => Promise<void>>): Promise<Promis
   return results;
 }
 
-/** How many deliveries run between turns of the event loop (see `dispatchSubscriber`). */
+/** How many deliveries run between turns of the event loop (see `dispatchSubscriber`); also a `deliverMany` batch's size. */
 const DELIVERIES_PER_TURN = 4;
 
 async function dispatchSubscriber(deps: DispatcherDeps, subscriber: Subscriber, report: DispatchReport, delivered: repo.DeliveryWithEvent[]): Promise<void> {
@@ -106,46 +106,89 @@ async function dispatchSubscriber(deps: DispatcherDeps, subscriber: Subscriber, 
   const due = await repo.selectDueDeliveries(db, subscriber.name, clock.now(), deps.config.batchSize);
   // Subjects whose delivery failed in this tick: their later events wait for the retry.
   const heldSubjects = new Set<string>();
-  let sinceTurn = 0;
-  for (const delivery of due) {
-    if (heldSubjects.has(delivery.subject)) continue;
-    // On the embedded store every query completes at once, so a tick never gives the event loop a
-    // turn on its own: requests (an order's intake) and timers would wait for the whole tick. Every
-    // few deliveries start on a turn of their own (by count, not time, so a seeded run repeats).
-    if (sinceTurn++ % DELIVERIES_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
-    const result = await deliverOne(deps, subscriber, delivery, report);
+  const settle = async (delivery: repo.DeliveryWithEvent, event: EventEnvelope, outcome: DeliverySettlement) => {
+    const result = outcome.ok ? (report.delivered++, 'delivered' as const) : await recordFailure(deps, subscriber, delivery, event, outcome.error, report);
     if (result === 'delivered') delivered.push(delivery);
     else if (result === 'retrying') heldSubjects.add(delivery.subject);
+  };
+  // On the embedded store every query completes at once, so a tick never gives the event loop a
+  // turn on its own: requests (an order's intake) and timers would wait for the whole tick. Every
+  // few deliveries (or each batch) start on a turn of their own, by count, not time, so a seeded run
+  // repeats.
+  let next = 0;
+  while (next < due.length) {
+    await new Promise((resolve) => setImmediate(resolve));
+    const batch: repo.DeliveryWithEvent[] = [];
+    const subjects = new Set<string>();
+    for (; next < due.length && batch.length < DELIVERIES_PER_TURN; next++) {
+      const delivery = due[next]!;
+      if (heldSubjects.has(delivery.subject)) continue;
+      // A batch holds one event per subject, so a failure still holds back the later ones.
+      if (subscriber.deliverMany && subjects.has(delivery.subject)) break;
+      subjects.add(delivery.subject);
+      batch.push(delivery);
+    }
+    const events = batch.map((d) => toEnvelope({ ...d, id: d.event_id }));
+    if (subscriber.deliverMany && batch.length > 0) {
+      const outcomes = await attemptMany(subscriber.deliverMany.bind(subscriber), events);
+      for (const [i, delivery] of batch.entries()) await settle(delivery, events[i]!, outcomes[i]!);
+      continue;
+    }
+    for (const [i, delivery] of batch.entries()) {
+      // An earlier delivery of this batch may have failed and held the subject.
+      if (heldSubjects.has(delivery.subject)) continue;
+      await settle(delivery, events[i]!, await attempt(() => subscriber.deliver(events[i]!)));
+    }
   }
 }
 
-/** Delivers one event; a failure is recorded at once as a retry (which holds its subject back) or a dead letter. */
-async function deliverOne(deps: DispatcherDeps, subscriber: Subscriber, delivery: repo.DeliveryWithEvent, report: DispatchReport): Promise<'delivered' | 'retrying' | 'dead'> {
+async function attempt(work: () => Promise<void>): Promise<DeliverySettlement> {
+  try {
+    await work();
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+/** A batch that throws as a whole fails each of its events with that error. */
+async function attemptMany(deliverMany: NonNullable<Subscriber['deliverMany']>, events: readonly EventEnvelope[]): Promise<ReadonlyArray<DeliverySettlement>> {
+  try {
+    const outcomes = await deliverMany(events);
+    if (outcomes.length !== events.length) throw new Error(`invariant violated: deliverMany settled ${outcomes.length} of ${events.length} events`);
+    return outcomes;
+  } catch (error) {
+    return events.map(() => ({ ok: false, error }));
+  }
+}
+
+/** Records a failed delivery at once as a retry (which holds its subject back) or a dead letter. */
+async function recordFailure(
+  deps: DispatcherDeps,
+  subscriber: Subscriber,
+  delivery: repo.DeliveryWithEvent,
+  event: EventEnvelope,
+  error: unknown,
+  report: DispatchReport,
+): Promise<'retrying' | 'dead'> {
   const { db, clock, random, config, metrics } = deps;
   const attemptsMade = delivery.attempts + 1;
-  const event: EventEnvelope = toEnvelope({ ...delivery, id: delivery.event_id });
-  try {
-    await subscriber.deliver(event);
-    report.delivered++;
-    return 'delivered';
-  } catch (error) {
-    const now = clock.now();
-    const failure = decideDeliveryFailure(error, attemptsMade, now, config, random);
-    await repo.markFailed(db, delivery.id, {
-      status: failure.status,
-      attempts: attemptsMade,
-      next_attempt_at: failure.nextAttemptAt,
-      last_error: failure.lastError,
-      dead_at: failure.status === 'dead' ? now : null,
-    });
-    if (failure.status === 'dead') {
-      report.dead++;
-      metrics.outboxDeadLetters.inc({ subscriber: subscriber.name });
-      for (const observer of deps.observers ?? []) await observer.dead({ deliveryId: delivery.id, subscriber: subscriber.name, event, attempts: attemptsMade, lastError: failure.lastError });
-      return 'dead';
-    }
-    report.retrying++;
-    metrics.outboxRetries.inc({ subscriber: subscriber.name });
-    return 'retrying';
+  const now = clock.now();
+  const failure = decideDeliveryFailure(error, attemptsMade, now, config, random);
+  await repo.markFailed(db, delivery.id, {
+    status: failure.status,
+    attempts: attemptsMade,
+    next_attempt_at: failure.nextAttemptAt,
+    last_error: failure.lastError,
+    dead_at: failure.status === 'dead' ? now : null,
+  });
+  if (failure.status === 'dead') {
+    report.dead++;
+    metrics.outboxDeadLetters.inc({ subscriber: subscriber.name });
+    for (const observer of deps.observers ?? []) await observer.dead({ deliveryId: delivery.id, subscriber: subscriber.name, event, attempts: attemptsMade, lastError: failure.lastError });
+    return 'dead';
   }
+  report.retrying++;
+  metrics.outboxRetries.inc({ subscriber: subscriber.name });
+  return 'retrying';
 }

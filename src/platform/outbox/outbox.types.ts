@@ -74,12 +74,22 @@ export interface DeadLetterObserver {
   settled(deliveryId: number, how: 'delivered' | 'discarded', note: string | null): Promise<void>;
 }
 
+/** How one event of a `deliverMany` batch went. */
+export type DeliverySettlement = { ok: true } | { ok: false; error: unknown };
+
 export interface Subscriber {
   /** Stable name; deliveries are stored under it, so renaming a subscriber orphans its backlog. */
   name: string;
   /** `'*'` for every type, or exact types and prefix patterns such as `crossdock.inventory.*`. */
   types: readonly string[] | '*';
   deliver(event: EventEnvelope): Promise<void>;
+  /**
+   * Takes several events at once, when given, instead of `deliver`: for a subscriber whose work
+   * commits (allocation) and that can write a batch with one commit. Answers one settlement per
+   * event, in their order; an event settled with an error is retried or dead-lettered as a `deliver`
+   * that threw. A batch holds at most one event per subject.
+   */
+  deliverMany?(events: readonly EventEnvelope[]): Promise<ReadonlyArray<DeliverySettlement>>;
   /**
    * Delivered in a lane of its own, ahead of the others: a step an order is waiting on (its
    * allocation), which the log, webhooks and documents of earlier orders must not delay. A running
