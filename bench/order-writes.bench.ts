@@ -13,17 +13,9 @@
  * Run: npm run bench:order-writes [-- --orders=N] [-- --rounds=N]
  * Durability: SQLite WAL, synchronous=NORMAL; 4 KB pages.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'kysely';
-import { buildApp } from '../src/app.ts';
-import { parseConfig } from '../src/config.ts';
-import { systemClock } from '../src/platform/clock.ts';
-import { uuidV7Generator } from '../src/platform/ids.ts';
-import { seededRandom } from '../src/platform/random.ts';
-import { openStore, type Store } from '../src/platform/db/store.ts';
-import { migrateToLatest } from '../src/platform/db/migrator.ts';
+import type { Store } from '../src/platform/db/store.ts';
+import { openBenchHub } from './support.ts';
 import { seedTouchless, submitTouchless } from './touchless-setup.ts';
 
 const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
@@ -42,34 +34,25 @@ async function takeLogPages(store: Store): Promise<number> {
   return pages;
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'crossdock-bench-'));
-const store = openStore({ kind: 'sqlite', sqlitePath: join(dir, 'bench.db') });
+const { app, store, dispose } = await openBenchHub('sqlite', { auth: { rateLimitPerMinute: 1_000_000 } }, { backgroundCheckpoint: false });
 try {
-  await migrateToLatest(store);
-  const random = seededRandom(1);
-  const app = await buildApp(parseConfig({ log: { level: 'silent' }, auth: { rateLimitPerMinute: 1_000_000 } }), { store, clock: systemClock, random, ids: uuidV7Generator(systemClock, random) });
-  try {
-    await seedTouchless(app.services);
-    await app.services.outbox.dispatchDue();
-    await sql`pragma wal_autocheckpoint = 0`.execute(store.db);
-    let lines = 0;
-    for (let round = 0, n = 0; round < ROUNDS; round++) {
-      await takeLogPages(store);
-      for (const end = n + ORDERS; n < end; n++) lines += (await submitTouchless(app.services, n)).lines;
-      const intakePages = await takeLogPages(store);
-      for (let tick = 0; tick < 50; tick++) if ((await app.services.outbox.dispatchDue()).delivered === 0) break;
-      const dispatchPages = await takeLogPages(store);
-      const released = await store.db.selectFrom('orders').select((eb) => eb.fn.countAll<number>().as('n')).where('state', '=', 'released').executeTakeFirstOrThrow();
-      if (Number(released.n) !== n) throw new Error(`round ${round}: ${n - Number(released.n)} orders not released`);
-      console.log(
-        `sqlite   touchless writes, round ${round + 1} (${n.toLocaleString('en-US')} orders stored, ${(lines / n).toFixed(1)} lines avg): ` +
-          `intake ${(intakePages / ORDERS).toFixed(1)} log pages/order, dispatcher's work ${(dispatchPages / ORDERS).toFixed(1)} log pages/order   (4 KB pages; WAL, synchronous=NORMAL)`,
-      );
-    }
-  } finally {
-    await app.close();
+  await seedTouchless(app.services);
+  await app.services.outbox.dispatchDue();
+  await sql`pragma wal_autocheckpoint = 0`.execute(store.db);
+  let lines = 0;
+  for (let round = 0, n = 0; round < ROUNDS; round++) {
+    await takeLogPages(store);
+    for (const end = n + ORDERS; n < end; n++) lines += (await submitTouchless(app.services, n)).lines;
+    const intakePages = await takeLogPages(store);
+    for (let tick = 0; tick < 50; tick++) if ((await app.services.outbox.dispatchDue()).delivered === 0) break;
+    const dispatchPages = await takeLogPages(store);
+    const released = await store.db.selectFrom('orders').select((eb) => eb.fn.countAll<number>().as('n')).where('state', '=', 'released').executeTakeFirstOrThrow();
+    if (Number(released.n) !== n) throw new Error(`round ${round}: ${n - Number(released.n)} orders not released`);
+    console.log(
+      `sqlite   touchless writes, round ${round + 1} (${n.toLocaleString('en-US')} orders stored, ${(lines / n).toFixed(1)} lines avg): ` +
+        `intake ${(intakePages / ORDERS).toFixed(1)} log pages/order, dispatcher's work ${(dispatchPages / ORDERS).toFixed(1)} log pages/order   (4 KB pages; WAL, synchronous=NORMAL)`,
+    );
   }
 } finally {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
+  await dispose();
 }

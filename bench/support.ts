@@ -27,12 +27,16 @@ export function postgresAdminUrl(): string | undefined {
   return started.status === 0 ? started.stdout.trim().split('\n').pop() : undefined;
 }
 
-export async function openBenchHub(kind: StoreKind, config: ConfigInput = {}): Promise<BenchHub> {
+/**
+ * `backgroundCheckpoint: false` leaves checkpoints to the commits (SQLite), for a benchmark that
+ * counts what the log takes in.
+ */
+export async function openBenchHub(kind: StoreKind, config: ConfigInput = {}, { backgroundCheckpoint = true } = {}): Promise<BenchHub> {
   let store: Store;
   let cleanup: () => Promise<void>;
   if (kind === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'crossdock-bench-'));
-    store = openStore({ kind, sqlitePath: join(dir, 'bench.db'), backgroundCheckpoint: true });
+    store = openStore({ kind, sqlitePath: join(dir, 'bench.db'), backgroundCheckpoint });
     cleanup = async () => rmSync(dir, { recursive: true, force: true });
   } else {
     const admin = postgresAdminUrl();

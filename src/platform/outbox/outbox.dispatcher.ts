@@ -4,6 +4,7 @@ import type { Random } from '../random.ts';
 import type { Executor, StoreKind } from '../db/store.ts';
 import type { Metrics } from '../http/metrics.ts';
 import * as repo from './outbox.repo.ts';
+import { invariant } from '../errors.ts';
 import { decideDeliveryFailure } from './outbox.rules.ts';
 import type { DeadLetterObserver, DeliverySettlement, DispatchReport, EventEnvelope, Subscriber } from './outbox.types.ts';
 import { toEnvelope } from './outbox.view.ts';
@@ -153,13 +154,15 @@ async function attempt(work: () => Promise<void>): Promise<DeliverySettlement> {
 
 /** A batch that throws as a whole fails each of its events with that error. */
 async function attemptMany(deliverMany: NonNullable<Subscriber['deliverMany']>, events: readonly EventEnvelope[]): Promise<ReadonlyArray<DeliverySettlement>> {
+  let outcomes: ReadonlyArray<DeliverySettlement>;
   try {
-    const outcomes = await deliverMany(events);
-    if (outcomes.length !== events.length) throw new Error(`invariant violated: deliverMany settled ${outcomes.length} of ${events.length} events`);
-    return outcomes;
+    outcomes = await deliverMany(events);
   } catch (error) {
     return events.map(() => ({ ok: false, error }));
   }
+  // A subscriber that loses track of its events is a bug to stop on, not a failure to retry.
+  invariant(outcomes.length === events.length, `deliverMany settled ${outcomes.length} of ${events.length} events`);
+  return outcomes;
 }
 
 /** Records a failed delivery at once as a retry (which holds its subject back) or a dead letter. */
