@@ -85,8 +85,9 @@ test('a hub that starts again reads its log back from the snapshot, then only wh
   const second = await savedAgain;
   assert.ok(second.action === 'saved' && second.events === log.events, JSON.stringify(second));
 
-  // A recompute starts from the snapshot too, and stores the facts a whole read gives.
-  const stored = createProcessService({ ...deps, inMemory: false, logSnapshotPath: path, onSnapshot });
+  // A recompute starts from the snapshot too, and stores the facts a whole read gives. It folds on
+  // the worker threads, which meanwhile reserve the fold's memory, sized from the snapshot.
+  const stored = createProcessService({ ...deps, inMemory: false, logSnapshotPath: path, onSnapshot, parallelMinEvents: 1 });
   const recomputeRestored = next('restored');
   const report = await stored.recompute();
   assert.equal((await recomputeRestored).action, 'restored');

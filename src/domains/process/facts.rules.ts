@@ -283,7 +283,7 @@ export class FactTable<T extends FactType = FactType> {
    * until `prefault` clears it.
    */
   private allocate(capacity: number): void {
-    const bytes = capacity * this.timeStride * 8;
+    const bytes = factTableBytes(this.type, capacity);
     const spare = this.shared ? takeSpareMemory(bytes) : undefined;
     const times = new Float64Array(spare?.buffer ?? (this.shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes)));
     // Rows already held are copied in below, so only memory that starts empty stays clean.
@@ -313,6 +313,18 @@ export class FactTable<T extends FactType = FactType> {
     else for (let i = start; i < end; i += PAGE_BYTES) bytes[i] = 0;
   }
 }
+
+/** The memory of a table of `type` with room for `rows` rows. */
+export const factTableBytes = (type: FactType, rows: number): number => rows * layouts[type].timeStride * 8;
+
+/**
+ * The rows a recompute's fold gives each table: one per object of the type in the log (at least 16,
+ * the store's default capacity), as `FactStore` allocates them for a log.
+ */
+export const foldRowsOf = (objects: number): number => Math.max(objects, DEFAULT_ROWS);
+
+/** The rows a table of a store has room for when not told. */
+const DEFAULT_ROWS = 16;
 
 /** Part `part` of `parts` of `length` bytes, in whole pages, so that parts never share one. */
 function shareOf(length: number, part: number, parts: number): [number, number] {
@@ -394,7 +406,7 @@ export class FactStore {
     this.texts = new Interner(options.from?.texts);
     const from = options.from;
     this.tables = Object.fromEntries(
-      factTypes.map((t) => [t, new FactTable(t, capacities[t] ?? 16, source, from ? { buffer: from.tables[t], clean: from.clean.includes(t) } : { shared: options.shared === true })]),
+      factTypes.map((t) => [t, new FactTable(t, capacities[t] ?? DEFAULT_ROWS, source, from ? { buffer: from.tables[t], clean: from.clean.includes(t) } : { shared: options.shared === true })]),
     ) as { [T in FactType]: FactTable<T> };
   }
 

@@ -2,7 +2,16 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CompactLog, kindCode } from './compact-log.ts';
 import { FactStore, factTypes, foldLog, recycleFactMemory, storedFact, type FactTable, type StoredFact } from './facts.rules.ts';
-import { clearSpareFactMemory, computeKpisParallel, foldLogParallel, processMapOfLogParallel, stopProcessWorkers } from './fold.parallel.ts';
+import {
+  clearSpareFactMemory,
+  computeKpisParallel,
+  foldLogParallel,
+  grownSizes,
+  processMapOfLogParallel,
+  recomputeSizesOf,
+  reserveRecomputeMemory,
+  stopProcessWorkers,
+} from './fold.parallel.ts';
 import { computeKpis } from './kpi.rules.ts';
 import { processMapOfLog } from './process-map.rules.ts';
 import { SYNTHETIC_T0_MS, generateSyntheticLog } from './process.synthetic-log.ts';
@@ -57,6 +66,51 @@ async function foldIntoGivenMemory(clearedWhileIdle: boolean): Promise<void> {
 test('memory a recompute gave back is reused and cleared: folding into it gives the facts of fresh memory', () => foldIntoGivenMemory(false));
 
 test('memory the workers cleared while idle is reused without clearing it again, with the facts of fresh memory', () => foldIntoGivenMemory(true));
+
+test('memory reserved for a recompute, as it is reserved while the log is read, is taken by its fold and map, with the answers of fresh memory', async () => {
+  // A size no other test folds, so that no memory given back by another fits it.
+  const { log, endMs } = generateSyntheticLog(43_000, { shared: true });
+  const one = new FactStore(log);
+  foldLog(log, one);
+  const sizes = recomputeSizesOf(log);
+  const present = factTypes.filter((type) => (sizes.objectsByType[type] ?? 0) > 0);
+  // A log this short ends before its orders ship: orders, lines, requests and purchase orders.
+  assert.ok(present.length >= 4, present.join(', '));
+  const reserved = await reserveRecomputeMemory(sizes);
+  assert.equal(reserved.length, present.length);
+  const two = await foldLogParallel(log, { minEvents: 0 });
+  // The smallest tables (16 rows, purchase orders here) may as well take memory of the same size
+  // another test gave back.
+  const large = present.filter((type) => sizes.objectsByType[type]! >= 1_000);
+  assert.ok(large.length >= 3, large.join(', '));
+  assert.deepEqual(
+    large.filter((type) => reserved.includes(two.tables[type].buffer)),
+    large,
+    'every table folded into the memory reserved for it',
+  );
+  assert.deepEqual(factsOf(two), factsOf(one));
+  const options = { rank: 'p90', limit: 20 } as const;
+  assert.deepEqual(await processMapOfLogParallel(log, 'order', SYNTHETIC_T0_MS, endMs + 1, options), processMapOfLog(log, 'order', SYNTHETIC_T0_MS, endMs + 1, options));
+});
+
+test('sizes estimated from a shorter log, scaled by its growth, reserve memory the longer log folds into', async () => {
+  const shorter = generateSyntheticLog(38_000, { shared: true }).log;
+  const { log } = generateSyntheticLog(40_000, { shared: true });
+  const estimate = grownSizes(recomputeSizesOf(shorter), shorter.seq[shorter.events - 1]!, log.seq[log.events - 1]!);
+  const actual = recomputeSizesOf(log);
+  // Within what the fold takes: at least its size, at most a quarter more.
+  for (const type of ['order', 'order_line', 'fulfillment_request'] as const) {
+    const ratio = estimate.objectsByType[type]! / actual.objectsByType[type]!;
+    assert.ok(ratio >= 1 && ratio <= 1.25, `${type}: ${estimate.objectsByType[type]} estimated for ${actual.objectsByType[type]}`);
+  }
+  assert.deepEqual(grownSizes({ events: 1_000, objectsByType: { order: 100 } }, 0, 50), { events: 1_120, objectsByType: { order: 112 } }, 'no sequence yet: no growth, 12% to spare');
+  const reserved = await reserveRecomputeMemory(estimate);
+  const folded = await foldLogParallel(log, { minEvents: 0 });
+  assert.ok(reserved.includes(folded.tables.order.buffer) && reserved.includes(folded.tables.order_line.buffer), 'the order and line tables took the memory reserved by the estimate');
+  const one = new FactStore(log);
+  foldLog(log, one);
+  assert.deepEqual(factsOf(folded), factsOf(one));
+});
 
 test('two threads give the KPIs of one: every KPI, sliced by each dimension, daily and hourly', async () => {
   const { log } = generated;

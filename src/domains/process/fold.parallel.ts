@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { CompactLog } from './compact-log.ts';
 import { LOG_PARTS } from './event-parts.ts';
-import { FactStore, factTypes, foldLog, prepareTexts, recycleFactMemory, returnClearedMemory, takeUnclearedMemory, type FactType } from './facts.rules.ts';
+import { FactStore, factTableBytes, factTypes, foldLog, foldRowsOf, prepareTexts, recycleFactMemory, returnClearedMemory, takeUnclearedMemory, type FactType } from './facts.rules.ts';
 import type { WorkerReply, WorkerTask } from './fold.worker.ts';
 import { computeKpis, kpiByName, type KpiInput } from './kpi.rules.ts';
 import { assembleMap, mapStepsOf, processMapOfLog, type MapOptions, type MapPart } from './process-map.rules.ts';
@@ -114,6 +114,9 @@ export async function stopProcessWorkers(): Promise<void> {
   if (stopping) await Promise.all(stopping.map((p) => p.worker.terminate()));
 }
 
+/** A fold part's marks for a table of `rows` rows: a byte per row, in whole 32-bit words for `overlaps`. */
+const marksBytes = (rows: number): number => Math.ceil(rows / 4) * 4;
+
 /** Whether two parts changed one row of a table: their marks overlap (memory past the rows is clear). */
 function overlaps(a: SharedArrayBuffer, b: SharedArrayBuffer): boolean {
   const x = new Int32Array(a);
@@ -137,7 +140,7 @@ export async function foldLogParallel(log: CompactLog, options: { minEvents?: nu
   for (const type of factTypes) store.tables[type].clean = false;
   // A byte per row and part, rounded up to whole 32-bit words for the overlap test; each part clears
   // its own before it folds, so memory of an earlier fold serves (see `spareMarks`).
-  const marks = Array.from({ length: PARTS }, () => Object.fromEntries(factTypes.map((t) => [t, spareMarks.take(Math.ceil(store.tables[t].rows / 4) * 4)])) as Record<FactType, SharedArrayBuffer>);
+  const marks = Array.from({ length: PARTS }, () => Object.fromEntries(factTypes.map((t) => [t, spareMarks.take(marksBytes(store.tables[t].rows))])) as Record<FactType, SharedArrayBuffer>);
   const barrier = new SharedArrayBuffer(4);
   try {
     await Promise.all(marks.map((m, index) => send(index, { kind: 'fold', log: sharedLog, facts: sharedFacts, marks: m, part: { index, count: PARTS }, barrier })));
@@ -198,6 +201,70 @@ export async function clearSpareFactMemory(): Promise<void> {
   returnClearedMemory(buffers);
 }
 
+/**
+ * What a recompute of a log will need, known before the log is whole: its events, and the objects
+ * of each fact type (the rows of its fact tables).
+ */
+export interface RecomputeSizes {
+  events: number;
+  objectsByType: Partial<Record<FactType, number>>;
+}
+
+/** The sizes of a recompute of `log` as it is now. */
+export function recomputeSizesOf(log: CompactLog): RecomputeSizes {
+  const objectsOf = (type: FactType) => {
+    const code = log.strings.find(type);
+    return code < 0 ? 0 : log.countOfType(code);
+  };
+  return { events: log.events, objectsByType: Object.fromEntries(factTypes.map((type) => [type, objectsOf(type)])) };
+}
+
+/** The middle of the sizes of memory a recompute takes (what it needs, up to a quarter more), as a factor: about √1.25. */
+const ESTIMATE_MARGIN = 1.12;
+
+/**
+ * The sizes of a log that had `sizes` at sequence `seq` once it reaches `upToSeq`, estimated by
+ * scaling every count alike. A recompute takes memory up to a quarter larger than it needs, so the
+ * estimate serves a count up to 12% above or below it: it is made 12% larger than the scaled count.
+ */
+export function grownSizes(sizes: RecomputeSizes, seq: number, upToSeq: number): RecomputeSizes {
+  const growth = (seq > 0 ? Math.max(1, upToSeq / seq) : 1) * ESTIMATE_MARGIN;
+  const objectsByType = Object.fromEntries(Object.entries(sizes.objectsByType).map(([type, objects]) => [type, Math.round(objects * growth)]));
+  return { events: Math.round(sizes.events * growth), objectsByType };
+}
+
+/**
+ * Memory for a recompute of `sizes`, faulted in and cleared now by the worker threads and kept where
+ * the recompute takes it: the fact tables, the fold's marks, the order map's waits, and each thread's
+ * own memory for the map's per-order state and the KPIs' values. Fresh memory costs a page fault per
+ * 4 KB (about 2 ms per MB on the virtual machines measured), and a recompute of ten million events
+ * fills some 720 MB: reserved while the log is still being read, that second is not the
+ * recompute's. Answers the fact tables' buffers (the fold takes each whose size fits its table).
+ * Memory whose clearing failed is dropped.
+ */
+export async function reserveRecomputeMemory(sizes: RecomputeSizes): Promise<SharedArrayBuffer[]> {
+  const types = factTypes.filter((type) => (sizes.objectsByType[type] ?? 0) > 0);
+  const facts = types.map((type) => new SharedArrayBuffer(factTableBytes(type, foldRowsOf(sizes.objectsByType[type]!))));
+  const marks = Array.from({ length: PARTS }, () => types.map((type) => new SharedArrayBuffer(marksBytes(sizes.objectsByType[type]!)))).flat();
+  const waits = Array.from({ length: PARTS }, (_, index) => new SharedArrayBuffer(mapStepsOf(sizes.events, { index, count: PARTS }) * 8));
+  const buffers = [...facts, ...marks, ...waits];
+  try {
+    await Promise.all(
+      Array.from({ length: PARTS }, async (_, index) => {
+        await send(index, { kind: 'clear', buffers, part: { index, count: PARTS } });
+        // The map's per-order state and steps, and the KPIs' values, live in each thread's own memory.
+        await send(index, { kind: 'reserve', orders: sizes.objectsByType.order ?? 0, steps: mapStepsOf(sizes.events, { index, count: PARTS }) });
+      }),
+    );
+  } catch {
+    return [];
+  }
+  returnClearedMemory(facts);
+  spareMarks.keep(marks);
+  spareWaits.keep(waits);
+  return facts;
+}
+
 function foldOnOneThread(log: CompactLog): FactStore {
   const store = new FactStore(log);
   foldLog(log, store);
@@ -209,7 +276,7 @@ export async function processMapOfLogParallel(log: CompactLog, objectType: strin
   if (!log.shared) return processMapOfLog(log, objectType, fromMs, toMs, options);
   const sharedLog = log.share();
   // Each part writes its waits into shared memory this thread hands it and takes back afterwards.
-  const waits = Array.from({ length: PARTS }, (_, index) => spareWaits.take(mapStepsOf(log, { index, count: PARTS }) * 8));
+  const waits = Array.from({ length: PARTS }, (_, index) => spareWaits.take(mapStepsOf(log.events, { index, count: PARTS }) * 8));
   let parts: MapPart[];
   try {
     parts = (await Promise.all(waits.map((memory, index) => send(index, { kind: 'map', log: sharedLog, objectType, fromMs, toMs, part: { index, count: PARTS }, waits: memory })))) as MapPart[];

@@ -1,8 +1,8 @@
 import { parentPort } from 'node:worker_threads';
 import { CompactLog, type SharedLog } from './compact-log.ts';
 import { FactStore, clearShare, factTypes, foldLog, type FactType, type FoldPart, type SharedFacts } from './facts.rules.ts';
-import { computeKpis } from './kpi.rules.ts';
-import { processMapPartOfLog } from './process-map.rules.ts';
+import { computeKpis, reserveKpiMemory } from './kpi.rules.ts';
+import { processMapPartOfLog, reserveMapMemory } from './process-map.rules.ts';
 import type { KpiName, KpiQuery } from './process.types.ts';
 
 /**
@@ -22,6 +22,11 @@ export type WorkerTask =
       barrier: SharedArrayBuffer;
     }
   | { kind: 'clear'; id: number; buffers: SharedArrayBuffer[]; part: FoldPart }
+  /**
+   * Makes this thread's own memory for an order map of `orders` objects and `steps` steps
+   * (`reserveMapMemory`), and for KPIs over as many cases (`reserveKpiMemory`).
+   */
+  | { kind: 'reserve'; id: number; orders: number; steps: number }
   | {
       kind: 'map';
       id: number;
@@ -55,6 +60,11 @@ const storeOf = (state: SharedFacts, log: CompactLog) => FactStore.fromShared(st
 function run(task: WorkerTask): { value?: unknown; transfer?: ArrayBuffer[] } {
   if (task.kind === 'clear') {
     for (const buffer of task.buffers) clearShare(buffer, task.part.index, task.part.count);
+    return {};
+  }
+  if (task.kind === 'reserve') {
+    reserveMapMemory(task.orders, task.steps);
+    reserveKpiMemory(task.orders);
     return {};
   }
   const log = logOf(task.log);

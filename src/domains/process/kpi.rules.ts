@@ -460,6 +460,23 @@ function giveBackValues(values: Float64Array): void {
   spareValues.length = Math.min(spareValues.length, SPARE_VALUES_MAX);
 }
 
+/**
+ * Makes the values' memory of queries over about `cases` cases each now, every page written once so
+ * that it is faulted in, and keeps it as spares (a recompute that prepares while it reads its log).
+ * The arrays are as long as an accumulator's doubling reaches for that many cases, so one serves a
+ * KPI's cases without growing.
+ */
+export function reserveKpiMemory(cases: number): void {
+  if (cases < SPARE_VALUES_MIN_LENGTH) return;
+  let length = 64;
+  while (length < cases) length *= 2;
+  while (spareValues.filter((values) => values.length >= length).length < SPARE_VALUES_MAX) {
+    const values = new Float64Array(length);
+    for (let i = 0; i < length; i += 512) values[i] = 0;
+    giveBackValues(values);
+  }
+}
+
 class Accumulator {
   x = 0;
   w = 0;

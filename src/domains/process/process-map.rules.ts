@@ -257,6 +257,26 @@ class DirectlyFollows {
 /** Memory a finished map gave back (see `DirectlyFollows.giveBack`); at most one map's worth is kept. */
 let spareMemory: { state: ArrayBuffer; edge: Int32Array; prev: Int32Array } | null = null;
 
+/**
+ * Makes the memory of a map of `objects` objects and `steps` steps now, each page written once so
+ * that it is faulted in, and keeps it for this thread's next map (a recompute that prepares while it
+ * reads its log: see `reserveRecomputeMemory`). Memory already kept that is large enough stays.
+ */
+export function reserveMapMemory(objects: number, steps: number): void {
+  const stateBytes = Math.max(1, objects) * 32;
+  const stepCount = Math.max(16, steps);
+  if (spareMemory !== null && spareMemory.state.byteLength >= stateBytes && spareMemory.edge.length >= stepCount) return;
+  const state = new ArrayBuffer(stateBytes);
+  const edge = new Int32Array(stepCount);
+  const prev = new Int32Array(stepCount);
+  for (const bytes of [new Uint8Array(state), new Uint8Array(edge.buffer), new Uint8Array(prev.buffer)]) {
+    for (let i = 0; i < bytes.length; i += PAGE_BYTES) bytes[i] = 0;
+  }
+  spareMemory = { state, edge, prev };
+}
+
+const PAGE_BYTES = 4096;
+
 /** A variant (a distinct trace) of one map or part: its count and its first object. */
 export interface MapVariant {
   key: number;
@@ -419,7 +439,7 @@ function keepSpareWaits(waits: Float64Array): void {
 }
 
 /** The steps a part of a map of the log makes room for at first: at most one per event it may own. */
-export const mapStepsOf = (log: CompactLog, part?: FoldPart): number => (part === undefined ? log.events : Math.ceil(log.events / part.count));
+export const mapStepsOf = (events: number, part?: FoldPart): number => (part === undefined ? events : Math.ceil(events / part.count));
 
 /**
  * One part of the map of an object type (see `MapPart`): with `part`, only the objects whose ordinals
@@ -435,7 +455,7 @@ export function processMapPartOfLog(log: CompactLog, objectType: string, fromMs:
     denseActivity[a] = dense;
     return log.strings.values[a]!;
   });
-  const builder = new DirectlyFollows(type < 0 ? 0 : log.countOfType(type), activities, mapStepsOf(log, part), waits);
+  const builder = new DirectlyFollows(type < 0 ? 0 : log.countOfType(type), activities, mapStepsOf(log.events, part), waits);
   const index = part?.index ?? 0;
   const count = part?.count ?? 1;
   // Orders: an event's one order is kept beside it (`eventOrder`), so most events' relations are not read.

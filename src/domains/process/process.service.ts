@@ -6,7 +6,7 @@ import type { EventEnvelope, FeedFollower, OutboxService } from '../../platform/
 import type { CatalogService } from '../catalog/index.ts';
 import { CompactLog, kindCode } from './compact-log.ts';
 import { FactStore, factIsOpen, foldLog, isFactType, loadFacts, recycleFactMemory, storedFact, type FactTable, type FactType, type StoredFact } from './facts.rules.ts';
-import { PARALLEL_MIN_EVENTS, clearSpareFactMemory, computeKpisParallel, foldLogParallel, processMapOfLogParallel } from './fold.parallel.ts';
+import { PARALLEL_MIN_EVENTS, clearSpareFactMemory, computeKpisParallel, foldLogParallel, grownSizes, processMapOfLogParallel, recomputeSizesOf, reserveRecomputeMemory } from './fold.parallel.ts';
 import { bucketsOf, computeKpis, eventKpis, kpiByName, kpiFactTypes, unsupportedDimension, type KpiInput } from './kpi.rules.ts';
 import { mapEvent, objectId, type MappingContext } from './mapping.rules.ts';
 import type { ProcessProjection } from './process.projection.ts';
@@ -346,13 +346,23 @@ export function createProcessService(deps: ProcessDeps) {
       // The saved log, if the stored one begins with it (a backfill that added events below its
       // sequence makes it refused), and then only what was logged since.
       const restored = await snapshots.restore(upTo);
+      // A large log is folded on the worker threads, which have nothing to do while the rest of the
+      // log is read: sized from the snapshot, they fault in the memory the fold and the map will
+      // fill (about a second at ten million events that the recompute then does not wait for).
+      const prepared =
+        restored && upTo >= parallelMinEvents
+          ? reserveRecomputeMemory(grownSizes(recomputeSizesOf(restored.log), restored.seq, upTo))
+              // Only the recompute's speed depends on it: a failure leaves the fold its own work.
+              .catch(() => undefined)
+          : undefined;
       const log = restored?.log ?? new CompactLog({ shared: true });
       await readLog(db, log, restored?.seq ?? 0, upTo);
+      await prepared;
       const lastSeq = await db.transaction().execute(async (tx) => {
         const cursor = await repo.lockCursor(tx, kind);
         if (cursor > upTo) await readLog(tx, log, upTo, cursor);
         // On two worker threads for a large log (fold.parallel.ts); the same facts as one thread's.
-        const store = await foldLogParallel(log);
+        const store = await foldLogParallel(log, { minEvents: parallelMinEvents });
         // Rows are every object of the type in the log; those no event changed have no facts. Made
         // as they are stored, not all at once.
         const rows = function* () {
