@@ -591,6 +591,12 @@ export class CompactLog {
     return this.typeCount[typeCode] ?? 0;
   }
 
+  /** How many objects of a type the log names, by the type's name (none if it names no such type). */
+  countOfTypeNamed(type: string): number {
+    const code = this.strings.find(type);
+    return code < 0 ? 0 : this.countOfType(code);
+  }
+
   /** The object with this ordinal among those of its type. */
   objectOf(typeCode: number, ordinal: number): number {
     return this.ofType[typeCode]![ordinal]!;

@@ -212,11 +212,7 @@ export interface RecomputeSizes {
 
 /** The sizes of a recompute of `log` as it is now. */
 export function recomputeSizesOf(log: CompactLog): RecomputeSizes {
-  const objectsOf = (type: FactType) => {
-    const code = log.strings.find(type);
-    return code < 0 ? 0 : log.countOfType(code);
-  };
-  return { events: log.events, objectsByType: Object.fromEntries(factTypes.map((type) => [type, objectsOf(type)])) };
+  return { events: log.events, objectsByType: Object.fromEntries(factTypes.map((type) => [type, log.countOfTypeNamed(type)])) };
 }
 
 /** The middle of the sizes of memory a recompute takes (what it needs, up to a quarter more), as a factor: about √1.25. */

@@ -56,7 +56,7 @@ export class ProcessProjection {
    */
   foldAppended(maxEvents = Number.POSITIVE_INFINITY): void {
     if (this.folded === this.log.events) return;
-    if (factTypes.some((type) => countOf(this.log, type) > this.facts.tables[type].capacity)) this.facts = ProcessProjection.factsFor(this.log, this.facts);
+    if (factTypes.some((type) => this.log.countOfTypeNamed(type) > this.facts.tables[type].capacity)) this.facts = ProcessProjection.factsFor(this.log, this.facts);
     const to = Math.min(this.log.events, this.folded + maxEvents);
     foldLog(this.log, this.facts, undefined, this.folded, to);
     this.folded = to;
@@ -68,7 +68,7 @@ export class ProcessProjection {
    * facts, so it is cleared first.
    */
   private static factsFor(log: CompactLog, before: FactStore | null): FactStore {
-    const capacities = Object.fromEntries(factTypes.map((type) => [type, Math.max(1_024, Math.ceil(1.5 * countOf(log, type)))]));
+    const capacities = Object.fromEntries(factTypes.map((type) => [type, Math.max(1_024, Math.ceil(1.5 * log.countOfTypeNamed(type)))]));
     const facts = new FactStore(log, capacities, { shared: true });
     for (const type of factTypes) {
       const table: FactTable = facts.tables[type];
@@ -80,7 +80,3 @@ export class ProcessProjection {
   }
 }
 
-const countOf = (log: CompactLog, type: string): number => {
-  const code = log.strings.find(type);
-  return code < 0 ? 0 : log.countOfType(code);
-};
