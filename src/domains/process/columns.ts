@@ -1,6 +1,7 @@
 /**
  * Typed-array columns that grow, in shared memory or not: the process log's (compact-log.ts) and
- * its index of events by part (event-parts.ts).
+ * its index of events by part (event-parts.ts). Also the memory helpers the recompute's arrays share:
+ * faulting pages in ahead of use, and counting typed memory.
  */
 export type Column = Float64Array | Int32Array | Uint8Array;
 type ColumnClass<T extends Column> = { new (n: number): T; new (buffer: ArrayBufferLike): T; BYTES_PER_ELEMENT: number };
@@ -16,6 +17,19 @@ export function grow<T extends Column>(array: T, needed: number): T {
   const next = array.buffer instanceof SharedArrayBuffer ? new Class(new SharedArrayBuffer(length * Class.BYTES_PER_ELEMENT)) : new Class(length);
   next.set(array);
   return next;
+}
+
+/** The memory page: the unit in which fresh memory is faulted in. */
+export const PAGE_BYTES = 4096;
+
+/**
+ * Writes one byte of every page of `buffer` between `start` and `end`, so that the pages are faulted
+ * in now rather than when first used. Fresh memory is all zero bytes, and a zero is written, so the
+ * values do not change.
+ */
+export function faultIn(buffer: ArrayBufferLike, start = 0, end = buffer.byteLength): void {
+  const bytes = new Uint8Array(buffer);
+  for (let i = start; i < end; i += PAGE_BYTES) bytes[i] = 0;
 }
 
 /** An empty column, in shared memory or not. */

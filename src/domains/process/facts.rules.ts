@@ -1,3 +1,4 @@
+import { PAGE_BYTES, faultIn } from './columns.ts';
 import { CompactLog, IdIndex, Interner, kindCode } from './compact-log.ts';
 import { LOG_PARTS, PartCursor, partOfOrder } from './event-parts.ts';
 import { EVENT_MANUAL } from './process.types.ts';
@@ -69,9 +70,6 @@ const INT_COLUMN = 1 << 16;
  * thread that folds into them.
  */
 const NULL_INT = -2_147_483_648;
-
-/** The size of a page of memory (the least on Linux). */
-const PAGE_BYTES = 4096;
 
 interface Layout {
   /** The columns in schema order (`firstAt`, `lastAt` first), their kinds and their codes. */
@@ -310,7 +308,7 @@ export class FactTable<T extends FactType = FactType> {
     const bytes = new Uint8Array(this.times.buffer);
     const [start, end] = shareOf(bytes.length, part, parts);
     if (this.shared) bytes.fill(0, start, end);
-    else for (let i = start; i < end; i += PAGE_BYTES) bytes[i] = 0;
+    else faultIn(bytes.buffer, start, end);
   }
 }
 

@@ -1,3 +1,4 @@
+import { faultIn } from './columns.ts';
 import type { CompactLog } from './compact-log.ts';
 import { kindCode } from './compact-log.ts';
 import { columns, type FactStore, type FactTable, type FactType } from './facts.rules.ts';
@@ -472,7 +473,7 @@ export function reserveKpiMemory(cases: number): void {
   while (length < cases) length *= 2;
   while (spareValues.filter((values) => values.length >= length).length < SPARE_VALUES_MAX) {
     const values = new Float64Array(length);
-    for (let i = 0; i < length; i += 512) values[i] = 0;
+    faultIn(values.buffer);
     giveBackValues(values);
   }
 }

@@ -1,3 +1,4 @@
+import { faultIn } from './columns.ts';
 import type { CompactLog } from './compact-log.ts';
 import { LOG_PARTS, PartCursor, partOfOrder } from './event-parts.ts';
 import type { FoldPart } from './facts.rules.ts';
@@ -269,13 +270,9 @@ export function reserveMapMemory(objects: number, steps: number): void {
   const state = new ArrayBuffer(stateBytes);
   const edge = new Int32Array(stepCount);
   const prev = new Int32Array(stepCount);
-  for (const bytes of [new Uint8Array(state), new Uint8Array(edge.buffer), new Uint8Array(prev.buffer)]) {
-    for (let i = 0; i < bytes.length; i += PAGE_BYTES) bytes[i] = 0;
-  }
+  for (const buffer of [state, edge.buffer, prev.buffer]) faultIn(buffer);
   spareMemory = { state, edge, prev };
 }
-
-const PAGE_BYTES = 4096;
 
 /** A variant (a distinct trace) of one map or part: its count and its first object. */
 export interface MapVariant {
