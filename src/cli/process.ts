@@ -22,6 +22,9 @@ export async function processCommand(config: Config, args: string[]): Promise<vo
       `recomputed the KPI facts on ${describeStore(config)} in ${report.elapsedMs} ms: ${report.events} events, ${report.objects} objects, ` +
         `${report.facts} facts, log at sequence ${report.lastSeq}${values.backfill ? `; ${report.backfilled} events backfilled from the outbox` : ''}`,
     );
+    const mb = (bytes: number) => Math.round(bytes / 1_048_576);
+    const reserved = report.reservedBytes > 0 ? `, ${mb(report.reservedBytesTaken)} of ${mb(report.reservedBytes)} MB of fact memory reserved while the log was read taken by the fold` : '';
+    console.log(`  read the log in ${report.readMs} ms, folded it in ${report.foldMs} ms${reserved}, stored the facts in ${report.storeMs} ms`);
   } finally {
     await app.close();
     await deps.store.close();

@@ -17,6 +17,7 @@ test('process recompute rebuilds the KPI facts and reports what it read; a wrong
   const recomputed = run('process', 'recompute', '--backfill');
   assert.equal(recomputed.status, 0, recomputed.stderr);
   assert.match(recomputed.stdout, /recomputed the KPI facts on SQLite at .* in \d+ ms: \d+ events, \d+ objects, \d+ facts, log at sequence \d+; \d+ events backfilled from the outbox/);
+  assert.match(recomputed.stdout, /read the log in \d+ ms, folded it in \d+ ms, stored the facts in \d+ ms/);
   const wrong = run('process', 'rebuild');
   assert.equal(wrong.status, 2);
   assert.match(wrong.stderr, /crossdock process recompute \[--backfill\]/);

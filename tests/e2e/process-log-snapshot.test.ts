@@ -92,6 +92,10 @@ test('a hub that starts again reads its log back from the snapshot, then only wh
   const report = await stored.recompute();
   assert.equal((await recomputeRestored).action, 'restored');
   assert.equal(report.lastSeq, log.seq[log.events - 1]);
+  // The fold took every table's memory the workers reserved while the rest of the log was read.
+  assert.ok(report.reservedBytes > 0, JSON.stringify(report));
+  assert.equal(report.reservedBytesTaken, report.reservedBytes, JSON.stringify(report));
+  assert.ok(report.readMs + report.foldMs + report.storeMs <= report.elapsedMs + 2, JSON.stringify(report));
   const whole = createProcessService({ ...deps, inMemory: false });
   const before = await answers(stored);
   await whole.recompute();

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CompactLog } from './compact-log.ts';
-import { columns, FactStore, foldLog, loadFacts, storedFact, type FactTable, type StoredFact } from './facts.rules.ts';
+import { columns, FactStore, factDocumentJson, foldLog, loadFacts, storedFact, type FactTable, type StoredFact } from './facts.rules.ts';
 import { mapEvent } from './mapping.rules.ts';
 import { distributorScenario, segments, at } from './process.test-log.ts';
 
@@ -99,6 +99,33 @@ test('fact rows keep times as floats and counts, codes and orders as integers, "
   assert.ok(Number.isNaN(orders.get(0, C.units)), 'an integer column set to NaN is not known again');
   assert.equal(storedFact(store, orders, 1).document['units'], 1);
   assert.equal(storedFact(store, orders, 1).document['channel'], null);
+});
+
+test('a fact’s stored text is its document serialised, for every fact and for the awkward values', () => {
+  const { facts } = distributorScenario().build();
+  const same = (store: FactStore, table: FactTable, row: number) => assert.equal(factDocumentJson(store, table, row), JSON.stringify(storedFact(store, table, row).document), `${table.type} ${table.idOf(row)}`);
+  let compared = 0;
+  for (const table of Object.values(facts.tables) as FactTable[]) {
+    for (let row = 0; row < table.rows; row++) {
+      if (Number.isNaN(table.get(row, 0))) continue;
+      same(facts, table, row);
+      compared++;
+    }
+  }
+  assert.ok(compared > 20, `${compared} facts compared`);
+  // The time 0, a text that needs escaping, a count never set, an order reference.
+  const store = new FactStore();
+  const orders = store.tables.order;
+  const row = orders.rowFor('order:"Q\\1"\u00e9');
+  orders.set(row, columns.order.firstAt, 0);
+  orders.set(row, columns.order.receivedAt, 1_767_225_600_123.5);
+  orders.set(row, columns.order.channel, store.texts.intern('we"b\n\u2028'));
+  const line = store.tables.order_line;
+  const lineRow = line.rowFor('order_line:1');
+  line.set(lineRow, columns.order_line.order, row);
+  same(store, orders, row);
+  same(store, line, lineRow);
+  assert.match(factDocumentJson(store, orders, row), /^\{"firstAt":0,"lastAt":null,"receivedAt":1767225600123\.5,/);
 });
 
 test('rows grown into a larger buffer keep every cell: none is touched by faulting in the new memory', () => {

@@ -455,6 +455,25 @@ export function loadFacts(rows: readonly StoredFact[], extraCapacity = 16): Fact
   return store;
 }
 
+/**
+ * The text of a fact's document: exactly `JSON.stringify(storedFact(store, table, row).document)`,
+ * written straight from the row. A recompute stores millions of facts, and building each document
+ * as an object to serialise it took a third of storing them.
+ */
+export function factDocumentJson(store: FactStore, table: FactTable, row: number): string {
+  const keys = documentKeys[table.type];
+  let text = '';
+  for (let i = 0; i < keys.length; i++) {
+    const v = table.get(row, table.codes[i]!);
+    const kind = table.kinds[i];
+    text += keys[i]! + (Number.isNaN(v) ? 'null' : kind === 'text' ? JSON.stringify(store.texts.values[v]!) : kind === 'ref' ? JSON.stringify(store.tables.order.idOf(v)) : String(v));
+  }
+  return `${text}}`;
+}
+
+/** Each column's key in a document's text, with what comes before it: `{"firstAt":`, `,"lastAt":`, … */
+const documentKeys = Object.fromEntries(factTypes.map((type) => [type, layouts[type].names.map((name, i) => `${i === 0 ? '{' : ','}${JSON.stringify(name)}:`)])) as Record<FactType, string[]>;
+
 export function storedFact(store: FactStore, table: FactTable, row: number): StoredFact {
   const document: Record<string, number | string | null> = {};
   table.names.forEach((name, i) => {
@@ -467,14 +486,13 @@ export function storedFact(store: FactStore, table: FactTable, row: number): Sto
 
 /** Whether a fact is still open (counts in instant KPIs whatever its last event's time). */
 export function factIsOpen(table: FactTable, row: number): boolean {
-  const at = (name: string) => table.get(row, table.codes[table.names.indexOf(name)]!);
   switch (table.type) {
     case 'order':
-      return !Number.isNaN(at('receivedAt')) && Number.isNaN(at('shippedAt')) && Number.isNaN(at('cancelledAt'));
+      return !Number.isNaN(table.get(row, columns.order.receivedAt)) && Number.isNaN(table.get(row, columns.order.shippedAt)) && Number.isNaN(table.get(row, columns.order.cancelledAt));
     case 'order_line':
-      return at('backordered') > 0;
+      return table.get(row, columns.order_line.backordered) > 0;
     case 'exception':
-      return !Number.isNaN(at('raisedAt')) && Number.isNaN(at('closedAt'));
+      return !Number.isNaN(table.get(row, columns.exception.raisedAt)) && Number.isNaN(table.get(row, columns.exception.closedAt));
     default:
       return false;
   }

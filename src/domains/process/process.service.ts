@@ -5,7 +5,7 @@ import { decodeCursor, encodeCursor, type Page } from '../../platform/pagination
 import type { EventEnvelope, FeedFollower, OutboxService } from '../../platform/outbox/index.ts';
 import type { CatalogService } from '../catalog/index.ts';
 import { CompactLog, kindCode } from './compact-log.ts';
-import { FactStore, factIsOpen, foldLog, isFactType, loadFacts, recycleFactMemory, storedFact, type FactTable, type FactType, type StoredFact } from './facts.rules.ts';
+import { FactStore, columns, factDocumentJson, factIsOpen, foldLog, isFactType, loadFacts, recycleFactMemory, type FactTable, type FactType, type StoredFact } from './facts.rules.ts';
 import { PARALLEL_MIN_EVENTS, clearSpareFactMemory, computeKpisParallel, foldLogParallel, grownSizes, processMapOfLogParallel, recomputeSizesOf, reserveRecomputeMemory } from './fold.parallel.ts';
 import { bucketsOf, computeKpis, eventKpis, kpiByName, kpiFactTypes, unsupportedDimension, type KpiInput } from './kpi.rules.ts';
 import { mapEvent, objectId, type MappingContext } from './mapping.rules.ts';
@@ -154,15 +154,17 @@ export function createProcessService(deps: ProcessDeps) {
     return fresh;
   }
 
+  /** A fact as stored; its span is 0 to 0 when no event changed it (such rows are not stored by a recompute). */
   const factRow = (store: FactStore, table: FactTable, row: number): ProcessFactRow => {
-    const fact = storedFact(store, table, row);
+    const firstAt = table.get(row, columns.order.firstAt);
+    const lastAt = table.get(row, columns.order.lastAt);
     return {
-      object_type: fact.type,
-      object_id: fact.id,
-      active_from: Number(fact.document['firstAt'] ?? 0),
-      active_to: Number(fact.document['lastAt'] ?? 0),
+      object_type: table.type,
+      object_id: table.idOf(row),
+      active_from: Number.isNaN(firstAt) ? 0 : firstAt,
+      active_to: Number.isNaN(lastAt) ? 0 : lastAt,
       open: factIsOpen(table, row) ? 1 : 0,
-      document: JSON.stringify(fact.document),
+      document: factDocumentJson(store, table, row),
     };
   };
 
@@ -342,6 +344,7 @@ export function createProcessService(deps: ProcessDeps) {
     return serialised(async () => {
       const started = performance.now();
       const backfilled = options.backfill ? await backfill() : 0;
+      const readStarted = performance.now();
       const upTo = await repo.readCursor(db);
       // The saved log, if the stored one begins with it (a backfill that added events below its
       // sequence makes it refused), and then only what was logged since.
@@ -353,16 +356,23 @@ export function createProcessService(deps: ProcessDeps) {
         restored && upTo >= parallelMinEvents
           ? reserveRecomputeMemory(grownSizes(recomputeSizesOf(restored.log), restored.seq, upTo))
               // Only the recompute's speed depends on it: a failure leaves the fold its own work.
-              .catch(() => undefined)
+              .catch(() => [])
           : undefined;
       const log = restored?.log ?? new CompactLog({ shared: true });
       await readLog(db, log, restored?.seq ?? 0, upTo);
-      await prepared;
+      const reserved = (await prepared) ?? [];
+      let storeStarted = 0;
+      const phases = { readMs: 0, foldMs: 0, storeMs: 0, reservedBytes: reserved.reduce((n, b) => n + b.byteLength, 0), reservedBytesTaken: 0 };
       const lastSeq = await db.transaction().execute(async (tx) => {
         const cursor = await repo.lockCursor(tx, kind);
         if (cursor > upTo) await readLog(tx, log, upTo, cursor);
+        const foldStarted = performance.now();
+        phases.readMs = foldStarted - readStarted;
         // On two worker threads for a large log (fold.parallel.ts); the same facts as one thread's.
         const store = await foldLogParallel(log, { minEvents: parallelMinEvents });
+        storeStarted = performance.now();
+        phases.foldMs = storeStarted - foldStarted;
+        for (const table of Object.values(store.tables) as FactTable[]) if (table.shared && reserved.includes(table.buffer)) phases.reservedBytesTaken += table.buffer.byteLength;
         // Rows are every object of the type in the log; those no event changed have no facts. Made
         // as they are stored, not all at once.
         const rows = function* () {
@@ -374,11 +384,14 @@ export function createProcessService(deps: ProcessDeps) {
         recycleFactMemory(store);
         return cursor;
       });
+      // With the commit: at millions of facts, writing them out is much of storing them.
+      phases.storeMs = performance.now() - storeStarted;
       knownSeq = Math.max(knownSeq, lastSeq);
       // Cleared now, while the workers have nothing else to do, the memory costs the next recompute nothing.
       void clearSpareFactMemory();
       const counts = await repo.logCounts(db);
-      return { ...counts, backfilled, lastSeq, elapsedMs: Math.round(performance.now() - started) };
+      const ms = (value: number) => Math.round(value);
+      return { ...counts, backfilled, lastSeq, elapsedMs: ms(performance.now() - started), readMs: ms(phases.readMs), foldMs: ms(phases.foldMs), storeMs: ms(phases.storeMs), reservedBytes: phases.reservedBytes, reservedBytesTaken: phases.reservedBytesTaken };
     });
   }
 

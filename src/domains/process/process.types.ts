@@ -259,4 +259,15 @@ export interface RecomputeReport {
   backfilled: number;
   lastSeq: number;
   elapsedMs: number;
+  /** Where the time went: reading the log (its snapshot, then the database), folding it into facts, storing them. */
+  readMs: number;
+  foldMs: number;
+  storeMs: number;
+  /**
+   * Fact memory the worker threads faulted in while the log was read, sized from its snapshot
+   * (0 without one), and how much of it the fold took: less means the log's size was misjudged and
+   * the fold waited on fresh memory (docs/process.md, Performance).
+   */
+  reservedBytes: number;
+  reservedBytesTaken: number;
 }
