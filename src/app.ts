@@ -5,7 +5,7 @@ import { usableMemoryBytes } from './platform/memory.ts';
 import type { Clock } from './platform/clock.ts';
 import type { IdGenerator } from './platform/ids.ts';
 import type { Random } from './platform/random.ts';
-import type { Store } from './platform/db/store.ts';
+import type { Executor, Store } from './platform/db/store.ts';
 import { createApiKeyService, type ApiKeyService } from './platform/auth/api-keys.service.ts';
 import { registerApiKeyRoutes } from './platform/auth/api-keys.routes.ts';
 import { registerMeRoutes } from './platform/auth/me.routes.ts';
@@ -20,6 +20,8 @@ import { createDecisionService, registerDecisionRoutes, type DecisionService } f
 import { installAccessControl, type RouteRecord } from './platform/http/access.ts';
 import { installErrorHandling } from './platform/http/error-handler.ts';
 import { createMetrics, setByStatus, type Metrics } from './platform/http/metrics.ts';
+import { openProcessLogFile } from './process-log/log-file.ts';
+import { startProcessLogThread } from './process-log/thread.ts';
 import { installOpenApi, installRateLimit, installRequestMetrics } from './platform/http/plugins.ts';
 import { registerSystemRoutes } from './platform/http/system.routes.ts';
 import { registerUiRoutes } from './platform/http/ui.routes.ts';
@@ -88,6 +90,8 @@ export interface App {
   metrics: Metrics;
   /** Every route registered, with the access it declares. */
   routes: RouteRecord[];
+  /** The database the process log is in: the hub's own, or an embedded hub's log file (src/process-log). */
+  processLogDb: Executor;
   /** Background loops (outbox dispatcher, timers); tests drive them by hand instead. */
   startWorkers(): void;
   close(): Promise<void>;
@@ -164,6 +168,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     idempotency: createIdempotencyService({ db, clock, config: config.idempotency, onLoopError: loopError('idempotency') }),
     decisions: createDecisionService({ db, ids }),
   };
+  // The process log of an embedded hub in a file lives in a file of its own (src/process-log).
+  const processLogStore =
+    store.kind === 'sqlite' && store.sqlitePath !== undefined
+      ? await openProcessLogFile(store, { onCopied: ({ events, elapsedMs }) => http.log.info({ events, elapsedMs }, `process log moved from the hub's file into a file of its own: ${events} events in ${elapsedMs} ms`) })
+      : undefined;
   const domains = {
     inventory: createInventoryModule({
       db,
@@ -182,7 +191,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     exceptions: createExceptionService({ db, kind: store.kind, clock, ids, outbox: platform.outbox, timers: platform.timers, policies: platform.policies, metrics }),
     orders: createOrdersModule({ db, kind: store.kind, clock, ids, catalog: platform.catalog, inbox: platform.inbox, outbox: platform.outbox, policies: platform.policies }),
     process: createProcessService({
-      db,
+      db: processLogStore?.db ?? db,
       kind: store.kind,
       clock,
       outbox: platform.outbox,
@@ -198,8 +207,13 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
         ),
     }),
   };
-  // Every domain event goes into the process log; registered before anything can be appended.
-  platform.outbox.follow(domains.process.follower);
+  // Every domain event goes into the process log; registered before anything can be appended. An
+  // embedded hub in a file takes it in on a thread of its own, into the log's own file.
+  const processLogThread =
+    processLogStore?.sqlitePath !== undefined && store.sqlitePath !== undefined
+      ? startProcessLogThread({ hubPath: store.sqlitePath, logPath: processLogStore.sqlitePath, outbox: config.outbox, clock, position: () => domains.process.follower.position() })
+      : undefined;
+  platform.outbox.follow(processLogThread?.follower ?? domains.process.follower);
   const services: Services = {
     ...platform,
     ...domains,
@@ -312,9 +326,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     services,
     metrics,
     routes,
+    processLogDb: processLogStore?.db ?? db,
     startWorkers() {
       if (workersStarted) return;
       workersStarted = true;
+      processLogThread?.start();
       for (const worker of [services.outbox, services.inbox, services.timers, services.idempotency, services.inventory.availability, services.webhooks, services.files]) {
         worker.start();
         stoppers.push(() => worker.stop());
@@ -325,6 +341,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
       changes.stop();
       for (const stop of stoppers) await stop();
       await http.close();
+      await processLogThread?.stop();
+      await processLogStore?.close();
     },
   };
 }

@@ -38,7 +38,7 @@ const hub = (extra: Partial<Parameters<typeof createProcessService>[0]> = {}) =>
 before(async () => {
   t = await createTestApp();
   const { services } = t.app;
-  deps = { db: t.testStore.store.db, kind: t.testStore.store.kind, clock: t.clock, outbox: services.outbox, catalog: services.catalog };
+  deps = { db: t.app.processLogDb, kind: t.testStore.store.kind, clock: t.clock, outbox: services.outbox, catalog: services.catalog };
   dir = mkdtempSync(join(tmpdir(), 'crossdock-log-snapshot-'));
   path = join(dir, 'hub.process-log');
 });
@@ -48,7 +48,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const storeEvents = (from: number, to: number, source = log, seqAfter = 0) => t.testStore.store.db.transaction().execute((tx) => storeLogEvents(tx, source, from, to, seqAfter));
+const storeEvents = (from: number, to: number, source = log, seqAfter = 0) => t.app.processLogDb.transaction().execute((tx) => storeLogEvents(tx, source, from, to, seqAfter));
 const iso = (ms: number) => new Date(ms).toISOString();
 const window = { from: iso(T0), to: iso(endMs + 30 * 86_400_000) };
 

@@ -30,7 +30,7 @@ const { log, endMs } = generateSyntheticLog(EVENTS);
 before(async () => {
   t = await createTestApp();
   const { services } = t.app;
-  deps = { db: t.testStore.store.db, kind: t.testStore.store.kind, clock: t.clock, outbox: services.outbox, catalog: services.catalog };
+  deps = { db: t.app.processLogDb, kind: t.testStore.store.kind, clock: t.clock, outbox: services.outbox, catalog: services.catalog };
   stored = createProcessService({ ...deps, inMemory: false });
   memory = createProcessService({ ...deps, inMemory: true });
   workers = createProcessService({ ...deps, inMemory: true, parallelMinEvents: 1 });
@@ -40,7 +40,7 @@ after(async () => {
   await t.dispose();
 });
 
-const storeEvents = (from: number, to: number) => t.testStore.store.db.transaction().execute((tx) => storeLogEvents(tx, log, from, to));
+const storeEvents = (from: number, to: number) => t.app.processLogDb.transaction().execute((tx) => storeLogEvents(tx, log, from, to));
 
 /**
  * Answers with every number to 12 significant digits: a mean sums its cases in the order the facts
@@ -144,7 +144,7 @@ test('queries asked while the log grows each answer, one at a time, and end wher
   for (let from = 0; from < more.events; from += chunk) {
     // Queries on the worker threads and on the hub's, then more of the log stored while they run.
     asked.push(workers.kpis({ ...window, by: 'facility' }), workers.processMap({ objectType: 'order', ...window, rank: 'p90', limit: 8 }), memory.kpis({ ...window, interval: 'day' }));
-    await t.testStore.store.db.transaction().execute((tx) => storeLogEvents(tx, more, from, Math.min(more.events, from + chunk), seqAfter));
+    await t.app.processLogDb.transaction().execute((tx) => storeLogEvents(tx, more, from, Math.min(more.events, from + chunk), seqAfter));
   }
   const settled = await Promise.allSettled(asked);
   assert.deepEqual(settled.filter((r) => r.status === 'rejected'), [], 'every query answered');
@@ -193,14 +193,14 @@ test('a projection past its memory bound is let go once, with word of it, and th
 test('a hub whose projection passes process.projectionMemoryMbMax answers KPIs over HTTP from storage and says so on /metrics', async () => {
   const small = await createTestApp({ config: { process: { projectionMemoryMbMax: 1 } } });
   try {
-    await small.testStore.store.db.transaction().execute((tx) => storeLogEvents(tx, log, 0, log.events));
+    await small.app.processLogDb.transaction().execute((tx) => storeLogEvents(tx, log, 0, log.events));
     const ask = async () => {
       const res = await small.app.http.inject({ method: 'GET', url: `/v1/process/kpis?from=${windows[0]!.from}&to=${windows[0]!.to}`, headers: small.as('viewer') });
       assert.equal(res.statusCode, 200, res.body);
       return res.json();
     };
     const answer = await ask();
-    const fromStorage = createProcessService({ ...deps, db: small.testStore.store.db, kind: small.testStore.store.kind, inMemory: false });
+    const fromStorage = createProcessService({ ...deps, db: small.app.processLogDb, kind: small.testStore.store.kind, inMemory: false });
     assert.deepEqual(rounded(answer), rounded(await fromStorage.kpis(windows[0]!)));
     assert.deepEqual(await ask(), answer, 'again, from storage');
     const metrics = (await small.app.http.inject({ method: 'GET', url: '/metrics' })).body;

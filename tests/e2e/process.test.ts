@@ -38,8 +38,10 @@ after(async () => t.dispose());
 const call = (url: string, role: Role = 'viewer', headers: Record<string, string> = {}) => t.app.http.inject({ method: 'GET', url, headers: { ...t.as(role), ...headers } });
 const post = (url: string, role: Role, payload: unknown) => t.app.http.inject({ method: 'POST', url, headers: t.as(role), payload: payload as object });
 const db = () => t.testStore.store.db;
+/** The process log's tables: in the hub's database, or in an embedded hub's log file. */
+const logDb = () => t.app.processLogDb;
 const atHours = (h: number) => t.clock.set(start + h * HOUR);
-const count = async (table: 'process_events' | 'outbox_events' | 'process_facts') => Number((await db().selectFrom(table).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()).n);
+const count = async (table: 'process_events' | 'outbox_events' | 'process_facts') => Number((await (table === 'outbox_events' ? db() : logDb()).selectFrom(table).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()).n);
 
 async function settle(): Promise<void> {
   for (let round = 0; round < 20; round++) {
@@ -110,7 +112,7 @@ test('real orders through the hub land in the log: one logged event per domain e
   await settle();
 
   assert.equal(await count('process_events'), await count('outbox_events'), 'every domain event is logged, once');
-  const activities = await db().selectFrom('process_events').select('activity').where('seq', '>', 0).orderBy('seq').execute();
+  const activities = await logDb().selectFrom('process_events').select('activity').where('seq', '>', 0).orderBy('seq').execute();
   assert.ok(activities.some((a) => a.activity === 'Exception raised') && activities.some((a) => a.activity === 'Invoice issued'), JSON.stringify(activities));
 });
 
@@ -194,7 +196,7 @@ test('the OCEL 2.0 export validates against the published schema and round-trips
   const doc = res.json() as OcelDocument;
   assert.ok(validate(doc), JSON.stringify(validate.errors?.slice(0, 5)));
 
-  const related = Number((await db().selectFrom('process_event_objects').select(sql<number>`count(distinct object_id)`.as('n')).executeTakeFirstOrThrow()).n);
+  const related = Number((await logDb().selectFrom('process_event_objects').select(sql<number>`count(distinct object_id)`.as('n')).executeTakeFirstOrThrow()).n);
   assert.deepEqual([doc.events.length, doc.objects.length], [await count('outbox_events'), related], 'every event and every related object, once');
   const ids = new Set(doc.objects.map((o: { id: string }) => o.id));
   assert.equal(ids.size, doc.objects.length);
@@ -224,13 +226,13 @@ test('the OCEL 2.0 export validates against the published schema and round-trips
 test('two nodes following the feed at once log each event once; a recompute, with or without backfill, gives identical answers', async () => {
   const query = 'by=channel&interval=hour';
   const before = (await kpis(query)).kpis;
-  const facts = async () => db().selectFrom('process_facts').select(['object_type', 'object_id', 'document', 'open', 'active_from', 'active_to']).orderBy('object_type').orderBy('object_id').execute();
+  const facts = async () => logDb().selectFrom('process_facts').select(['object_type', 'object_id', 'document', 'open', 'active_from', 'active_to']).orderBy('object_type').orderBy('object_id').execute();
   const factsBefore = await facts();
 
   // Events no KPI reads, appended after the log is caught up; a second node's log follows the same
   // feed and cursor. Both read the same page; the cursor's lock lets one of them log it.
   const { services } = t.app;
-  const other = createProcessService({ db: db(), kind: t.testStore.store.kind, clock: t.clock, outbox: services.outbox, catalog: services.catalog });
+  const other = createProcessService({ db: logDb(), kind: t.testStore.store.kind, clock: t.clock, outbox: services.outbox, catalog: services.catalog });
   await db()
     .transaction()
     .execute((tx) => services.outbox.appendMany(tx, [1, 2, 3].map((n) => ({ source: '/test', type: 'crossdock.test.noted', subject: `note/${n}`, data: { n } }))));
@@ -244,10 +246,10 @@ test('two nodes following the feed at once log each event once; a recompute, wit
   // it stores the rows, then builds them again) and, on SQLite, the connection's page cache.
   const indexes = async () =>
     (t.testStore.store.kind === 'sqlite'
-      ? (await sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name = 'process_facts' and sql is not null order by name`.execute(db())).rows
-      : (await sql<{ name: string }>`select indexname as name from pg_indexes where tablename = 'process_facts' and indexname <> 'process_facts_pk' order by indexname`.execute(db())).rows
+      ? (await sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name = 'process_facts' and sql is not null order by name`.execute(logDb())).rows
+      : (await sql<{ name: string }>`select indexname as name from pg_indexes where tablename = 'process_facts' and indexname <> 'process_facts_pk' order by indexname`.execute(logDb())).rows
     ).map((r) => r.name);
-  const cacheSize = async () => (t.testStore.store.kind === 'sqlite' ? (await sql<{ cache_size: number }>`pragma cache_size`.execute(db())).rows[0]!.cache_size : null);
+  const cacheSize = async () => (t.testStore.store.kind === 'sqlite' ? (await sql<{ cache_size: number }>`pragma cache_size`.execute(logDb())).rows[0]!.cache_size : null);
   const [indexesBefore, cacheBefore] = [await indexes(), await cacheSize()];
   assert.deepEqual(indexesBefore, ['process_facts_active', 'process_facts_open']);
   const report = await t.app.services.process.recompute();

@@ -93,7 +93,7 @@ test('with the loops running, an order taken in is allocated and released at onc
     assert.equal(pending, 0, 'every delivery made, none left for the next interval');
     // The process log follows the feed every `outbox.followIntervalMs` (250 ms), whatever the
     // dispatcher's interval: the release is logged long before the dispatcher's next tick.
-    const releasesLogged = async () => (await db.selectFrom('process_events').select('activity').where('type', '=', 'crossdock.order.released').execute()).length;
+    const releasesLogged = async () => (await hub.app.processLogDb.selectFrom('process_events').select('activity').where('type', '=', 'crossdock.order.released').execute()).length;
     let logged = 0;
     while (Date.now() < deadline && (logged = await releasesLogged()) === 0) await new Promise((resolve) => setTimeout(resolve, 10));
     assert.equal(logged, 1);

@@ -67,7 +67,12 @@ function withStatementCache(database: SQLite.Database): SqliteDatabase {
   const prepared = (text: string) => (profile ? profiledStatement(text, database.prepare(text)) : database.prepare(text));
   return {
     close: () => database.close(),
-    prepare(text: string) {
+    prepare(sqlText: string) {
+      // Kysely begins a transaction with `begin`, which waits to take the file's write lock until the
+      // first write. Another connection (the process log's thread, a CLI command) may commit before
+      // then, and the write fails at once (SQLITE_BUSY_SNAPSHOT) instead of waiting its turn; taken at
+      // the start, the lock is waited for like any other.
+      const text = sqlText === 'begin' ? 'begin immediate' : sqlText;
       const cached = cache.get(text);
       if (cached && !cached.busy) return cached;
       const statement = prepared(text);
