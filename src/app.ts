@@ -171,7 +171,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   // The process log of an embedded hub in a file lives in a file of its own (src/process-log).
   const processLogStore =
     store.kind === 'sqlite' && store.sqlitePath !== undefined
-      ? await openProcessLogFile(store, { onCopied: ({ events, elapsedMs }) => http.log.info({ events, elapsedMs }, `process log moved from the hub's file into a file of its own: ${events} events in ${elapsedMs} ms`) })
+      ? await openProcessLogFile(store, {
+          // A new hub's log file starts empty; only a log that was in the hub's file until now is news.
+          onCopied: ({ events, elapsedMs }) => {
+            if (events > 0) http.log.info({ events, elapsedMs }, `process log moved from the hub's file into a file of its own: ${events} events in ${elapsedMs} ms`);
+          },
+        })
       : undefined;
   const domains = {
     inventory: createInventoryModule({
