@@ -156,8 +156,8 @@ export function createProcessService(deps: ProcessDeps) {
 
   /** A fact as stored; its span is 0 to 0 when no event changed it (such rows are not stored by a recompute). */
   const factRow = (store: FactStore, table: FactTable, row: number): ProcessFactRow => {
-    const firstAt = table.get(row, columns.order.firstAt);
-    const lastAt = table.get(row, columns.order.lastAt);
+    const firstAt = table.get(row, columns[table.type].firstAt);
+    const lastAt = table.get(row, columns[table.type].lastAt);
     return {
       object_type: table.type,
       object_id: table.idOf(row),
