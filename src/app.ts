@@ -178,6 +178,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
           },
         })
       : undefined;
+  const processLogDb = processLogStore?.db ?? db;
   const domains = {
     inventory: createInventoryModule({
       db,
@@ -196,7 +197,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     exceptions: createExceptionService({ db, kind: store.kind, clock, ids, outbox: platform.outbox, timers: platform.timers, policies: platform.policies, metrics }),
     orders: createOrdersModule({ db, kind: store.kind, clock, ids, catalog: platform.catalog, inbox: platform.inbox, outbox: platform.outbox, policies: platform.policies }),
     process: createProcessService({
-      db: processLogStore?.db ?? db,
+      db: processLogDb,
       kind: store.kind,
       clock,
       outbox: platform.outbox,
@@ -331,7 +332,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     services,
     metrics,
     routes,
-    processLogDb: processLogStore?.db ?? db,
+    processLogDb,
     startWorkers() {
       if (workersStarted) return;
       workersStarted = true;

@@ -4,14 +4,14 @@ import type { Clock } from '../platform/clock.ts';
 import type { FeedFollower } from '../platform/outbox/index.ts';
 
 export type ThreadRequest = { kind: 'follow'; id: number; nowMs: number } | { kind: 'stop' };
-export type ThreadReply = { kind: 'followed'; id: number; taken: number } | { kind: 'failed'; id: number; message: string } | { kind: 'stopped' };
+export type ThreadReply = { kind: 'followed'; id: number; taken: number } | { kind: 'failed'; id: number; message: string };
 
 export interface ProcessLogThread {
   /** The log's feed follower, registered with the outbox in the process service's place. */
   follower: FeedFollower;
   /** Starts the thread now rather than at the first follow (about half a second: a running hub's start). */
   start(): void;
-  /** Stops the thread (waiting for a follow in progress to end); a later follow starts it again. */
+  /** Stops the thread once a follow in progress has ended, and waits until it has exited; a later follow starts it again. */
   stop(): Promise<void>;
 }
 
@@ -41,7 +41,6 @@ export function startProcessLogThread(options: { hubPath: string; logPath: strin
     // `--import` of a TypeScript file); worker.mjs registers the TypeScript loader itself.
     const thread = new Worker(new URL('./worker.mjs', import.meta.url), { workerData: { hubPath: options.hubPath, logPath: options.logPath, outbox: options.outbox }, execArgv: [] });
     thread.on('message', (reply: ThreadReply) => {
-      if (reply.kind === 'stopped') return;
       const waiting = pending.get(reply.id);
       if (!waiting) return;
       pending.delete(reply.id);
@@ -85,7 +84,6 @@ export function startProcessLogThread(options: { hubPath: string; logPath: strin
         stopping.once('exit', () => resolve());
         stopping.postMessage({ kind: 'stop' } satisfies ThreadRequest);
       });
-      failAll(new Error("the process log's thread was stopped"));
     },
   };
 }

@@ -35,12 +35,8 @@ let following: Promise<unknown> = Promise.resolve();
 
 parentPort!.on('message', (request: ThreadRequest) => {
   if (request.kind === 'stop') {
-    void following
-      .then(() => Promise.all([hub.close(), log.close()]))
-      .finally(() => {
-        reply({ kind: 'stopped' });
-        parentPort!.close();
-      });
+    // With its port closed and its files closed, the thread has nothing left and exits.
+    void following.then(() => Promise.all([hub.close(), log.close()])).finally(() => parentPort!.close());
     return;
   }
   nowMs = request.nowMs;

@@ -8,7 +8,9 @@ import { ManualClock } from '../../src/platform/clock.ts';
 import { uuidV7Generator } from '../../src/platform/ids.ts';
 import { seededRandom } from '../../src/platform/random.ts';
 import type { Executor } from '../../src/platform/db/store.ts';
+import Database from 'better-sqlite3';
 import { processLogPathOf } from '../../src/process-log/log-file.ts';
+import { startProcessLogThread } from '../../src/process-log/thread.ts';
 import { storeLogEvents } from '../../src/domains/process/process.synthetic-store.ts';
 import { generateSyntheticLog } from '../../src/domains/process/process.synthetic-log.ts';
 import { createTestApp } from '../helpers/app.ts';
@@ -32,7 +34,7 @@ const countsOf = async (db: Executor) => {
 const indexesOf = async (db: Executor) =>
   (await sql<{ name: string }>`select name from sqlite_master where type = 'index' and name like 'process_%' and sql is not null order by name`.execute(db)).rows.map((r) => r.name);
 
-test('orders taken in by an embedded hub are logged in the log file, by the log thread; the hub file’s log tables stay empty', { skip: sqliteOnly }, async () => {
+test('orders taken in by an embedded hub are logged in the log file, and the hub file’s log tables stay empty', { skip: sqliteOnly }, async () => {
   const t = await createTestApp();
   try {
     const hubDb = t.testStore.store.db;
@@ -62,6 +64,28 @@ test('orders taken in by an embedded hub are logged in the log file, by the log 
     assert.equal(timeline.statusCode, 200, timeline.body);
     assert.ok((timeline.json().items as unknown[]).length > 0, timeline.body);
   } finally {
+    await t.dispose();
+  }
+});
+
+test('the log thread takes the feed in while the hub’s own thread is busy and cannot', { skip: sqliteOnly }, async () => {
+  const t = await createTestApp();
+  const hubPath = t.testStore.store.sqlitePath!;
+  const thread = startProcessLogThread({ hubPath, logPath: processLogPathOf(hubPath), outbox: parseConfig({}).outbox, clock: t.clock, position: async () => 0 });
+  const reader = new Database(processLogPathOf(hubPath), { readonly: true });
+  try {
+    await t.testStore.store.db.transaction().execute((tx) => t.app.services.outbox.appendMany(tx, [1, 2, 3].map((n) => ({ source: '/test', type: 'crossdock.test.noted', subject: `note/${n}`, data: { n } }))));
+    // The follow is asked for, then this thread spins without yielding, reading the log's file on a
+    // connection of its own: a follow done on this thread could not log anything until the spin ends.
+    const following = thread.follower.follow();
+    const logged = () => (reader.prepare('select count(*) as n from process_events').get() as { n: number }).n;
+    const deadline = Date.now() + 30_000;
+    while (logged() < 3 && Date.now() < deadline);
+    assert.equal(logged(), 3, 'logged while the hub’s thread never yielded');
+    assert.equal(await following, 3);
+  } finally {
+    reader.close();
+    await thread.stop();
     await t.dispose();
   }
 });
